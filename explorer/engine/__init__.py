@@ -4,6 +4,7 @@ Importing this package loads no UI code (Textual, Rich): scripts, notebooks
 and the TUI all use the same engine.
 """
 
+from .constants import NULL_NODE, NULL_REV
 from .errors import (
     AmbiguousPrefixError,
     CorruptionError,
@@ -14,8 +15,15 @@ from .errors import (
     TransactionError,
     UnsupportedFormatError,
 )
+from .index import IndexEntry
+from .revlog import Revlog, hash_revision
 
 __all__ = [
+    "IndexEntry",
+    "NULL_NODE",
+    "NULL_REV",
+    "Revlog",
+    "hash_revision",
     "AmbiguousPrefixError",
     "CorruptionError",
     "LockError",

@@ -1,0 +1,104 @@
+"""Chunk compression: the one-byte headers and the engines behind them.
+
+A stored chunk says how it is compressed with its first byte: ``x`` is a
+zlib stream (the byte is zlib's own first byte), ``(`` a zstd frame (first
+byte of the zstd magic), ``u`` raw data after the byte, ``\\0`` raw data that
+happens to start with a NUL (kept whole), and an empty chunk is empty data.
+
+Decompression is bounded: a caller passes the largest output it will accept,
+so a damaged or hostile chunk cannot make us allocate more than the index
+promised (decompression bombs).
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import zstandard
+
+HEADER_ZLIB = b"x"
+HEADER_ZSTD = b"("
+HEADER_NONE = b"\0"
+HEADER_UNCOMPRESSED = b"u"
+
+HEADER_NAMES = {
+    HEADER_ZLIB: "zlib",
+    HEADER_ZSTD: "zstd",
+    HEADER_NONE: "none",
+    HEADER_UNCOMPRESSED: "uncompressed",
+}
+
+
+class DecompressionError(ValueError):
+    """A chunk could not be decompressed; the caller adds file, rev and offset."""
+
+
+_zstd = zstandard.ZstdDecompressor()
+
+
+def chunk_kind(chunk: bytes) -> str:
+    """Human name of how a chunk is stored: 'empty', 'zlib', 'zstd', 'uncompressed', 'none'."""
+    if not chunk:
+        return "empty"
+    return HEADER_NAMES.get(bytes(chunk[:1]), f"unknown({chunk[0]:#04x})")
+
+
+def decompress(chunk: bytes, limit: int) -> bytes:
+    """Decode one stored chunk (COMP_MODE_INLINE), refusing output beyond ``limit`` bytes."""
+    if not chunk:
+        return b""
+    head = chunk[0]
+    if head == 0x78:  # 'x'
+        return decompress_zlib(chunk, limit)
+    if head == 0x00:
+        return bytes(chunk)
+    if head == 0x75:  # 'u'
+        return bytes(chunk[1:])
+    if head == 0x28:  # '('
+        return decompress_zstd(chunk, limit)
+    raise DecompressionError(f"unknown compression type {head:#04x}")
+
+
+def decompress_with(header: bytes, chunk: bytes, limit: int) -> bytes:
+    """Decode a chunk stored with the engine named by a docket's default ``header``."""
+    if header == HEADER_ZLIB:
+        return decompress_zlib(chunk, limit)
+    if header == HEADER_ZSTD:
+        return decompress_zstd(chunk, limit)
+    if header == HEADER_NONE:
+        return bytes(chunk)
+    raise DecompressionError(f"unknown default compression {header!r}")
+
+
+def decompress_zlib(chunk: bytes, limit: int) -> bytes:
+    try:
+        obj = zlib.decompressobj()
+        out = obj.decompress(chunk, limit + 1)
+    except zlib.error as exc:
+        raise DecompressionError(f"zlib: {exc}") from None
+    if len(out) > limit:
+        raise DecompressionError(f"zlib stream inflates past the expected {limit} bytes")
+    if not obj.eof:
+        raise DecompressionError("zlib stream is truncated")
+    if obj.unused_data:
+        raise DecompressionError(f"{len(obj.unused_data)} bytes after the end of the zlib stream")
+    return out
+
+
+def decompress_zstd(chunk: bytes, limit: int) -> bytes:
+    try:
+        size = zstandard.frame_content_size(chunk)
+    except zstandard.ZstdError as exc:
+        raise DecompressionError(f"zstd: {exc}") from None
+    if size > limit:
+        raise DecompressionError(f"zstd frame declares {size} bytes, over the expected {limit}")
+    try:
+        if size >= 0:
+            out = _zstd.decompress(chunk)
+        else:
+            out = _zstd.decompress(chunk, max_output_size=limit)
+    except zstandard.ZstdError as exc:
+        raise DecompressionError(f"zstd: {exc}") from None
+    if len(out) > limit:
+        raise DecompressionError(f"zstd frame inflates past the expected {limit} bytes")
+    return out
