@@ -47,8 +47,9 @@ assert V2_ENTRY.size == 96 and CL_V2_ENTRY.size == 96
 # Narrow views used on hot paths: (compressed length, base) of v1/v2 entries,
 # and the first word (offset << 16 | flags).
 _V1_CHAIN = struct.Struct(">8xi4xi")
-_V1_SIZES = struct.Struct(">8xiii")
-_CL_V2_SIZES = struct.Struct(">8xii")
+V1_LINK = struct.Struct(">Qiii")
+_CL_V2_LINK = struct.Struct(">Qii")
+_V0_LINK = struct.Struct(">lli")
 _V0_CHAIN = struct.Struct(">4xii")
 _OFFSET_FLAGS = struct.Struct(">Q")
 _V0_OFFSET = struct.Struct(">l")
@@ -149,7 +150,7 @@ class Index:
         self.struct = entry_struct(version)
         self.entry_size = self.struct.size
         # v1 (and v0) overlay the header on rev 0's offset field.
-        self._header_in_entry = header_in_entry
+        self.header_in_entry = header_in_entry
         self._positions: array | None = None
         if self.inline:
             self._positions, self.trailing_bytes = self._scan_inline()
@@ -157,6 +158,8 @@ class Index:
         else:
             self.count, self.trailing_bytes = divmod(len(data), self.entry_size)
         self._v0_nodemap: dict[bytes, int] | None = None
+        # Split v1/v2: entry r at r * size with (offset, lengths, base) up front.
+        self.plain_v1_layout = not self.inline and version in (REVLOG_V1, REVLOG_V2)
 
     # -- layout ------------------------------------------------------------
 
@@ -227,7 +230,7 @@ class Index:
         return IndexEntry(rev, offset, 0, clen, -1, base, link, p1, p2, node)
 
     def _offset(self, rev: int, word: int) -> int:
-        if rev == 0 and self._header_in_entry:
+        if rev == 0 and self.header_in_entry:
             return 0
         return word >> 16
 
@@ -240,15 +243,22 @@ class Index:
             return self.struct.unpack_from(self.data, pos)[1], rev
         return _V1_CHAIN.unpack_from(self.data, pos)
 
-    def sizes(self, rev: int) -> tuple[int, int, int]:
-        """(compressed length, uncompressed length, base); -1 for v0's missing length."""
-        pos = self.entry_position(rev)
-        if self.version == REVLOG_V0:
-            clen, base = _V0_CHAIN.unpack_from(self.data, pos)
-            return clen, -1, base
-        if self.version == CHANGELOG_V2:
-            return (*_CL_V2_SIZES.unpack_from(self.data, pos), rev)
-        return _V1_SIZES.unpack_from(self.data, pos)
+    def link(self, rev: int) -> tuple[int, int, int, int]:
+        """(offset, compressed length, uncompressed length, base) in one read.
+
+        This is what rebuilding a text needs of each revision in its chain;
+        the uncompressed length is -1 for v0, which does not store it.
+        """
+        pos = rev * self.entry_size if self._positions is None else self._positions[rev]
+        version = self.version
+        if version == REVLOG_V1 or version == REVLOG_V2:
+            word, clen, ulen, base = V1_LINK.unpack_from(self.data, pos)
+            return (0 if rev == 0 and self.header_in_entry else word >> 16), clen, ulen, base
+        if version == CHANGELOG_V2:
+            word, clen, ulen = _CL_V2_LINK.unpack_from(self.data, pos)
+            return word >> 16, clen, ulen, rev
+        offset, clen, base = _V0_LINK.unpack_from(self.data, pos)
+        return offset, clen, -1, base
 
     def start(self, rev: int) -> int:
         """Logical data offset of ``rev``'s chunk."""

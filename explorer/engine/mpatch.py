@@ -24,7 +24,10 @@ HUNK_HEADER_SIZE = _HUNK.size
 
 # Below this many bytes copied in total, plain application beats the rope.
 _ROPE_THRESHOLD = 1 << 20
-_BLOCK = 4096
+# Rope blocks: at least this big, and few enough that recomputing their starts
+# after each delta (a pass over all of them) stays cheap.
+_BLOCK = 16 * 1024
+_MAX_BLOCKS = 32
 
 
 class PatchError(ValueError):
@@ -105,40 +108,98 @@ def apply_deltas(base: bytes | memoryview, deltas: Sequence[bytes | memoryview])
 
 
 def _apply_with_rope(base: bytes | memoryview, deltas: Sequence[bytes | memoryview]) -> bytes:
+    """Apply ``deltas`` to ``base`` held as a list of small mutable blocks.
+
+    A hunk edits only the blocks it covers. While one delta is applied,
+    ``starts`` keeps the block starts of the text *before* that delta (the
+    coordinates its hunks use): a hunk spanning blocks moves the merged text
+    into the first and empties the others instead of shifting indices, and
+    ``moved`` remembers where the rest of the last block touched went. Starts
+    are recomputed once the delta is done.
+    """
     base = bytes(base)
-    blocks = [base[i : i + _BLOCK] for i in range(0, len(base), _BLOCK)] or [b""]
-    starts = [0] + list(accumulate(len(b) for b in blocks))
-    for i, delta in enumerate(deltas):
-        if not delta:
+    block_size = max(_BLOCK, len(base) // _MAX_BLOCKS)
+    max_block = 4 * block_size
+    blocks = [bytearray(base[i : i + block_size]) for i in range(0, len(base), block_size)]
+    if not blocks:
+        blocks = [bytearray()]
+    lengths = [len(b) for b in blocks]
+    starts = [0, *accumulate(lengths)]
+    unpack = _HUNK.unpack_from
+    for index, delta in enumerate(deltas):
+        size = len(delta)
+        if not size:
             continue
-        try:
-            hunks = parse_hunks(delta, starts[-1])
-        except PatchError as exc:
-            exc.delta_index = i
-            raise
-        for start, end, data, length in reversed(hunks):
-            _rope_replace(blocks, starts, start, end, delta[data : data + length])
-        starts[:] = [0, *accumulate(len(b) for b in blocks)]
+        total = starts[-1]
+        top = len(blocks) - 1
+        pos = last_end = 0
+        moved_from = moved_to = -1  # old block whose tail now lives in block moved_to
+        shift = 0  # ... at this offset from where the old coordinates put it
+        lowest = -1
+        reshape = False
+        while pos < size:
+            if pos + 12 > size:
+                raise PatchError(f"truncated hunk header ({size - pos} of 12 bytes)", pos, index)
+            start, end, length = unpack(delta, pos)
+            if not last_end <= start <= end <= total:
+                raise PatchError(_range_message(start, end, total, last_end), pos, index)
+            data = pos + 12
+            pos = data + length
+            if not data <= pos <= size:
+                raise PatchError(f"hunk data of {length} bytes runs past the delta's end",
+                                 data - 12, index)
+            last_end = end
+            k = bisect_right(starts, start) - 1
+            if k > top:
+                k = top
+            if k == moved_from:
+                block, off = moved_to, start - starts[k] + shift
+            else:
+                block, off = k, start - starts[k]
+            if lowest < 0:
+                lowest = block
+            if end <= starts[k + 1]:
+                cut = off + end - start
+                blocks[block][off:cut] = delta[data:pos]
+                lengths[block] += length - (end - start)
+                moved_from, moved_to, shift = k, block, off + length - (end - starts[k])
+                if lengths[block] > max_block:
+                    reshape = True
+                continue
+            k2 = min(bisect_right(starts, end) - 1, top)
+            merged = blocks[block][:off]
+            merged += delta[data:pos]
+            merged += blocks[k2][end - starts[k2] :]
+            blocks[block] = merged
+            lengths[block] = len(merged)
+            for j in range(block + 1, k2 + 1):
+                blocks[j] = bytearray()
+                lengths[j] = 0
+            moved_from, moved_to, shift = k2, block, off + length - (end - starts[k2])
+            reshape = True
+        if reshape:
+            blocks, lengths = _reshape(blocks, block_size)
+            starts = [0, *accumulate(lengths)]
+        elif lowest >= 0:
+            starts[lowest:] = accumulate(lengths[lowest:], initial=starts[lowest])
     return b"".join(blocks)
 
 
-def _rope_replace(blocks: list[bytes], starts: list[int], start: int, end: int, data) -> None:
-    """Replace text[start:end] by ``data`` inside the block list.
+def _range_message(start: int, end: int, total: int, last_end: int) -> str:
+    message = f"hunk replaces [{start}:{end}] of a {total}-byte text"
+    if start < last_end:
+        message += f" after a hunk ending at {last_end}"
+    return message
 
-    ``starts`` is valid for every block that begins at or before ``end``:
-    hunks are applied from the last to the first, so only later blocks moved.
-    """
-    first = bisect_right(starts, start) - 1
-    if first >= len(blocks):
-        first = len(blocks) - 1
-    last = bisect_right(starts, end) - 1 if end > start else first
-    if last >= len(blocks):
-        last = len(blocks) - 1
-    head = blocks[first][: start - starts[first]]
-    tail = blocks[last][end - starts[last] :]
-    merged = b"".join((head, data, tail))
-    if len(merged) > 4 * _BLOCK:
-        pieces = [merged[i : i + _BLOCK] for i in range(0, len(merged), _BLOCK)]
-    else:
-        pieces = [merged]
-    blocks[first : last + 1] = pieces
+
+def _reshape(blocks: list[bytearray], size: int) -> tuple[list[bytearray], list[int]]:
+    """Drop empty blocks and cut oversized ones back to ``size``."""
+    out = []
+    for block in blocks:
+        if len(block) > 4 * size:
+            out.extend(block[i : i + size] for i in range(0, len(block), size))
+        elif block:
+            out.append(block)
+    if not out:
+        out = [bytearray()]
+    return out, [len(b) for b in out]

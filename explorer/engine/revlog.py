@@ -38,7 +38,7 @@ from .constants import (
 )
 from .docket import Docket, parse_docket
 from .errors import AmbiguousPrefixError, CorruptionError, LookupError
-from .index import HEADER, Index, IndexEntry, load_bytes, parse_header
+from .index import HEADER, V1_LINK, Index, IndexEntry, load_bytes, parse_header
 from .mpatch import PatchError, apply_deltas
 from .nodemap import PersistentNodemap, parse_nodemap_docket
 
@@ -47,6 +47,8 @@ from .nodemap import PersistentNodemap, parse_nodemap_docket
 _READ_WINDOW = 64 * 1024
 # Chunks further apart than this are read separately, not as one span.
 _MAX_GAP = 256 * 1024
+
+Link = tuple[int, int, int, int]  # rev, chunk position in its file, length, size bound
 
 
 class _DataFile:
@@ -302,7 +304,7 @@ class Revlog:
 
     def chunk_offset(self, rev: int) -> int:
         """Byte offset of the chunk of ``rev`` in ``data_path``."""
-        return self._index.data_position(rev, self.start(rev))
+        return self._link(rev)[1]
 
     def parents(self, rev: int) -> tuple[int, int]:
         """Parent revisions, checked to be earlier revisions of this revlog."""
@@ -460,32 +462,69 @@ class Revlog:
 
     def delta_chain(self, rev: int, stop: int | None = None) -> list[int]:
         """Revisions whose chunks rebuild ``rev``, from the full snapshot up to ``rev``."""
-        return self._chain(rev, stop)[0]
+        return [link[0] for link in self._chain(rev, stop)[0]]
 
-    def _chain(self, rev: int, stop: int | None) -> tuple[list[int], bool]:
-        """(chain, stopped): the walk stops early, without including it, at ``stop``."""
+    def _chain(self, rev: int, stop: int | None) -> tuple[list[Link], bool]:
+        """The links rebuilding ``rev``, oldest first, and whether the walk stopped
+        early, without including it, at ``stop`` (a revision whose text we hold).
+
+        Each link is (rev, position of its chunk in the data file, compressed
+        length, largest decompressed size accepted). Revisions with an empty
+        chunk change nothing and are left out, as Mercurial does.
+        """
         self._index.check_rev(rev)
-        fields = self._index.chain_fields
+        if self._index.plain_v1_layout:
+            return self._plain_chain(rev, stop)
+        link = self._index.link
         generaldelta = self.generaldelta
-        chain = []
+        esize = self._index.entry_size if self.inline else 0
+        links = []
         r = rev
-        clen, base = fields(r)
+        offset, clen, ulen, base = link(r)
         while r != base and base != NULL_REV:
             if r == stop:
-                chain.reverse()
-                return chain, True
+                links.reverse()
+                return links, True
             if not -1 <= base < r:
                 self._bad_base(r, base)
-            if clen > 0:  # an empty delta changes nothing: skip it
-                chain.append(r)
+            if clen > 0:
+                limit = 16 * ulen + 4096 if ulen >= 0 else 1100 * clen + 1024
+                links.append((r, offset + (r + 1) * esize, clen, limit))
             r = base if generaldelta else r - 1
-            clen, base = fields(r)
+            offset, clen, ulen, base = link(r)
         if r == stop:
-            chain.reverse()
-            return chain, True
-        chain.append(r)
-        chain.reverse()
-        return chain, False
+            links.reverse()
+            return links, True
+        links.append((r, offset + (r + 1) * esize, clen, ulen if ulen >= 0 else 1100 * clen + 1024))
+        links.reverse()
+        return links, False
+
+    def _plain_chain(self, rev: int, stop: int | None) -> tuple[list[Link], bool]:
+        """``_chain`` for split v1/v2 indexes, where entry r sits at r * size: the hot case,
+        unrolled to one unpack per link."""
+        index = self._index
+        data, esize, unpack = index.data, index.entry_size, V1_LINK.unpack_from
+        header = 1 if index.header_in_entry else 0
+        generaldelta = self.generaldelta
+        links = []
+        r = rev
+        word, clen, ulen, base = unpack(data, r * esize)
+        while r != base and base != NULL_REV:
+            if r == stop:
+                links.reverse()
+                return links, True
+            if not -1 <= base < r:
+                self._bad_base(r, base)
+            if clen > 0:
+                links.append((r, 0 if r == 0 and header else word >> 16, clen, 16 * ulen + 4096))
+            r = base if generaldelta else r - 1
+            word, clen, ulen, base = unpack(data, r * esize)
+        if r == stop:
+            links.reverse()
+            return links, True
+        links.append((r, 0 if r == 0 and header else word >> 16, clen, ulen))
+        links.reverse()
+        return links, False
 
     def is_snapshot(self, rev: int) -> bool:
         """True for a full text, or (sparse-revlog) a delta against another snapshot
@@ -523,64 +562,72 @@ class Revlog:
 
     # -- chunks ----------------------------------------------------------------
 
+    def _link(self, rev: int) -> Link:
+        """The chain link of ``rev`` alone (its chunk's position, length and size bound)."""
+        self._index.check_rev(rev)
+        offset, clen, ulen, base = self._index.link(rev)
+        full = base == rev or base == NULL_REV
+        if ulen < 0:
+            limit = 1100 * clen + 1024
+        else:
+            limit = ulen if full else 16 * ulen + 4096
+        return rev, self._index.data_position(rev, offset), clen, limit
+
     def raw_chunk(self, rev: int) -> bytes:
         """The chunk exactly as stored on disk."""
-        self._index.check_rev(rev)
-        return self._read_chunks([rev])[0]
+        return self._read_chunks([self._link(rev)])[0]
 
     def chunk(self, rev: int) -> bytes:
         """The chunk decompressed: a full text or a delta."""
-        return self._decompress(rev, self.raw_chunk(rev))
+        link = self._link(rev)
+        return self._decompress([link], self._read_chunks([link]))[0]
 
-    def _chunk_limit(self, rev: int) -> int:
-        """Largest decompressed size we accept for ``rev``'s chunk (bomb guard)."""
-        clen, ulen, base = self._index.sizes(rev)
-        if ulen >= 0:
-            if base == rev or base == NULL_REV:
-                return ulen
-            return 16 * ulen + 4096
-        return 1100 * clen + 1024
-
-    def _decompress(self, rev: int, raw: bytes) -> bytes:
-        mode = COMP_MODE_INLINE
-        if self.docket is not None:
-            mode = self._index.entry(rev).data_compression_mode
+    def _decompress(self, links: list[Link], raws: list[bytes]) -> list[bytes]:
+        """Decompressed chunks, each refused past its link's size bound."""
+        out = []
         try:
-            if mode == COMP_MODE_INLINE:
-                return compression.decompress(raw, self._chunk_limit(rev))
-            if mode == COMP_MODE_PLAIN:
-                return bytes(raw)
-            if mode == COMP_MODE_DEFAULT:
-                return compression.decompress_with(self.docket.default_compression, raw,
-                                                   self._chunk_limit(rev))
-            raise compression.DecompressionError(f"unknown compression mode {mode}")
+            if self.docket is None:
+                decompress = compression.decompress
+                zstd = compression.decompress_zstd
+                for link, raw in zip(links, raws):
+                    # zstd is the common case: skip one dispatch level for it
+                    out.append(zstd(raw, link[3]) if raw[:1] == b"(" else decompress(raw, link[3]))
+            else:
+                for link, raw in zip(links, raws):
+                    out.append(self._decompress_v2(link, raw))
         except compression.DecompressionError as exc:
-            self._raise(rev, str(exc), self.data_path, self.chunk_offset(rev))
+            link = links[len(out)]
+            self._raise(link[0], str(exc), self.data_path, link[1])
+        return out
 
-    def _read_chunks(self, revs: list[int]) -> list[bytes]:
-        """On-disk chunks of ``revs`` (ascending), reading near neighbours in one go."""
-        index = self._index
-        places = []
-        for r in revs:
-            clen = index.chain_fields(r)[0]
-            start = index.start(r)
-            if clen < 0 or start < 0:
-                self._raise(r, f"chunk at {start} has length {clen}", index.file,
-                            index.entry_position(r))
-            places.append((r, index.data_position(r, start), clen))
+    def _decompress_v2(self, link: Link, raw: bytes) -> bytes:
+        mode = self._index.entry(link[0]).data_compression_mode
+        if mode == COMP_MODE_INLINE:
+            return compression.decompress(raw, link[3])
+        if mode == COMP_MODE_PLAIN:
+            return bytes(raw)
+        if mode == COMP_MODE_DEFAULT:
+            return compression.decompress_with(self.docket.default_compression, raw, link[3])
+        raise compression.DecompressionError(f"unknown compression mode {mode}")
+
+    def _read_chunks(self, links: list[Link]) -> list[bytes]:
+        """On-disk chunks of ``links`` (ascending), reading near neighbours in one go."""
+        for r, pos, clen, _ in links:
+            if clen < 0 or pos < 0:
+                self._raise(r, f"chunk at {pos} has length {clen}", self._index.file,
+                            self._index.entry_position(r))
         if self._data is None:
-            return [self._slice_inline(r, pos, clen) for r, pos, clen in places]
+            return [self._slice_inline(r, pos, clen) for r, pos, clen, _ in links]
         out = []
         i = 0
-        while i < len(places):
+        while i < len(links):
             j = i
-            while (j + 1 < len(places)
-                   and 0 <= places[j + 1][1] - (places[j][1] + places[j][2]) <= _MAX_GAP):
+            while (j + 1 < len(links)
+                   and 0 <= links[j + 1][1] - (links[j][1] + links[j][2]) <= _MAX_GAP):
                 j += 1
-            first, last = places[i], places[j]
-            span_start = first[1]
-            span = self._data.read(span_start, last[1] + last[2] - span_start)
-            for r, pos, clen in places[i : j + 1]:
+            span_start = links[i][1]
+            span = self._data.read(span_start, links[j][1] + links[j][2] - span_start)
+            for r, pos, clen, _ in links[i : j + 1]:
                 piece = span[pos - span_start : pos - span_start + clen]
                 if len(piece) != clen:
                     self._truncated(r, pos, clen, self._data.path, self._data.size())
@@ -593,7 +640,7 @@ class Revlog:
         piece = data[pos : pos + clen]
         if len(piece) != clen:
             self._truncated(rev, pos, clen, self._index.file, len(data))
-        return bytes(piece) if not isinstance(piece, bytes) else piece
+        return piece if isinstance(piece, bytes) else bytes(piece)
 
     def _truncated(self, rev: int, pos: int, clen: int, file: str, size: int):
         self._raise(rev, f"chunk of {clen} bytes at {pos} runs past the end of the file "
@@ -608,9 +655,8 @@ class Revlog:
         cache = self._cache
         if cache is not None and cache[0] == rev:
             return cache[1]
-        chain, stopped = self._chain(rev, cache[0] if cache is not None else None)
-        raws = self._read_chunks(chain)
-        chunks = [self._decompress(r, raw) for r, raw in zip(chain, raws)]
+        links, stopped = self._chain(rev, cache[0] if cache is not None else None)
+        chunks = self._decompress(links, self._read_chunks(links))
         if stopped:
             base, deltas, first = cache[1], chunks, 0
         else:
@@ -618,9 +664,9 @@ class Revlog:
         try:
             text = apply_deltas(base, deltas)
         except PatchError as exc:
-            bad = chain[first + exc.delta_index]
-            self._raise(bad, f"delta does not apply: {exc} (at byte {exc.position} of the "
-                             f"decompressed delta)", self.data_path, self.chunk_offset(bad))
+            bad = links[first + exc.delta_index]
+            self._raise(bad[0], f"delta does not apply: {exc} (at byte {exc.position} of the "
+                                f"decompressed delta)", self.data_path, bad[1])
         self._cache = (rev, text)
         return text
 
