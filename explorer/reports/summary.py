@@ -1,0 +1,58 @@
+"""What ``revlog-explorer PATH`` prints until the TUI opens there: a short store summary.
+
+PATH is a repository (or any directory inside one), a ``.hg`` or store
+directory, or a single revlog ``.i`` file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterator
+
+from explorer.engine import Revlog, StoreError
+from explorer.engine.store import Store
+
+from .errors import ReportError
+from .target import find_repository
+
+
+def summary_text(path: str) -> Iterator[str]:
+    """A few lines naming the store or revlog at ``path`` and what it holds."""
+    if os.path.isfile(path):
+        yield from _revlog_summary(path)
+        return
+    if not os.path.isdir(path):
+        raise ReportError(f"{path}: no such file or directory")
+    root = find_repository(path) or path
+    try:
+        store = Store.open(root)
+    except StoreError as err:
+        raise ReportError(str(err)) from None
+    with store:
+        yield from _store_summary(store)
+
+
+def _revlog_summary(path: str) -> Iterator[str]:
+    if not path.endswith(".i"):
+        raise ReportError(f"{path} is not a revlog index (.i) file")
+    with Revlog.open(path) as rl:
+        yield f"revlog     {path}\n"
+        yield f"format     {rl.format_description()}\n"
+        yield f"revisions  {len(rl)}\n"
+
+
+def _store_summary(store: Store) -> Iterator[str]:
+    kinds: Counter[str] = Counter()
+    revisions: Counter[str] = Counter()
+    for kind, _path, rl in store.revlogs():
+        kinds[kind] += 1
+        revisions[kind] += len(rl)
+        if kind == "filelog":
+            rl.close()
+    present = [k for k in ("changelog", "manifest", "filelog") if kinds[k]]
+    yield f"store      {store.store_dir}\n"
+    yield f"requires   {' '.join(sorted(store.requirements))}\n"
+    yield "revlogs    " + ", ".join(f"{kinds[k]} {k}" for k in present) + "\n"
+    yield "revisions  " + ", ".join(f"{revisions[k]} in {k}s" for k in present) + "\n"
+    yield "reports    revlog-explorer index|revlogindex|deltachain|stats|data --help\n"
