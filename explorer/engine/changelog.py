@@ -68,8 +68,8 @@ class ChangesetEntry:
 
     @property
     def branch(self) -> str:
-        """The branch name; an absent or empty ``branch`` extra means default."""
-        return self.extra.get("branch") or "default"
+        """The branch name: ``default`` unless extra names one (even ``""``, as hg reads it)."""
+        return self.extra.get("branch", "default")
 
     @property
     def closed(self) -> bool:

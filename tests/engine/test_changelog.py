@@ -310,6 +310,38 @@ def test_arbitrary_texts_only_raise_corruption(text: bytes) -> None:
         pass
 
 
+SAMPLE = format_changeset(
+    b"\xab" * 20,
+    "Al <al@x>",
+    (1700000000, -3600),
+    ["a", "b/c", "d"],
+    "subject\n\nbody",
+    {"branch": "stable", "close": "1", "p1copies": "1\0a", "filesadded": "1\n2", "k": "v\\0"},
+)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(SAMPLE) - 1), st.sampled_from(b"\n\0:\\ 0a1x")),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_damaged_texts_read_as_mercurial_reads_them(edits: list[tuple[int, int]]) -> None:
+    """Either both readers accept a damaged text and agree, or ours raises CorruptionError."""
+    text = bytearray(SAMPLE)
+    for at, byte in edits:
+        text[at] = byte
+    try:
+        ours = parse_changeset(bytes(text))
+    except CorruptionError:
+        return
+    assert ours is not None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        assert_same_as_mercurial(bytes(text))
+
+
 def test_surrogateescape_round_trips_any_bytes() -> None:
     user = text_of(b"latin1 \xe9 user")
     text = format_changeset(
