@@ -60,8 +60,8 @@ MMAP_THRESHOLD = 1 << 20
 class IndexEntry(NamedTuple):
     """One decoded index entry, in the same terms for every version.
 
-    ``uncompressed_length`` is the length of the full raw text (-1 when the
-    version does not store it, v0). Changelog-v2 stores no base or link rev:
+    ``uncompressed_length`` is the length of the full raw text (None when the
+    version does not store it, v0, as Mercurial reports it). Changelog-v2 stores no base or link rev:
     both equal ``rev`` there, as Mercurial reports them.
     """
 
@@ -69,7 +69,7 @@ class IndexEntry(NamedTuple):
     offset: int
     flags: int
     compressed_length: int
-    uncompressed_length: int
+    uncompressed_length: int | None
     base: int
     link_rev: int
     p1: int
@@ -227,7 +227,7 @@ class Index:
         offset, clen, base, link, p1node, p2node, node = self.struct.unpack_from(self.data, pos)
         p1 = self._v0_parent(rev, p1node, pos + 16)
         p2 = self._v0_parent(rev, p2node, pos + 36)
-        return IndexEntry(rev, offset, 0, clen, -1, base, link, p1, p2, node)
+        return IndexEntry(rev, offset, 0, clen, None, base, link, p1, p2, node)
 
     def _offset(self, rev: int, word: int) -> int:
         if rev == 0 and self.header_in_entry:

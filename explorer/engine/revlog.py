@@ -673,7 +673,7 @@ class Revlog:
     def raw_size(self, rev: int) -> int:
         """Length of the raw text (computed for v0, which does not store it)."""
         size = self.entry(rev).uncompressed_length
-        return size if size >= 0 else len(self.revision(rev))
+        return size if size is not None and size >= 0 else len(self.revision(rev))
 
     def check_hash(self, rev: int) -> bool:
         """True when the node is the hash of the parents and the raw text."""
