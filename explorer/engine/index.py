@@ -61,8 +61,8 @@ class IndexEntry(NamedTuple):
     """One decoded index entry, in the same terms for every version.
 
     ``uncompressed_length`` is the length of the full raw text (None when the
-    version does not store it, v0, as Mercurial reports it). Changelog-v2 stores no base or link rev:
-    both equal ``rev`` there, as Mercurial reports them.
+    version does not store it, v0, as Mercurial reports it). Changelog-v2
+    stores no base or link rev: both equal ``rev`` there, as Mercurial says.
     """
 
     rev: int
@@ -113,12 +113,15 @@ def entry_struct(version: int) -> struct.Struct:
 def load_bytes(path: str, limit: int | None = None) -> bytes | mmap.mmap:
     """The content of ``path``: mmap when big, a plain read when small or when mmap fails.
 
-    A missing file is empty (a revlog with no revision yet).
+    A missing file is empty (a revlog with no revision yet); one that cannot
+    be read (a directory, no permission) is a ``CorruptionError``.
     """
     try:
         fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
         return b""
+    except OSError as exc:
+        raise CorruptionError(f"cannot open: {exc.strerror}", file=path) from None
     try:
         size = os.fstat(fd).st_size
         if limit is not None:
@@ -130,6 +133,8 @@ def load_bytes(path: str, limit: int | None = None) -> bytes | mmap.mmap:
                 pass
         with os.fdopen(os.dup(fd), "rb") as f:
             return f.read(size)
+    except OSError as exc:
+        raise CorruptionError(f"cannot read: {exc.strerror}", file=path) from None
     finally:
         os.close(fd)
 

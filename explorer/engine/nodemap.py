@@ -80,22 +80,30 @@ class PersistentNodemap:
         if not self.blocks:
             return []
         block = self.blocks - 1
-        for depth, nibble in enumerate(hexprefix):
+        for nibble in hexprefix:
             value = self._block(block)[int(nibble, 16)]
             if value == -1:
                 return []
             if value < -1:
                 return [-(value + 2)]
-            if depth > 64:
-                raise CorruptionError("nodemap trie is deeper than a node", file=self.file)
             block = value
-        return list(self._revs_under(block, 0))
+        return self._revs_under(block)
 
-    def _revs_under(self, block: int, depth: int):
-        if depth > 40:
-            raise CorruptionError("nodemap trie loops", file=self.file, offset=block * BLOCK.size)
-        for value in self._block(block):
-            if value < -1:
-                yield -(value + 2)
-            elif value >= 0:
-                yield from self._revs_under(value, depth + 1)
+    def _revs_under(self, root: int) -> list[int]:
+        """Every revision in the subtree of ``root``; each block may be visited once,
+        so a damaged trie whose blocks point at each other cannot loop or explode."""
+        revs, seen, todo = [], {root}, [root]
+        while todo:
+            for value in self._block(todo.pop()):
+                if value < -1:
+                    revs.append(-(value + 2))
+                elif value >= 0:
+                    if value in seen:
+                        raise CorruptionError(
+                            f"nodemap block {value} is reached twice",
+                            file=self.file,
+                            offset=value * BLOCK.size,
+                        )
+                    seen.add(value)
+                    todo.append(value)
+        return revs

@@ -65,10 +65,12 @@ class _DataFile:
         if self._fd is None:
             try:
                 self._fd = os.open(self.path, os.O_RDONLY)
+                if self.end is None:
+                    self.end = os.fstat(self._fd).st_size
             except FileNotFoundError:
-                self._fd = -1
-            if self.end is None:
-                self.end = os.fstat(self._fd).st_size if self._fd >= 0 else 0
+                self._fd, self.end = -1, 0
+            except OSError as exc:
+                raise CorruptionError(f"cannot open: {exc.strerror}", file=self.path) from None
         return self._fd
 
     def size(self) -> int:
@@ -84,7 +86,11 @@ class _DataFile:
         if fd < 0:
             return b""
         avail = max(0, min(self.end, offset + max(length, _READ_WINDOW)) - offset)
-        data = os.pread(fd, avail, offset)
+        try:
+            data = os.pread(fd, avail, offset) if avail else b""
+        except OSError as exc:
+            raise CorruptionError(f"cannot read: {exc.strerror}", file=self.path,
+                                  offset=offset) from None
         self._window_start, self._window = offset, data
         return data[:length]
 
@@ -331,19 +337,13 @@ class Revlog:
         """Revision of a 20-byte node; ``LookupError`` if absent."""
         if node == NULL_NODE:
             return NULL_REV
-        persistent = self._persistent_nodemap()
-        if persistent:
-            for rev in persistent.find(node.hex()):
-                if 0 <= rev < len(self) and self._index.node(rev) == node:
-                    return rev
-            for rev in range(self._nodemap_tip + 1, len(self)):
-                if self._index.node(rev) == node:
-                    return rev
-        else:
+        found = self._persistent_matches(node.hex(), lambda n: n == node)
+        if found is None:
             rev = self._node_dict().get(node)
-            if rev is not None:
-                return rev
-        raise LookupError(f"{self.name}: no node {node.hex()}")
+            found = set() if rev is None else {rev}
+        if not found:
+            raise LookupError(f"{self.name}: no node {node.hex()}")
+        return found.pop()
 
     def has_node(self, node: bytes) -> bool:
         try:
@@ -389,13 +389,26 @@ class Revlog:
             raise AmbiguousPrefixError(f"{self.name}: prefix {prefix} is ambiguous")
         return matches.pop()
 
-    def _prefix_matches(self, prefix: str) -> set[int]:
+    def _persistent_matches(self, prefix: str, accept: Callable[[bytes], bool]) -> set[int] | None:
+        """Revisions found through the persistent nodemap whose node passes ``accept``;
+        None when there is no usable nodemap (the caller falls back to the index)."""
         persistent = self._persistent_nodemap()
-        if persistent:
-            found = {r for r in persistent.find(prefix)
-                     if 0 <= r < len(self) and self._index.node(r).hex().startswith(prefix)}
-            found.update(r for r in range(self._nodemap_tip + 1, len(self))
-                         if self._index.node(r).hex().startswith(prefix))
+        if persistent is None:
+            return None
+        node = self._index.node
+        try:
+            candidates = persistent.find(prefix)
+        except CorruptionError:
+            self._persistent = False  # verify reports it; from now on use the index
+            return None
+        found = {r for r in candidates if 0 <= r < len(self) and accept(node(r))}
+        # revisions added after the nodemap was last written are not in it
+        found.update(r for r in range(self._nodemap_tip + 1, len(self)) if accept(node(r)))
+        return found
+
+    def _prefix_matches(self, prefix: str) -> set[int]:
+        found = self._persistent_matches(prefix, lambda n: n.hex().startswith(prefix))
+        if found is not None:
             return found
         nodes = self._sorted_node_list()
         low = bytes.fromhex(prefix + "0" * (len(prefix) % 2))
