@@ -27,6 +27,7 @@ never with ``str`` methods that know Unicode line breaks and spaces.
 from __future__ import annotations
 
 import binascii
+import math
 import re
 import struct
 from collections.abc import Iterable, Mapping
@@ -190,6 +191,8 @@ def format_changeset(
     raw_user = _encode(user).strip()
     if not raw_user or b"\n" in raw_user:
         raise RevlogError(f"user {user!r} is empty or contains a newline")
+    if not math.isfinite(date[0]):
+        raise RevlogError(f"changeset time {date[0]!r} is not a finite number")
     dateline = b"%d %d" % (int(date[0]), int(date[1]))
     extra = dict(extra or {})
     if extra.get("branch") in ("default", ""):

@@ -167,13 +167,15 @@ def history_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return repo
 
 
-def changelog_texts(repo: Path) -> list[bytes]:
-    count = int(hg(repo, "log", "-r", "tip", "-T", "{rev}")) + 1
-    return [hg(repo, "debugdata", "-c", str(rev)) for rev in range(count)]
+@pytest.fixture(scope="module")
+def history_texts(history_repo: Path) -> list[bytes]:
+    """Every changelog revision text of ``history_repo``, as ``hg debugdata -c`` prints it."""
+    count = int(hg(history_repo, "log", "-r", "tip", "-T", "{rev}")) + 1
+    return [hg(history_repo, "debugdata", "-c", str(rev)) for rev in range(count)]
 
 
-def test_real_changesets_parse_like_mercurial(history_repo: Path) -> None:
-    entries = [assert_same_as_mercurial(text) for text in changelog_texts(history_repo)]
+def test_real_changesets_parse_like_mercurial(history_texts: list[bytes]) -> None:
+    entries = [assert_same_as_mercurial(text) for text in history_texts]
     first, stable, closing, copies, extras, _side, merge = entries
     assert first.user == "Zoë Ünïcode <zoe@example.com>"
     assert first.date == (1700000000, -3600)
@@ -191,13 +193,13 @@ def test_real_changesets_parse_like_mercurial(history_repo: Path) -> None:
     assert merge.p2copies == {"from-p2.txt": "side.txt"}
 
 
-def test_real_changesets_round_trip(history_repo: Path) -> None:
-    for text in changelog_texts(history_repo):
+def test_real_changesets_round_trip(history_texts: list[bytes]) -> None:
+    for text in history_texts:
         assert refields(parse_changeset(text)) == text
 
 
-def test_real_truncations_never_escape_corruption(history_repo: Path) -> None:
-    text = changelog_texts(history_repo)[3]
+def test_real_truncations_never_escape_corruption(history_texts: list[bytes]) -> None:
+    text = history_texts[3]
     for cut in range(1, len(text)):
         try:
             parse_changeset(text[:cut])
@@ -396,6 +398,9 @@ def test_format_rejects_what_mercurial_rejects() -> None:
         format_changeset(node, "u", (0, 0), ["a\nb"], "")
     with pytest.raises(RevlogError):
         format_changeset(node[:4], "u", (0, 0), [], "")
+    nan = parse_changeset(b"0" * 40 + b"\nu\nnan 0\n\n").date
+    with pytest.raises(RevlogError, match="finite"):
+        format_changeset(node, "u", nan, [], "")
 
 
 def test_empty_text_is_the_null_changeset() -> None:
