@@ -8,9 +8,12 @@ requirement           files found by               names encoded with
 ====================  ===========================  =======================
 (no ``store``)        walking .hg/data, .hg/meta   ``Encoding.DIR``
 ``store``             walking store/data, meta     ``Encoding.FILENAME``
-``fncache``           the ``fncache`` file         ``HYBRID``/``DOTENCODE``
+``fncache``           the ``fncache`` file         ``HYBRID``, ``DOTENCODE``
 ``fileindex-v1``      the file index               ``DOTENCODE``
 ====================  ===========================  =======================
+
+(``PLAIN`` replaces the hashed encodings in stores that carry the experimental
+plain-encoding requirement.)
 
 Everything here speaks *unencoded store paths* ("data/Foo.txt.i"); only
 ``fs_path`` turns one into a filesystem path.
@@ -218,11 +221,15 @@ class Store:
 
     def revlogs(self) -> list[tuple[Kind, str, Revlog]]:
         """Every revlog of the store, opened, in ``revlog_paths`` order."""
-        cached = {CHANGELOG: lambda: self.changelog, MANIFEST: lambda: self.manifest}
-        return [
-            (kind, path, cached[path]() if path in cached else self.open_revlog(path, kind))
-            for kind, path in self.revlog_paths()
-        ]
+        return [(kind, path, self._revlog(kind, path)) for kind, path in self.revlog_paths()]
+
+    def _revlog(self, kind: Kind, path: str) -> Revlog:
+        """The cached changelog or root manifest, or a newly opened revlog."""
+        if path == CHANGELOG:
+            return self.changelog
+        if path == MANIFEST:
+            return self.manifest
+        return self.open_revlog(path, kind)
 
 
 # --- discovery ----------------------------------------------------------------
