@@ -151,7 +151,9 @@ class Index:
         self.version = version
         self.flags = flags
         self.file = file
-        self.inline = bool(flags & FLAG_INLINE_DATA)
+        # Only v1 can interleave data; v2 formats keep data in their own files
+        # even if the inline flag is set.
+        self.inline = version == REVLOG_V1 and bool(flags & FLAG_INLINE_DATA)
         self.struct = entry_struct(version)
         self.entry_size = self.struct.size
         # v1 (and v0) overlay the header on rev 0's offset field.
