@@ -13,11 +13,14 @@ import os
 import struct
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from explorer.engine.errors import CorruptionError, StoreError
+from explorer.engine.errors import CorruptionError, RevlogError, StoreError
 from explorer.engine.pathencode import Encoding
 from explorer.engine.store import Layout, Store, layout_of
 
@@ -501,3 +504,65 @@ def test_filelog_refuses_non_file_paths(small_repo: Path, bad: str) -> None:
 def test_open_revlog_needs_an_index_path(small_repo: Path) -> None:
     with pytest.raises(StoreError, match="not the index"):
         Store.open(small_repo).open_revlog("data/a.txt.d")
+
+
+# --- damaged bytes only ever raise engine errors -------------------------------
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=120))
+def test_any_requires_bytes_give_a_store_or_an_engine_error(data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        hg_dir = Path(scratch, ".hg")
+        (hg_dir / "store").mkdir(parents=True)
+        (hg_dir / "requires").write_bytes(data)
+        try:
+            Store.open(scratch).revlog_paths()
+        except CorruptionError as err:
+            assert err.file == str(hg_dir / "requires")
+        except RevlogError:
+            pass
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=120))
+def test_any_fncache_bytes_list_or_raise_corruption(data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        Path(scratch, "fncache").write_bytes(data)
+        store = Store(scratch, scratch, {"store", "fncache", "dotencode"})
+        try:
+            listed = store.revlog_paths()
+        except CorruptionError as err:
+            assert (err.file, 0 <= err.offset <= len(data)) == (str(Path(scratch, "fncache")), True)
+        else:
+            assert all(path.endswith(".i") for _kind, path in listed)
+
+
+_IDS = st.sampled_from([b"00000000", b"1a2b3c4d", b"\xff\xfe/..\x00ab", b"zzzzzzzz"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from([b"fileindex-v1", b"fileindex-v2"]),
+    st.tuples(st.integers(0, 64), st.integers(0, 64), st.integers(0, 2**32 - 1)),
+    st.tuples(_IDS, _IDS, _IDS),
+    st.binary(max_size=40),
+    st.binary(max_size=40),
+    st.integers(40, 80),
+)
+def test_any_file_index_bytes_list_or_raise_corruption(
+    marker: bytes, sizes: tuple, ids: tuple, names: bytes, meta: bytes, cut: int
+) -> None:
+    docket = struct.pack(">12s3I8s8s8s3I", marker, *sizes, *ids, 0, 0, 0)[:cut]
+    with tempfile.TemporaryDirectory() as scratch:
+        Path(scratch, "fileindex").write_bytes(docket)
+        Path(scratch, "fileindex-list.1a2b3c4d").write_bytes(names)
+        Path(scratch, "fileindex-meta.1a2b3c4d").write_bytes(meta)
+        store = Store(scratch, scratch, {"store", "fileindex-v1"})
+        try:
+            paths = store.file_index()
+        except CorruptionError as err:
+            assert err.file.startswith(scratch) and err.offset is not None
+        else:
+            assert len(paths) == max(sizes[1] // 8 - 1, 0)
+            assert all(paths)
