@@ -32,6 +32,7 @@ _WINDOWS_RESERVED_3 = frozenset((b"aux", b"con", b"prn", b"nul"))
 _WINDOWS_RESERVED_4 = frozenset((b"com", b"lpt"))  # followed by a digit 1-9
 _DIR_SUFFIX = re.compile(rb"\.(hg|i|d)/")
 _ENCODED_DIR_SUFFIX = re.compile(rb"\.(hg|i|d)\.hg/")
+_HEX_PAIR = re.compile(rb"[0-9a-f]{2}")
 _FORBIDDEN = b"\0\n\r"  # never part of a tracked path (manifest and fncache separators)
 
 
@@ -147,7 +148,7 @@ def _decode_one(name: bytes, i: int) -> tuple[int, int]:
         raise _bad_name(name, i, "'_' must be followed by a lower-case letter or '_'")
     if char == ord("~"):
         digits = name[i + 1 : i + 3]
-        if re.fullmatch(rb"[0-9a-f]{2}", digits) and _needs_escape(int(digits, 16)):
+        if _HEX_PAIR.fullmatch(digits) and _needs_escape(int(digits, 16)):
             return int(digits, 16), 3
         raise _bad_name(name, i, "'~' must be followed by the hex code of an escaped byte")
     if _FILENAME_CODES[char] != bytes([char]):
