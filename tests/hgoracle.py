@@ -1,18 +1,26 @@
 """Mercurial as the oracle: dump what hg knows about every revlog of a repository.
 
-Run as a script under an interpreter that has Mercurial (tests/hgrepos.py's
-``oracle()`` does it)::
+This file is an hg extension providing one command; tests/hgrepos.py's
+``oracle()`` runs it as::
+
+    hg --config extensions.hgoracle=tests/hgoracle.py -R REPO [--config ...] \
+        debug-revlog-oracle OUTPUT
+
+and it can be run as a script, under an interpreter that has Mercurial
+(it then calls hg's dispatch in-process with the same arguments)::
 
     python tests/hgoracle.py REPO [--config section.name=value ...]  > out.pickle
 
-It loads REPO with Mercurial's API and the given config, and writes on stdout
-a pickle (protocol 4) of plain Python objects (dict, list, str, bytes, int,
-bool, None) -- loadable without Mercurial:
+Loaded through hg's own dispatch, the repository is opened exactly as by any hg
+command (config, extensions such as lfs, slow-path permissions).  The command
+writes a pickle (protocol 4) of plain Python objects (dict, list, str, bytes,
+int, bool, None) -- loadable without Mercurial:
 
     {
       "repo": str,                      # absolute path
       "hg_version": str,                # e.g. "7.2.4"
-      "config": {str: str},             # the --config items used
+      "config": {str: str},             # the --config items used (filled in by
+                                        # hgrepos.oracle(); {} otherwise)
       "requirements": [str],            # sorted, .hg/requires + .hg/store/requires
       "store_path": str,                # absolute path of the store directory (.hg/store or .hg)
       "revlogs": {                      # keyed by path, changelog first, then manifests, filelogs
@@ -95,21 +103,16 @@ def _s(b: bytes) -> str:
     return b.decode("utf-8", "surrogateescape")
 
 
-def dump(repo_path: str, config: dict[str, str]) -> dict:
-    from mercurial import error, hg, util  # noqa: PLC0415
-    from mercurial import ui as uimod
+def dump(repo) -> dict:
+    from mercurial import error, util  # noqa: PLC0415
     from mercurial.utils import storageutil
 
-    ui = uimod.ui.load()
-    for key, value in config.items():
-        section, name = key.split(".", 1)
-        ui.setconfig(section.encode(), name.encode(), value.encode(), b"hgoracle")
-    repo = hg.repository(ui, os.fsencode(repo_path)).unfiltered()
+    repo = repo.unfiltered()
     store = repo.store
     result = {
-        "repo": os.path.abspath(repo_path),
+        "repo": _s(repo.root),
         "hg_version": util.version().decode(),
-        "config": dict(config),
+        "config": {},
         "requirements": sorted(r.decode() for r in repo.requirements),
         "store_path": _s(store.path),
         "revlogs": {},
@@ -275,22 +278,46 @@ def _rev_info(rl, storage, kind, rev, error, storageutil) -> dict:
     return r
 
 
+def _hg_cmdtable() -> dict:
+    from mercurial import registrar  # noqa: PLC0415
+
+    table: dict = {}
+    command = registrar.command(table)
+
+    @command(b"debug-revlog-oracle", [], b"OUTPUT")
+    def debug_revlog_oracle(ui, repo, output):
+        """pickle what hg knows about every revlog into OUTPUT (revlog-explorer tests)"""
+        data = pickle.dumps(dump(repo), protocol=4)
+        with open(output, "wb") as fh:
+            fh.write(data)
+
+    return table
+
+
+if "mercurial.registrar" in sys.modules or "mercurial.dispatch" in sys.modules:
+    cmdtable = _hg_cmdtable()
+
+
 def main(argv: list[str]) -> int:
-    if not argv:
+    """Script use: python hgoracle.py REPO [--config k=v ...]; pickle on stdout."""
+    import tempfile  # noqa: PLC0415
+
+    from mercurial import dispatch  # noqa: PLC0415
+
+    if not argv or argv[0].startswith("-"):
         print(__doc__, file=sys.stderr)
         return 2
-    repo = argv[0]
-    config: dict[str, str] = {}
-    rest = argv[1:]
-    while rest:
-        if rest[0] != "--config" or len(rest) < 2 or "=" not in rest[1]:
-            print(f"bad arguments: {rest}", file=sys.stderr)
-            return 2
-        k, v = rest[1].split("=", 1)
-        config[k] = v
-        rest = rest[2:]
-    out = dump(repo, config)
-    sys.stdout.buffer.write(pickle.dumps(out, protocol=4))
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "oracle.pickle")
+        args = [
+            "--config", f"extensions.hgoracle={os.path.abspath(__file__)}",
+            "-R", argv[0], *argv[1:], "debug-revlog-oracle", out,
+        ]
+        rc = dispatch.dispatch(dispatch.request([os.fsencode(a) for a in args]))
+        if rc:
+            return rc
+        with open(out, "rb") as fh:
+            sys.stdout.buffer.write(fh.read())
     return 0
 
 

@@ -133,6 +133,7 @@ def hg_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
         LANG="C",
         LC_ALL="C",
         PYTHONDONTWRITEBYTECODE="1",
+        PYTHONHASHSEED="0",  # hg writes some files (fncache) in set order
     )
     if extra:
         env.update(extra)
@@ -430,62 +431,81 @@ class History:
         repo: os.PathLike | str,
         config: Mapping[str, str] | None = None,
         *,
-        python: str | None = None,
+        hg_exe: str | None = None,
         env: Mapping[str, str] | None = None,
         commits_per_transaction: int = 0,
+        reuse_filelogs: bool = True,
     ) -> list[str]:
-        """Commit every not-yet-applied commit into repo, in ONE subprocess.
+        """Commit every not-yet-applied commit into repo, in ONE hg process.
 
-        python: the interpreter whose Mercurial writes the commits (default: the
-        venv's).  commits_per_transaction: 0 = a single transaction.
+        The commits are made by Mercurial's API (context.memctx) inside hg
+        itself: this module is loaded as an hg extension providing the
+        ``debug-hgrepos-apply`` command, so --config, extensions (lfs...) and
+        the repository are set up exactly as for any hg command.
+        hg_exe: the hg that writes (default: the venv's; tests/oldhg.py gives 6.3.3).
+        commits_per_transaction: 0 = a single transaction.
         Returns the hex nodes of the new commits.
         """
         payload = self.pending_payload()
         if not payload["commits"]:
             return []
-        payload["config"] = dict(config or {})
         payload["commits_per_transaction"] = commits_per_transaction
-        proc = subprocess.run(
-            [python or hg_python(), str(Path(__file__).resolve()), "_apply", os.fspath(repo)],
-            input=pickle.dumps(payload, protocol=4),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=hg_env(env),
-            check=False,
-        )
-        if proc.returncode != 0:
-            raise HgError(["python", "hgrepos.py", "_apply"], proc.returncode, proc.stdout, proc.stderr)
-        new = pickle.loads(proc.stdout)
+        payload["reuse_filelogs"] = reuse_filelogs
+        with tempfile.TemporaryDirectory(prefix="hgrepos-apply-") as tmp:
+            pin, pout = Path(tmp, "payload.pickle"), Path(tmp, "nodes.pickle")
+            pin.write_bytes(pickle.dumps(payload, protocol=4))
+            hg(
+                repo,
+                "--config", f"extensions.hgrepos_builder={Path(__file__).resolve()}",
+                "debug-hgrepos-apply", str(pin), str(pout),
+                config=config, hg_exe=hg_exe, env=env,
+            )
+            new = pickle.loads(pout.read_bytes())
         self.nodes += new
         return new
 
 
-def _worker_apply(repo_path: str) -> None:
-    """Subprocess side of History.apply: commit with Mercurial's own API.
+def _apply_in_repo(ui, repo, payload_path: bytes, output_path: bytes) -> None:
+    """hg side of History.apply: commit with Mercurial's own API.
 
     Written against the API common to Mercurial 6.3 and 7.2 (memctx/memfilectx,
     repo.commitctx under wlock/lock/transaction).
     """
-    payload = pickle.load(sys.stdin.buffer)
-    from mercurial import context, hg  # noqa: PLC0415
+    from mercurial import context  # noqa: PLC0415
     from mercurial import node as nodemod
-    from mercurial import ui as uimod
 
-    ui = uimod.ui.load()
-    for key, value in payload["config"].items():
-        section, name = key.split(".", 1)
-        ui.setconfig(section.encode(), name.encode(), value.encode(), b"hgrepos")
-    repo = hg.repository(ui, repo_path.encode()).unfiltered()
+    with open(payload_path, "rb") as fh:
+        payload = pickle.load(fh)
+    repo = repo.unfiltered()
     nodes = [nodemod.bin(n) for n in payload["known_nodes"]]
     new_hex: list[str] = []
+    hooks: list = []
     commits = payload["commits"]
     per_tr = payload["commits_per_transaction"] or len(commits) or 1
 
     def node_of(i):
         return repo.nullid if i is None else nodes[i]
 
+    # Speed: hg makes a new filelog object per file per commit, so with an empty
+    # revision cache each commit rebuilds its delta base from the whole chain
+    # (quadratic on a 2000-revision chain).  Within one transaction, hand out one
+    # filelog object per path instead; caches only change speed, not the bytes
+    # written (checked: the long-chain stores are identical either way).
+    orig_file = repo.file
+    filelogs: dict = {}
+
+    def cached_file(path, *args, **kwargs):
+        key = (path, args, tuple(sorted(kwargs.items())))
+        if key not in filelogs:
+            filelogs[key] = orig_file(path, *args, **kwargs)
+        return filelogs[key]
+
+    if payload.get("reuse_filelogs", True):
+        repo.file = cached_file
+
     with repo.wlock(), repo.lock():
         for start in range(0, len(commits), per_tr):
+            filelogs.clear()
             with repo.transaction(b"hgrepos-build"):
                 for c in commits[start : start + per_tr]:
                     files = c["files"]
@@ -520,7 +540,37 @@ def _worker_apply(repo_path: str) -> None:
                     node = repo.commitctx(mctx)
                     nodes.append(node)
                     new_hex.append(nodemod.hex(node).decode())
-    sys.stdout.buffer.write(pickle.dumps(new_hex, protocol=4))
+                    hooks.append((node, node_of(c["p1"]), node_of(c["p2"])))
+    # `hg commit` runs the 'commit' hook after each commit (extensions use it:
+    # lfs adds its requirement there); commitctx alone does not.
+    for node, p1, p2 in hooks:
+        repo.hook(
+            b"commit",
+            node=nodemod.hex(node),
+            parent1=nodemod.hex(p1),
+            parent2=nodemod.hex(p2) if p2 != repo.nullid else b"",
+        )
+    with open(output_path, "wb") as fh:
+        fh.write(pickle.dumps(new_hex, protocol=4))
+
+
+def _hg_cmdtable() -> dict:
+    from mercurial import registrar  # noqa: PLC0415
+
+    table: dict = {}
+    command = registrar.command(table)
+
+    @command(b"debug-hgrepos-apply", [], b"PAYLOAD OUTPUT")
+    def debug_hgrepos_apply(ui, repo, payload, output):
+        """commit a pickled History payload with memctx (revlog-explorer tests)"""
+        _apply_in_repo(ui, repo, payload, output)
+
+    return table
+
+
+if "mercurial.registrar" in sys.modules or "mercurial.dispatch" in sys.modules:
+    # loaded by hg as an extension (--config extensions.hgrepos_builder=this file)
+    cmdtable = _hg_cmdtable()
 
 
 # --------------------------------------------------------------------------
@@ -776,7 +826,9 @@ class Builder:
         return self.spec.config
 
     def init(self, extra: Mapping[str, str] | None = None, hg_exe: str | None = None) -> None:
-        cfg = {**self.spec.init_config, **(extra or {})}
+        # init opens the new repo, so it needs the read config (slow-path
+        # permissions) as well as the format options
+        cfg = {**self.spec.config, **(extra or {})}
         hg(self.path.parent, "init", self.path.name, config=cfg, hg_exe=hg_exe, env=self.env)
 
     def hg(self, *args: str, config: Mapping[str, str] | None = None, input: bytes | None = None,
@@ -784,8 +836,8 @@ class Builder:
         return hg(self.path, *args, config={**self.config, **(config or {})}, input=input,
                   hg_exe=hg_exe, env=self.env)
 
-    def apply(self, python: str | None = None, **kw) -> list[str]:
-        return self.history.apply(self.path, self.config, python=python, env=self.env, **kw)
+    def apply(self, hg_exe: str | None = None, **kw) -> list[str]:
+        return self.history.apply(self.path, self.config, hg_exe=hg_exe, env=self.env, **kw)
 
     def standard(self, **kw) -> History:
         standard_history(self.history, **kw)
@@ -922,13 +974,14 @@ def _long_chain(b: Builder, nrevs: int = 2000) -> None:
 
 @spec(
     "long-chain-sparse",
-    features={"long-chain", "intermediate-snapshot", "split"},
+    features={"long-chain", "intermediate-snapshot", "inline", "split"},
 )
 def _long_chain_sparse(b: Builder) -> None:
-    """A 2000-revision history of one ~40 KB file (chain.txt), a one-line edit per
+    """A 2000-revision history of one ~46 KB file (chain.txt), a one-line edit per
     revision. Default format (zstd, sparse-revlog): delta chains reach the
-    sparse-revlog maximum chain length (1000) and intermediate snapshots appear;
-    the filelog and the changelog are split (.i + .d)."""
+    sparse-revlog maximum chain length (1000) and intermediate snapshots appear.
+    The filelog stays inline (2000 entries but under 128 KiB of data: a 233 KB
+    .i alone); the manifest (long chains too) and the changelog are split."""
     b.init()
     _long_chain(b)
 
@@ -938,7 +991,7 @@ def _long_chain_sparse(b: Builder) -> None:
     init={"format.sparse-revlog": "no"},
     requires={"generaldelta"},
     forbids={"sparserevlog"},
-    features={"long-chain", "generaldelta-no-sparse", "split"},
+    features={"long-chain", "generaldelta-no-sparse", "inline", "split"},
 )
 def _long_chain_gd(b: Builder) -> None:
     """The same 2000-revision one-file history with generaldelta but no sparse-revlog:
@@ -982,8 +1035,9 @@ def _split_inline(b: Builder) -> None:
     features={"persistent-nodemap"},
 )
 def _persistent_nodemap(b: Builder) -> None:
-    """format.use-persistent-nodemap=yes: 00changelog.n / 00manifest.n dockets and
-    <radix>-<uid>.nd trie files. Without the Rust extensions hg aborts on such
+    """format.use-persistent-nodemap=yes: the 00changelog.n docket and its
+    00changelog-<uid>.nd trie (hg keeps no nodemap for inline revlogs, so the
+    inline manifest has none). Without the Rust extensions hg aborts on such
     repos unless storage.revlog.persistent-nodemap.slow-path=allow (C extensions
     alone do not count as a fast implementation). Standard history."""
     b.init()
@@ -1051,8 +1105,8 @@ def _delta_info(b: Builder) -> None:
     """format.use-delta-info-flags=yes (requirement delta-info-revlog): filelog headers
     carry FLAG_FILELOG_META and FLAG_DELTA_INFO, manifests FLAG_DELTA_INFO; revisions
     carry REVIDX_HASMETA (copies, the \\x01\\n file), REVIDX_DELTA_IS_SNAPSHOT and the
-    delta quality flags. Standard history plus a 600-revision one-file chain (so
-    snapshot flags are exercised on a split filelog)."""
+    delta quality flags (0x0040-0x0200). Standard history plus a 600-revision
+    one-file chain; the manifest gets intermediate snapshots (flagged)."""
     b.init()
     b.standard()
     _long_chain(b, nrevs=600)
@@ -1292,7 +1346,7 @@ def _inline_changelog(b: Builder) -> None:
     hg_exe = oldhg.hg_executable()
     b.init(hg_exe=hg_exe)
     standard_history(b.history)
-    b.apply(python=oldhg.python_executable())
+    b.apply(hg_exe=hg_exe)
 
 
 @spec(
@@ -1323,16 +1377,20 @@ _ORACLE_CACHE: dict[tuple[str, tuple[tuple[str, str], ...]], dict] = {}
 def oracle(repo_path: os.PathLike | str, config: Mapping[str, str] | None = None,
            *, cache: bool = True) -> dict:
     """What Mercurial knows about every revlog of repo_path (see tests/hgoracle.py
-    for the schema). Runs hgoracle.py in a subprocess; cached per (path, config)."""
+    for the schema). Runs hg with hgoracle.py as an extension; cached per (path, config)."""
     key = (str(Path(repo_path).resolve()), tuple(sorted((config or {}).items())))
     if cache and key in _ORACLE_CACHE:
         return _ORACLE_CACHE[key]
-    cmd = [hg_python(), str(HERE / "hgoracle.py"), key[0], *config_args(config)]
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=hg_env(),
-                          check=False)
-    if proc.returncode != 0:
-        raise HgError(cmd, proc.returncode, b"", proc.stderr)
-    result = pickle.loads(proc.stdout)
+    with tempfile.TemporaryDirectory(prefix="hgoracle-") as tmp:
+        out = Path(tmp, "oracle.pickle")
+        hg(
+            key[0],
+            "--config", f"extensions.hgoracle={HERE / 'hgoracle.py'}",
+            "debug-revlog-oracle", str(out),
+            config=config,
+        )
+        result = pickle.loads(out.read_bytes())
+    result["config"] = dict(config or {})
     if cache:
         _ORACLE_CACHE[key] = result
     return result
@@ -1354,9 +1412,6 @@ def forget_oracle(repo_path: os.PathLike | str | None = None) -> None:
 
 
 def _main(argv: list[str]) -> int:
-    if argv[:1] == ["_apply"]:
-        _worker_apply(argv[1])
-        return 0
     if argv[:1] in (["build"], ["build-all"]):
         sys.path.insert(0, str(HERE.parent))
         if argv[0] == "build":
