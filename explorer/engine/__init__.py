@@ -17,12 +17,14 @@ from .errors import (
 )
 from .index import IndexEntry
 from .revlog import Revlog, hash_revision
+from .store import Store
 
 __all__ = [
     "IndexEntry",
     "NULL_NODE",
     "NULL_REV",
     "Revlog",
+    "Store",
     "hash_revision",
     "AmbiguousPrefixError",
     "CorruptionError",

@@ -473,6 +473,11 @@ class Revlog:
         self._raise(rev, f"delta base {base} is not an earlier revision",
                     self._index.file, self._field_offset(rev, within))
 
+    def _bad_length(self, rev: int, clen: int):
+        within = 4 if self.version == REVLOG_V0 else 8
+        self._raise(rev, f"chunk has length {clen}", self._index.file,
+                    self._field_offset(rev, within))
+
     def delta_chain(self, rev: int, stop: int | None = None) -> list[int]:
         """Revisions whose chunks rebuild ``rev``, from the full snapshot up to ``rev``."""
         return [link[0] for link in self._chain(rev, stop)[0]]
@@ -503,6 +508,8 @@ class Revlog:
             if clen > 0:
                 limit = 16 * ulen + 4096 if ulen >= 0 else 1100 * clen + 1024
                 links.append((r, offset + (r + 1) * esize, clen, limit))
+            elif clen:
+                self._bad_length(r, clen)
             r = base if generaldelta else r - 1
             offset, clen, ulen, base = link(r)
         if r == stop:
@@ -530,6 +537,8 @@ class Revlog:
                 self._bad_base(r, base)
             if clen > 0:
                 links.append((r, 0 if r == 0 and header else word >> 16, clen, 16 * ulen + 4096))
+            elif clen:
+                self._bad_length(r, clen)
             r = base if generaldelta else r - 1
             word, clen, ulen, base = unpack(data, r * esize)
         if r == stop:

@@ -9,11 +9,8 @@ the hash check, node lookups and sidedata.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from explorer.engine import Revlog
 from explorer.engine.constants import (
     FLAG_GENERALDELTA,
     FLAG_INLINE_DATA,
@@ -22,29 +19,12 @@ from explorer.engine.constants import (
 )
 from explorer.engine.sidedata import decode_sidedata
 
+from .oracle_revlogs import open_from_oracle, revlogs
+
 ENTRY_FIELDS = (
     "offset", "flags", "compressed_length", "uncompressed_length", "base", "p1", "p2", "node",
     "sidedata_offset", "sidedata_length", "data_compression_mode", "sidedata_compression_mode",
 )
-
-
-def open_from_oracle(oracle: dict, path: str) -> Revlog:
-    """Open a revlog by the on-disk names hg reported (independent of our store layer)."""
-    info = oracle["revlogs"][path]
-    store, files, radix = oracle["store_path"], info["files"], path[:-2]
-
-    def on_disk(name: str) -> str:
-        return os.path.join(store, files.get(name, name))
-
-    return Revlog.open(on_disk(path), data_path=on_disk(radix + ".d"), name=path,
-                       kind=info["kind"], sparse=info["sparse_revlog"],
-                       sidefile=lambda suffix: on_disk(radix + suffix))
-
-
-def revlogs(oracle: dict):
-    for path, info in oracle["revlogs"].items():
-        with open_from_oracle(oracle, path) as rl:
-            yield path, info, rl
 
 
 def test_format_matches_hg(hgoracle):
