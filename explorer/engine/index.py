@@ -33,7 +33,7 @@ from .constants import (
     SUPPORTED_HEADER_FLAGS,
     VERSION_NAMES,
 )
-from .errors import CorruptionError, UnsupportedFormatError
+from .errors import CorruptionError, LookupError, UnsupportedFormatError
 
 HEADER = struct.Struct(">I")
 
@@ -205,10 +205,18 @@ class Index:
     # -- decoding ------------------------------------------------------------
 
     def check_rev(self, rev: int) -> None:
-        if not 0 <= rev < self.count:
-            from .errors import LookupError
-
-            raise LookupError(f"revision {rev} out of range (0..{self.count - 1})")
+        """Refuse a revision outside the index; the one just past the end, when a
+        partial entry sits there, is damage rather than a bad argument."""
+        if 0 <= rev < self.count:
+            return
+        if rev == self.count and self.trailing_bytes:
+            raise CorruptionError(
+                f"entry {rev} is truncated ({self.trailing_bytes} of {self.entry_size} bytes)",
+                file=self.file,
+                rev=rev,
+                offset=len(self.data) - self.trailing_bytes,
+            )
+        raise LookupError(f"revision {rev} out of range (0..{self.count - 1})")
 
     def entry(self, rev: int) -> IndexEntry:
         """Decode entry ``rev`` (must be in range; -1 gives the null entry)."""
