@@ -90,32 +90,6 @@ def hg_executable() -> str:
     return found
 
 
-def hg_python() -> str:
-    """An interpreter that can import the same Mercurial as hg_executable()."""
-    exe = hg_executable()
-    with open(exe, "rb") as fh:
-        first = fh.readline()
-    if first.startswith(b"#!"):
-        interp = first[2:].strip().split()[0].decode()
-        if Path(interp).exists():
-            return interp
-    return sys.executable
-
-
-_EMPTY_HGRC = None
-
-
-def _empty_hgrc() -> str:
-    global _EMPTY_HGRC
-    if _EMPTY_HGRC is None:
-        # os.devnull works as HGRCPATH, but an explicit empty file is clearer in
-        # `hg config --debug` output and survives platforms without /dev/null.
-        fd, path = tempfile.mkstemp(prefix="revlog-explorer-hgrc-")
-        os.close(fd)
-        _EMPTY_HGRC = path
-    return _EMPTY_HGRC
-
-
 def hg_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """A clean environment: no user or system config, plain output, UTC, C locale."""
     env = {
@@ -124,7 +98,7 @@ def hg_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
         if not k.startswith(("HG", "PYTHON", "LC_")) and k not in ("LANG", "LANGUAGE", "TZ")
     }
     env.update(
-        HGRCPATH=_empty_hgrc(),
+        HGRCPATH=os.devnull,  # no user, system or site config
         HGPLAIN="1",
         HGUSER=DEFAULT_USER,
         HGENCODING="utf-8",

@@ -9,7 +9,7 @@ the Python headers are needed).  With pip's wheel cache warm that takes about
 30 s, from scratch a few minutes.
 
 Callers get OldHgUnavailable (with the reason) when that is impossible; tests
-turn it into a skip.
+turn it into a skip.  REVLOG_EXPLORER_NO_OLD_HG=1 skips without trying.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import sys
 from pathlib import Path
 
 VERSION = "6.3.3"
-_MARKER = ".revlog-explorer-ok"
 
 
 class OldHgUnavailable(RuntimeError):
@@ -71,19 +70,29 @@ def ensure() -> Path:
     venv = venv_dir()
     if _ENSURED == str(venv):
         return venv
+    if os.environ.get("REVLOG_EXPLORER_NO_OLD_HG"):
+        raise OldHgUnavailable("REVLOG_EXPLORER_NO_OLD_HG is set")
+    try:
+        _install(venv)
+    except OSError as exc:
+        raise OldHgUnavailable(f"cannot create {venv}: {exc}") from exc
+    _ENSURED = str(venv)
+    return venv
+
+
+def _install(venv: Path) -> None:
     venv.parent.mkdir(parents=True, exist_ok=True)
     lock_path = venv.parent / f".{venv.name}.lock"
     with open(lock_path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if (venv / _MARKER).exists() and _check(venv) is None:
-            _ENSURED = str(venv)
-            return venv
+        if _check(venv) is None:  # already there (ours, or a venv the user pointed to)
+            return
         log = venv.parent / f"{venv.name}.install.log"
         with open(log, "wb") as out:
             steps = [
                 [_base_python(), "-m", "venv", "--clear", str(venv)],
                 [str(venv / "bin" / "python"), "-m", "pip", "install", "--no-input",
-                 f"mercurial=={VERSION}"],
+                 "--timeout", "60", "--retries", "2", f"mercurial=={VERSION}"],
             ]
             for cmd in steps:
                 out.write(f"$ {' '.join(cmd)}\n".encode())
@@ -98,9 +107,6 @@ def ensure() -> Path:
         problem = _check(venv)
         if problem:
             raise OldHgUnavailable(problem)
-        (venv / _MARKER).write_text(VERSION + "\n")
-    _ENSURED = str(venv)
-    return venv
 
 
 def hg_executable() -> str:
