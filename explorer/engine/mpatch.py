@@ -20,10 +20,12 @@ from collections.abc import Sequence
 from itertools import accumulate
 
 _HUNK = struct.Struct(">lll")
+_LENGTH = struct.Struct(">l")
 HUNK_HEADER_SIZE = _HUNK.size
 
-# Below this many bytes copied in total, plain application beats the rope.
-_ROPE_THRESHOLD = 1 << 20
+# A hunk costs the rope about as much as copying this many bytes costs plain
+# application (measured: ~0.7 us more per hunk, ~10 GB/s copies).
+_ROPE_BYTES_PER_HUNK = 8000
 # Rope blocks: at least this big, and few enough that recomputing their starts
 # after each delta (a pass over all of them) stays cheap.
 _BLOCK = 16 * 1024
@@ -43,7 +45,8 @@ Hunk = tuple[int, int, int, int]  # start, end, data offset in delta, data lengt
 
 
 def parse_hunks(delta: bytes | memoryview, base_length: int) -> list[Hunk]:
-    """Decode and check every hunk of ``delta`` against a base of ``base_length`` bytes."""
+    """Decode and check every hunk of ``delta`` against a base of ``base_length`` bytes
+    (for showing a delta; applying it does not build this list)."""
     hunks = []
     size = len(delta)
     pos = 0
@@ -68,34 +71,45 @@ def parse_hunks(delta: bytes | memoryview, base_length: int) -> list[Hunk]:
     return hunks
 
 
-def patched_length(base_length: int, hunks: Sequence[Hunk]) -> int:
-    """Length of the text after applying ``hunks`` to a base of ``base_length`` bytes."""
-    return base_length + sum(length - (end - start) for start, end, _, length in hunks)
-
-
 def apply_delta(base: bytes | memoryview, delta: bytes | memoryview) -> bytes:
-    """Apply one delta to ``base`` and return the new text."""
+    """Apply one delta to ``base`` and return the new text (one copy of the text)."""
     if not delta:
         return bytes(base)
-    hunks = parse_hunks(delta, len(base))
     src = memoryview(base)
     dm = memoryview(delta)
     pieces = []
-    pos = 0
-    for start, end, data, length in hunks:
-        pieces.append(src[pos:start])
-        pieces.append(dm[data : data + length])
-        pos = end
-    pieces.append(src[pos:])
+    append = pieces.append
+    unpack = _HUNK.unpack_from
+    size, total = len(delta), len(base)
+    pos = last_end = 0
+    try:
+        while pos < size:
+            start, end, length = unpack(delta, pos)
+            if not last_end <= start <= end <= total:
+                raise PatchError(_range_message(start, end, total, last_end), pos)
+            data = pos + 12
+            pos = data + length
+            if not data <= pos <= size:
+                raise PatchError(f"hunk data of {length} bytes runs past the delta's end",
+                                 data - 12)
+            append(src[last_end:start])
+            append(dm[data:pos])
+            last_end = end
+    except struct.error:
+        raise PatchError(f"truncated hunk header ({size - pos} of 12 bytes)", pos) from None
+    append(src[last_end:])
     return b"".join(pieces)
 
 
 def apply_deltas(base: bytes | memoryview, deltas: Sequence[bytes | memoryview]) -> bytes:
     """Apply ``deltas`` in order to ``base``.
 
+    Plain application copies the whole text once per delta; the block rope
+    pays more per hunk but copies only the blocks a hunk touches. The rope
+    wins when the text is large against the hunks a delta carries.
     Errors carry the index of the failing delta in ``PatchError.delta_index``.
     """
-    if len(deltas) > 1 and len(base) * len(deltas) > _ROPE_THRESHOLD:
+    if len(deltas) > 1 and len(base) > _ROPE_BYTES_PER_HUNK * _hunks_per_delta(deltas):
         return _apply_with_rope(base, deltas)
     text = base
     for i, delta in enumerate(deltas):
@@ -105,6 +119,19 @@ def apply_deltas(base: bytes | memoryview, deltas: Sequence[bytes | memoryview])
             exc.delta_index = i
             raise
     return bytes(text)
+
+
+def _hunks_per_delta(deltas: Sequence[bytes | memoryview], sample: int = 4) -> float:
+    """Average hunk count of the first few deltas, walking their headers only."""
+    unpack = _LENGTH.unpack_from
+    hunks = 0
+    picked = deltas[:sample]
+    for delta in picked:
+        pos, size = 0, len(delta)
+        while pos + 12 <= size:
+            hunks += 1
+            pos += 12 + max(unpack(delta, pos + 8)[0], 0)
+    return max(hunks / len(picked), 1.0)
 
 
 def _apply_with_rope(base: bytes | memoryview, deltas: Sequence[bytes | memoryview]) -> bytes:
