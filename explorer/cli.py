@@ -184,11 +184,15 @@ def _run_data(args: argparse.Namespace) -> Iterable[str]:
     target = resolve(Selection(repository=args.repository, changelog=args.changelog,
                                manifest=args.manifest, dir=args.dir, file=file))
     number = data.find_rev(target, rev, filelog_rules=target.kind == "filelog")
+    status = data.integrity(target, number)
+    if status == "censored":
+        raise data.censored_error(target, number)
     if args.json:
         _write(json_lines([data.data_record(target, number)]))
     else:
         _write(data.data_bytes(target, number))
-    data.check_integrity(target, number)
+    if status == "mismatch":
+        raise data.integrity_error(target, number)
     return ()
 
 

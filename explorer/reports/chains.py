@@ -3,15 +3,17 @@
 The engine answers "how do I rebuild this revision"; the reports must answer
 "what does hg print", which differs in a few corners:
 
-* Snapshot detection follows Mercurial's C index: it reads the raw base field
-  (also in non-generaldelta revlogs, where that field is the chain base) and
-  walks a parent down through empty deltas by that same field.
-* ``hg debugrevlog`` counts chain lengths by following the base field and
-  counts empty deltas; ``hg debugdeltachain`` uses the rebuild chain, which
-  skips empty deltas. Both are here, each named for what it counts.
+* Snapshot detection follows Mercurial's C index: with delta-info flags it
+  trusts the snapshot flag; otherwise it reads the raw base field (also in
+  non-generaldelta revlogs, where that field is the chain base) and sees a
+  parent through its empty deltas by that same field.
+* ``hg debugdeltachain`` uses the rebuild chain, which leaves out empty
+  deltas (they change nothing); ``hg debugrevlog --dump`` counts every step
+  down to the chain base, empty deltas included. Both are here.
 
-Everything is computed once per revision and kept in arrays, so a report over
-all revisions stays linear however long the chains are.
+Every fact is computed once per revision, from the facts of the revision it
+is a delta against, and kept in arrays: a report over all revisions stays
+linear however long the chains are.
 """
 
 from __future__ import annotations
@@ -20,20 +22,25 @@ from array import array
 from typing import NamedTuple
 
 from explorer.engine import NULL_REV, Revlog
+from explorer.engine.constants import REVIDX_DELTA_IS_SNAPSHOT
 
 
 class ChainSummary(NamedTuple):
     """The rebuild chain of a revision, without the list itself.
 
-    ``base``: first revision of the chain (a full text); ``length``: revisions
-    in it; ``previous``: the one before the last (-1 if none); ``size``: sum
-    of their compressed lengths.
+    ``base``: first revision (a full text); ``length``: revisions in the
+    chain; ``last`` and ``previous``: its last two revisions (``previous`` is
+    -1 for a chain of one); ``size``: sum of their compressed lengths;
+    ``steps``: deltas walked from the revision down to the base, empty ones
+    included.
     """
 
     base: int
     length: int
+    last: int
     previous: int
     size: int
+    steps: int
 
 
 class HgChains:
@@ -41,17 +48,16 @@ class HgChains:
 
     def __init__(self, revlog: Revlog, *, sparse_revlog: bool) -> None:
         self.revlog = revlog
+        self.entry = revlog.entry
         self.sparse_revlog = sparse_revlog
         self.generaldelta = revlog.generaldelta
         n = len(revlog)
-        self.entry = revlog.entry
-        # Rebuild-chain summaries: base, length, last, previous, size; known[r] set once filled.
         self._known = bytearray(n)
-        self._base = array("q", bytes(8 * n))
-        self._length = array("q", bytes(8 * n))
-        self._last = array("q", bytes(8 * n))
-        self._previous = array("q", bytes(8 * n))
-        self._size = array("q", bytes(8 * n))
+        self._facts = {name: array("q", bytes(8 * n)) for name in ChainSummary._fields}
+        # Where each known revision's chunk sits in its file, and its length.
+        self._position = array("q", bytes(8 * n))
+        self._clen = array("q", bytes(8 * n))
+        self._inline_entry = revlog.entry_size if revlog.inline else 0
 
     def delta_parent(self, rev: int) -> int:
         """What ``revlog.deltaparent`` says: -1 for a full text, else base (or rev - 1)."""
@@ -62,9 +68,9 @@ class HgChains:
             self.revlog.delta_parent(rev)  # raises the engine's CorruptionError, with offsets
         return base if self.generaldelta else rev - 1
 
-    def _next_in_chain(self, rev: int) -> int:
-        """The revision a chain walk goes to from ``rev``; ``rev`` itself at a chain start."""
-        base = self.entry(rev).base
+    def _next_in_chain(self, rev: int, base: int) -> int:
+        """Where a chain walk goes from ``rev`` (whose base field is ``base``):
+        ``rev`` itself at a chain start."""
         if base == rev or base == NULL_REV:
             return rev
         next_rev = base if self.generaldelta else rev - 1
@@ -72,58 +78,54 @@ class HgChains:
             self.revlog.delta_parent(rev)  # raises the engine's CorruptionError, with offsets
         return next_rev
 
-    # -- rebuild chain (what debugdeltachain shows) -------------------------------
+    # -- chains ---------------------------------------------------------------------
 
     def summary(self, rev: int) -> ChainSummary:
-        """Base, length, previous revision and size of the rebuild chain of ``rev``."""
+        """The chain facts of ``rev`` (see ``ChainSummary``)."""
         if not self._known[rev]:
             self._fill(rev)
-        return ChainSummary(self._base[rev], self._length[rev], self._previous[rev],
-                            self._size[rev])
+        return ChainSummary(*(self._facts[name][rev] for name in ChainSummary._fields))
 
     def _fill(self, rev: int) -> None:
+        """Walk down to a known revision or a chain start, then fill upwards."""
         pending = []
         r = rev
         while not self._known[r]:
-            pending.append(r)
-            nxt = self._next_in_chain(r)
+            e = self.entry(r)
+            nxt = self._next_in_chain(r, e.base)
+            pending.append((e, nxt))
             if nxt == r:
                 break
             r = nxt
-        for r in reversed(pending):
-            nxt = self._next_in_chain(r)
-            clen = self.entry(r).compressed_length
+        for e, nxt in reversed(pending):
+            r, clen = e.rev, e.compressed_length
+            self._position[r] = e.offset + self._inline_entry * (r + 1)
+            self._clen[r] = clen
             if nxt == r:
-                self._set(r, r, 1, r, NULL_REV, clen)
-            elif clen > 0:
-                self._set(r, self._base[nxt], self._length[nxt] + 1, r, self._last[nxt],
-                          self._size[nxt] + clen)
-            else:  # an empty delta changes nothing: the rebuild chain leaves it out
-                self._set(r, self._base[nxt], self._length[nxt], self._last[nxt],
-                          self._previous[nxt], self._size[nxt])
+                facts = ChainSummary(r, 1, r, NULL_REV, clen, 0)
+            else:
+                down = self.summary(nxt)
+                if clen > 0:
+                    facts = ChainSummary(down.base, down.length + 1, r, down.last,
+                                         down.size + clen, down.steps + 1)
+                else:  # an empty delta changes nothing: the rebuild chain leaves it out
+                    facts = down._replace(steps=down.steps + 1)
+            for name, value in zip(ChainSummary._fields, facts):
+                self._facts[name][r] = value
+            self._known[r] = 1
 
-    def _set(self, rev: int, base: int, length: int, last: int, previous: int, size: int) -> None:
-        self._base[rev] = base
-        self._length[rev] = length
-        self._last[rev] = last
-        self._previous[rev] = previous
-        self._size[rev] = size
-        self._known[rev] = 1
-
-    def chain(self, rev: int) -> list[int]:
-        """The rebuild chain of ``rev``, oldest first, empty deltas left out."""
+    def chain(self, rev: int) -> tuple[list[int], list[int], list[int]]:
+        """The rebuild chain of ``rev`` (oldest first, empty deltas left out), with each
+        revision's chunk position in its file and its length."""
+        last = self.summary(rev).last
+        previous, position, clen = self._facts["previous"], self._position, self._clen
         revs = []
-        r = rev
-        while True:
-            nxt = self._next_in_chain(r)
-            if nxt == r:
-                revs.append(r)
-                break
-            if self.entry(r).compressed_length > 0:
-                revs.append(r)
-            r = nxt
+        r = last
+        while r != NULL_REV:
+            revs.append(r)
+            r = previous[r]
         revs.reverse()
-        return revs
+        return revs, [position[r] for r in revs], [clen[r] for r in revs]
 
     # -- snapshots ------------------------------------------------------------------
 
@@ -132,6 +134,8 @@ class HgChains:
         a snapshot that is neither parent (parents seen through their empty deltas)."""
         if not self.sparse_revlog:
             return self.delta_parent(rev) == NULL_REV
+        if self.revlog.delta_info:  # the writer recorded the answer in the revision flags
+            return bool(self.entry(rev).flags & REVIDX_DELTA_IS_SNAPSHOT)
         while rev >= 0:
             e = self.entry(rev)
             base = e.base
@@ -155,39 +159,6 @@ class HgChains:
     def snapshot_depth(self, rev: int) -> int:
         """0 for a full snapshot, k for an intermediate snapshot k levels up."""
         return self.summary(rev).length - 1
-
-    # -- walks along the base field (what debugrevlog shows) ------------------------
-
-    def stored_chain_length(self, rev: int, known: dict[int, int]) -> int:
-        """Deltas between ``rev`` and its chain base, empty ones included.
-
-        ``known`` caches results; a scan in revision order makes this O(1) each.
-        """
-        steps = 0
-        r = rev
-        while True:
-            if r in known:
-                steps += known[r]
-                break
-            nxt = self._next_in_chain(r)
-            if nxt == r:
-                break
-            steps += 1
-            r = nxt
-        known[rev] = steps
-        return steps
-
-    def chain_base_start(self, rev: int) -> int:
-        """Offset of the chain base reached by following the stored base field
-        (the null revision, offset 0, for a base of -1)."""
-        r = rev
-        base = self.entry(r).base
-        while base != r:
-            if not -1 <= base < r:
-                self.revlog.delta_parent(r)
-            r = base
-            base = self.entry(r).base
-        return self.entry(r).offset
 
     # -- ancestry -----------------------------------------------------------------
 

@@ -57,17 +57,25 @@ def data_bytes(target: Target, rev: int) -> bytes:
     return target.revlog.revision(rev)
 
 
-def check_integrity(target: Target, rev: int) -> None:
-    """Raise ``CorruptionError`` when the text does not hash to the node.
+def integrity(target: Target, rev: int) -> str:
+    """``Revlog.hash_status`` of ``rev`` ("ok" for the null revision).
 
-    Censored and externally stored (LFS) revisions never match by design and
-    pass; so does the null revision.
+    hg refuses to print a censored revision ("censored"); a text that does
+    not hash to its node ("mismatch") is damage. Externally stored (LFS) and
+    ellipsis revisions never match by design and are printed.
     """
+    return "ok" if rev == NULL_REV else target.revlog.hash_status(rev)
+
+
+def censored_error(target: Target, rev: int) -> ReportError:
+    return ReportError(f"file censored {target.label}:{rev} (its stored text is a tombstone)")
+
+
+def integrity_error(target: Target, rev: int) -> CorruptionError:
     rl = target.revlog
-    if rev != NULL_REV and rl.hash_status(rev) == "mismatch":
-        raise CorruptionError("the node is not the hash of the parents and text "
-                              "(integrity check failed)", file=rl.index_path, rev=rev,
-                              offset=rl.entry_offset(rev))
+    return CorruptionError("the node is not the hash of the parents and text "
+                           "(integrity check failed)", file=rl.index_path, rev=rev,
+                           offset=rl.entry_offset(rev))
 
 
 def data_record(target: Target, rev: int) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from typing import Any
 
 from explorer.engine import NULL_REV
 
-from .chains import HgChains
+from .chains import ChainSummary, HgChains
 from .slicing import slice_chain
 from .target import Target
 
@@ -82,10 +82,12 @@ def chain_rows(target: Target, revs: Iterable[int] | None, groups: Groups
             ("deltatype", "%7s", delta_type(chains, rev)),
         ]
         if groups.size:
-            ratio = summary.size / e.uncompressed_length if e.uncompressed_length else summary.size
+            # v0 does not store the full size: hg shows -1 (and divides by it).
+            full = -1 if e.uncompressed_length is None else e.uncompressed_length
+            ratio = summary.size / full if full else summary.size
             row += [
                 ("compsize", "%10d", e.compressed_length),
-                ("uncompsize", "%10d", e.uncompressed_length),
+                ("uncompsize", "%10d", full),
                 ("chainsize", "%10d", summary.size),
                 ("chainratio", "%9.5f", ratio),
             ]
@@ -98,7 +100,7 @@ def chain_rows(target: Target, revs: Iterable[int] | None, groups: Groups
                 ("extraratio", "%10.5f", extradist / summary.size if summary.size else extradist),
             ]
         if show_sparse:
-            row += _sparse_cells(chains, rev, summary.size)
+            row += _sparse_cells(chains, rev, summary)
         yield row
 
 
@@ -140,15 +142,18 @@ def _skip_empty(chains: HgChains, parent: int) -> int:
     return parent
 
 
-def _sparse_cells(chains: HgChains, rev: int, chain_size: int) -> list[tuple[str, str, Any]]:
+def _sparse_cells(chains: HgChains, rev: int, chain: ChainSummary
+                  ) -> list[tuple[str, str, Any]]:
     rl = chains.revlog
-    blocks = slice_chain(chains.chain(rev), rl.start, rl.length)
-    sizes = [rl.end(block[-1]) - rl.start(block[0]) for block in blocks]
+    revs, positions, lengths = chains.chain(rev)
+    blocks = [(revs[a], revs[b - 1]) for a, b in slice_chain(positions, lengths)]
+    # hg measures the blocks in logical offsets, without inline index entries.
+    sizes = [rl.end(last) - rl.start(first) for first, last in blocks]
     read = sum(sizes)
     return [
         ("readsize", "%10d", read),
         ("largestblock", "%10d", max([0, *sizes])),
-        ("readdensity", "%9.5f", chain_size / read if read else 1),
+        ("readdensity", "%9.5f", chain.size / read if read else 1),
         ("srchunks", "%8d", len(blocks)),
     ]
 

@@ -38,7 +38,7 @@ def _parent_node(which: int) -> Cell:
 
 def _full_size(rl: Revlog, e: IndexEntry, full: bool) -> str:
     # v0 does not store the size of the full text.
-    return "-" if rl.version == 0 else str(e.uncompressed_length)
+    return "-" if e.uncompressed_length is None else str(e.uncompressed_length)
 
 
 def _sidedata_mode(rl: Revlog, e: IndexEntry, full: bool) -> str:
@@ -116,7 +116,7 @@ def index_records(rl: Revlog) -> Iterator[dict[str, Any]]:
             "p2": e.p2,
             "p2_node": rl.node(e.p2).hex(),
             "rank": e.rank,
-            "full_size": None if rl.version == 0 else e.uncompressed_length,
+            "full_size": e.uncompressed_length,
             "delta_base": e.base,
             "flags": e.flags,
             "compression_mode": COMP_MODE_NAMES.get(e.data_compression_mode,

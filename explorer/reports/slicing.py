@@ -6,10 +6,10 @@ Mercurial cuts the span at its largest holes until the bytes it wants make
 up at least ``density`` of the bytes it reads. Holes of ``min_gap`` bytes or
 less are never cut: seeking over them costs more than reading them.
 
-This follows Mercurial's C index (what ``hg`` runs with its C extensions),
-which differs from its pure-Python fallback in two details: a span of
-exactly ``min_gap`` bytes is not sliced, and offsets are the logical chunk
-offsets even in inline revlogs.
+Positions are where the chunks sit in their file: in an inline revlog the
+index entries between chunks count as holes too (Mercurial's C index and
+its Python fallback agree on this, and on every other detail that can change
+a result).
 
 The defaults are those of Mercurial's configuration
 (``experimental.sparse-read.density-threshold`` and ``.min-gap-size``).
@@ -17,50 +17,49 @@ The defaults are those of Mercurial's configuration
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 DENSITY_THRESHOLD = 0.5
 MIN_GAP_SIZE = 65 * 1024
 
 
 def slice_chain(
-    revs: Sequence[int],
-    start: Callable[[int], int],
-    length: Callable[[int], int],
+    positions: Sequence[int],
+    lengths: Sequence[int],
     density: float = DENSITY_THRESHOLD,
     min_gap: int = MIN_GAP_SIZE,
-) -> list[Sequence[int]]:
-    """Cut ``revs`` (a delta chain, ascending) into the groups read in one go each."""
-    if len(revs) <= 1:
-        return [revs]
-    span = start(revs[-1]) + length(revs[-1]) - start(revs[0])
-    if span <= min_gap:
-        return [revs]
-    payload = sum(length(r) for r in revs)
+) -> list[tuple[int, int]]:
+    """Cut a delta chain into the blocks read in one go each.
+
+    ``positions`` and ``lengths`` give each chunk of the (non-empty) chain, oldest first,
+    its place in the file and its size. Returns index ranges ``(a, b)`` of
+    the chain, ``[a, b)`` being one block.
+    """
+    count = len(positions)
+    span = positions[-1] + lengths[-1] - positions[0]
+    if count <= 1 or span <= min_gap:
+        return [(0, count)]
+    payload = sum(lengths)
     if payload / span >= density:
-        return [revs]
-    gaps = _gaps(revs, start, length, min_gap)
-    if not gaps:
-        return [revs]
-    cuts = _cuts(gaps, payload, span, density)
-    # A chain holds no empty delta after its first revision, so no slice ends in
+        return [(0, count)]
+    gaps = _gaps(positions, lengths, min_gap)
+    # A chain holds no empty delta after its first revision, so no block ends in
     # one and none needs trimming (Mercurial trims trailing empty revisions).
-    bounds = [0, *cuts, len(revs)]
-    return [revs[a:b] for a, b in zip(bounds, bounds[1:]) if a < b]
+    bounds = [0, *_cuts(gaps, payload, span, density), count]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if a < b]
 
 
-def _gaps(revs: Sequence[int], start, length, min_gap: int) -> list[tuple[int, int]]:
-    """(size, index of the revision after it) of each hole wider than ``min_gap``."""
+def _gaps(positions: Sequence[int], lengths: Sequence[int],
+          min_gap: int) -> list[tuple[int, int]]:
+    """(size, index of the chunk after it) of each hole wider than ``min_gap``."""
     gaps = []
     previous_end = None
-    for i, rev in enumerate(revs):
-        size = length(rev)
+    for i, (position, size) in enumerate(zip(positions, lengths)):
         if size == 0:  # empty chunks merge the holes around them
             continue
-        rev_start = start(rev)
-        if previous_end is not None and rev_start - previous_end > min_gap:
-            gaps.append((rev_start - previous_end, i))
-        previous_end = rev_start + size
+        if previous_end is not None and position - previous_end > min_gap:
+            gaps.append((position - previous_end, i))
+        previous_end = position + size
     return gaps
 
 

@@ -394,7 +394,6 @@ def dump_rows(target: Target) -> Iterator[tuple[int | float, ...]]:
     chains = HgChains(rl, sparse_revlog=target.sparse_revlog)
     total = 0
     heads: set[int] = set()
-    known_lengths: dict[int, int] = {}
     for rev in rl:
         e = rl.entry(rev)
         p1, p2 = parents(target, rev)
@@ -404,11 +403,11 @@ def dump_rows(target: Target) -> Iterator[tuple[int | float, ...]]:
         heads.difference_update((p1, p2))
         heads.add(rev)
         end = e.offset + e.compressed_length
+        chain = chains.summary(rev)
         yield (rev, p1, p2, e.offset, end,
                rl.entry(rev if delta == NULL_REV else delta).offset,
-               chains.chain_base_start(rev), rl.entry(p1).offset, rl.entry(p2).offset,
-               full_size, total, total / end if end else 0, len(heads),
-               chains.stored_chain_length(rev, known_lengths))
+               rl.entry(chain.base).offset, rl.entry(p1).offset, rl.entry(p2).offset,
+               full_size, total, total / end if end else 0, len(heads), chain.steps)
 
 
 def dump_text(target: Target) -> Iterator[str]:
