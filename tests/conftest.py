@@ -30,6 +30,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -77,7 +78,7 @@ def pytest_generate_tests(metafunc):
 def _source_fingerprint() -> str:
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for name in ("hgrepos.py", "v0.py", "oldhg.py"):
+    for name in ("hgrepos.py", "hgoracle.py", "v0.py", "oldhg.py"):
         h.update((here / name).read_bytes())
     h.update(_hgrepos.hg(".", "version", "-q"))
     return h.hexdigest()[:16]
@@ -91,6 +92,7 @@ class RepoFactory:
         self.persistent = persistent
         self._paths: dict[str, Path] = {}
         self._failures: dict[str, BaseException] = {}
+        self._oracles: dict[str, dict] = {}
 
     names = staticmethod(_hgrepos.names)
 
@@ -133,13 +135,28 @@ class RepoFactory:
                 return self.root / name
             shutil.rmtree(self.root / name, ignore_errors=True)
             shutil.rmtree(self.root / f".{name}.scratch", ignore_errors=True)
+            (self.root / f".{name}.oracle.pickle").unlink(missing_ok=True)
             path = _hgrepos.build(name, self.root)
             done.write_text("ok\n")
             return path
 
     def oracle(self, name: str) -> dict:
-        """hg's description of every revlog of repo `name` (cached per session)."""
-        return _hgrepos.oracle(self(name), self.config(name))
+        """hg's description of every revlog of repo `name` (cached per session, and on
+        disk next to the repo with REVLOG_EXPLORER_REPO_CACHE)."""
+        path = self(name)
+        if not self.persistent:
+            return _hgrepos.oracle(path, self.config(name))
+        if name not in self._oracles:
+            cached = self.root / f".{name}.oracle.pickle"
+            if cached.exists():
+                self._oracles[name] = pickle.loads(cached.read_bytes())
+            else:
+                result = _hgrepos.oracle(path, self.config(name), cache=False)
+                tmp = cached.with_suffix(f".{os.getpid()}")
+                tmp.write_bytes(pickle.dumps(result, protocol=4))
+                os.replace(tmp, cached)
+                self._oracles[name] = result
+        return self._oracles[name]
 
     def hg(self, name: str, *args: str, config: dict | None = None, input: bytes | None = None
            ) -> bytes:

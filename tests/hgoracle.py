@@ -48,7 +48,8 @@ int, bool, None) -- loadable without Mercurial:
           "len": int,
           "revs": [ {                   # one per revision, index = rev
               "rev": int,
-              "offset": int,            # index field 0 >> 16 (0 for rev 0)
+              "offset": int,            # index field 0 >> 16 (hg reports 0 for rev 0 of a
+                                        # v0/v1 index, whose first bytes hold the header)
               "flags": int,             # index field 0 & 0xFFFF
               "compressed_length": int, "uncompressed_length": int,
               "base": int, "linkrev": int, "p1": int, "p2": int,
@@ -142,7 +143,12 @@ def dump(repo) -> dict:
         except Exception as exc:  # noqa: BLE001
             result["errors"].append(f"{_s(entry.main_file_path())}: {_err(exc)}")
             continue
-        kind = "changelog" if entry.is_changelog else "manifest" if entry.is_manifestlog else "filelog"
+        if entry.is_changelog:
+            kind = "changelog"
+        elif entry.is_manifestlog:
+            kind = "manifest"
+        else:
+            kind = "filelog"
         path_b = rl.radix + b".i"
         files = {}
         try:
@@ -190,7 +196,7 @@ def _rev_info(rl, storage, kind, rev, error, storageutil) -> dict:
     node = e[7]
     r = {
         "rev": rev,
-        "offset": 0 if rev == 0 else e[0] >> 16,
+        "offset": e[0] >> 16,
         "flags": e[0] & 0xFFFF,
         "compressed_length": e[1],
         "uncompressed_length": e[2],

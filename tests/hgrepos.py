@@ -139,8 +139,7 @@ def hg_run(
         cmd,
         cwd=os.fspath(cwd),
         input=input,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        capture_output=True,
         env=hg_env(env),
         check=False,
     )
@@ -296,6 +295,7 @@ class History:
         """
         p1 = self.tip if parent == "tip" else parent
         base = dict(self.tree(p1))
+        fls = {_b(k): v for k, v in (flags or {}).items()}
         if tree is None:
             new = dict(base)
             for path, data in (changes or {}).items():
@@ -303,7 +303,7 @@ class History:
                 if data is None:
                     new.pop(path, None)
                 else:
-                    fl = (flags or {}).get(path, (flags or {}).get(path.decode("utf-8", "replace"), None))
+                    fl = fls.get(path)
                     if fl is None:
                         fl = base.get(path, (b"", ""))[1]
                     new[path] = (data, fl)
@@ -631,7 +631,10 @@ def standard_history(h: History | None = None, *, deep: bool = False) -> History
         message="copy util.py to helpers.py",
     )
     h.commit(
-        {"docs/manual.txt": edit_line(h.data("docs/guide.txt"), 1, "renamed"), "docs/guide.txt": None},
+        {
+            "docs/manual.txt": edit_line(h.data("docs/guide.txt"), 1, "renamed"),
+            "docs/guide.txt": None,
+        },
         copies={"docs/manual.txt": "docs/guide.txt"},
         message="rename guide to manual, with an edit",
     )
@@ -677,11 +680,15 @@ def standard_history(h: History | None = None, *, deep: bool = False) -> History
         parent=fork,
         message="default work",
     )
-    h.commit({"src/util.py": edit_line(h.data("src/util.py"), 5, "default2")}, message="more default")
+    h.commit(
+        {"src/util.py": edit_line(h.data("src/util.py"), 5, "default2")}, message="more default"
+    )
     h.commit({"src/new_module.py": txt("src/new_module.py", 15)}, message="new module")
     m1 = h.merge(h.tip, stable, message="merge stable into default")
     # a feature branch that gets closed
-    h.commit({"feature.txt": txt("feature.txt", 10)}, parent=m1, branch="feature", message="feature")
+    h.commit(
+        {"feature.txt": txt("feature.txt", 10)}, parent=m1, branch="feature", message="feature"
+    )
     h.commit({"feature.txt": edit_line(h.data("feature.txt"), 3, "f2")}, message="feature 2")
     h.commit({}, close=True, message="close feature")
     # more on stable, then a second merge

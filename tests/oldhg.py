@@ -97,7 +97,8 @@ def _install(venv: Path) -> None:
             for cmd in steps:
                 out.write(f"$ {' '.join(cmd)}\n".encode())
                 out.flush()
-                rc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, check=False).returncode
+                proc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, check=False)
+                rc = proc.returncode
                 if rc != 0:
                     tail = log.read_bytes()[-1500:].decode("utf-8", "replace")
                     raise OldHgUnavailable(

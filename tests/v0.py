@@ -157,7 +157,8 @@ def _rewrite_requires(path: Path) -> None:
         return
     reqs = [r for r in path.read_text().split("\n") if r]
     for r in reqs:
-        if r.startswith(("revlog-compression-", "exp-compression-")) and r != "exp-compression-zlib":
+        compression = r.startswith(("revlog-compression-", "exp-compression-"))
+        if compression and r != "exp-compression-none":
             raise ConversionError(f"{path}: {r}: only zlib or uncompressed chunks in v0 here")
     kept = [r for r in reqs if r not in V1_ONLY_REQUIREMENTS]
     path.write_text("".join(r + "\n" for r in sorted(kept)))
