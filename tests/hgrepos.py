@@ -21,9 +21,9 @@ Public API::
 Run ``python tests/hgrepos.py build-all DEST`` to build every repo and print the
 time each one took.
 
-This module imports only the standard library at top level: it is also run as
-a script under another interpreter (the old Mercurial 6.3.3 venv) to apply a
-History with that interpreter's Mercurial.
+This module imports only the standard library at top level: hg itself (7.2.4,
+or the old 6.3.3 of tests/oldhg.py) also loads it as an extension providing the
+``debug-hgrepos-apply`` command that commits a History.
 """
 
 from __future__ import annotations
@@ -769,12 +769,13 @@ def spec(
     verify_expect: Iterable[str] = (),
     features: Iterable[str] = (),
     needs_old_hg: bool = False,
+    doc_extra: str = "",
 ):
     def register(fn: Callable[[Builder], None]) -> Callable[[Builder], None]:
         assert name not in SPECS, name
         SPECS[name] = Spec(
             name=name,
-            doc=" ".join((fn.__doc__ or "").split()),
+            doc=" ".join(((fn.__doc__ or "") + doc_extra).split()),
             builder=fn,
             init_config=dict(init or {}),
             read_config=dict(read or {}),
@@ -893,8 +894,9 @@ def _zlib(b: Builder) -> None:
 )
 def _none(b: Builder) -> None:
     """No compression: format.revlog-compression=none selects hg's 'none' engine and
-    writes the requirement exp-compression-none. Every chunk is stored raw, with a
-    'u' header byte, or as-is when it starts with \\0 (binary file). Standard history."""
+    writes the requirement exp-compression-none. Every chunk is stored raw: with a
+    'u' header byte, or as-is when it starts with \\0 (most deltas, whose first byte
+    is the high byte of a hunk offset, and the binary file). Standard history."""
     b.init()
     b.standard()
 
@@ -958,11 +960,11 @@ def _long_chain(b: Builder, nrevs: int = 2000) -> None:
     features={"long-chain", "intermediate-snapshot", "inline", "split"},
 )
 def _long_chain_sparse(b: Builder) -> None:
-    """A 2000-revision history of one ~46 KB file (chain.txt), a one-line edit per
+    """A 2000-revision history of one 34 KB file (chain.txt), a one-line edit per
     revision. Default format (zstd, sparse-revlog): delta chains reach the
     sparse-revlog maximum chain length (1000) and intermediate snapshots appear.
     The filelog stays inline (2000 entries but under 128 KiB of data: a 233 KB
-    .i alone); the manifest (long chains too) and the changelog are split."""
+    .i alone); the manifest and the changelog are split."""
     b.init()
     _long_chain(b)
 
@@ -1248,6 +1250,7 @@ _NAMES_DOC = (
 
 @spec(
     "store-names",
+    doc_extra=_NAMES_DOC,
     requires={"store", "fncache", "dotencode"},
     features={"path-encoding", "dotencode", "hashed-paths"},
 )
@@ -1260,6 +1263,7 @@ def _store_names(b: Builder) -> None:
 
 @spec(
     "store-no-dotencode",
+    doc_extra=_NAMES_DOC,
     init={"format.dotencode": "no"},
     requires={"store", "fncache"},
     forbids={"dotencode"},
@@ -1280,6 +1284,7 @@ def _short_weird_names() -> list[bytes]:
 
 @spec(
     "store-no-fncache",
+    doc_extra=_NAMES_DOC,
     init={"format.usefncache": "no"},
     requires={"store"},
     forbids={"fncache", "dotencode"},
@@ -1295,6 +1300,7 @@ def _store_no_fncache(b: Builder) -> None:
 
 @spec(
     "no-store",
+    doc_extra=_NAMES_DOC,
     init={"format.usestore": "no"},
     requires={"revlogv1"},
     forbids={"store", "fncache", "dotencode", "share-safe"},
