@@ -449,7 +449,7 @@ def test_v0_reads_back_like_its_source(hgrepos):
     for path, rl in src["revlogs"].items():
         crl = conv["revlogs"][path]
         assert crl["len"] == rl["len"]
-        for a, b in zip(rl["revs"], crl["revs"]):
+        for a, b in zip(rl["revs"], crl["revs"], strict=True):
             assert (a["node"], a["p1"], a["p2"], a["linkrev"]) == (
                 b["node"], b["p1"], b["p2"], b["linkrev"]), (path, a["rev"])
             assert a["rawdata"] == b["rawdata"], (path, a["rev"])
