@@ -6,7 +6,8 @@ censored revision's tombstone, an LFS pointer rather than the large file.
 Revision ids follow Mercurial. Changelog, manifests and revlogs named by
 path take a revision number (negative counts from the tip), a full node id,
 or an unambiguous hex prefix. A filelog (a tracked file argument) takes only
-a revision number or a full node id, and ``-1`` is the empty null revision.
+a revision number or a full node id, and ``-1`` is the empty null revision (in a v0 revlog,
+lower negative numbers count from the tip, a quirk of hg's v0 index).
 """
 
 from __future__ import annotations
@@ -45,8 +46,11 @@ def _filelog_rev(rl: Revlog, ident: str) -> int:
         rev = int(ident)
     except ValueError:
         rev = None
-    if rev is not None and str(rev) == ident and NULL_REV <= rev < len(rl):
-        return rev
+    if rev is not None and str(rev) == ident:
+        if rl.version == 0 and -len(rl) <= rev < NULL_REV:
+            rev += len(rl)  # hg's v0 index is a Python list: negative numbers wrap
+        if NULL_REV <= rev < len(rl):
+            return rev
     if len(ident) == 40 and set(ident) <= _HEX:
         return rl.rev(bytes.fromhex(ident))
     raise LookupError(ident)

@@ -3,7 +3,9 @@
 Format 0 lists node ids of the revision and its parents; format 1 lists
 flags, full-text size, link revision and parent revision numbers. ``-v``
 adds the data offset and chunk length; ``--debug`` prints full node ids.
-Parents come in canonical order (see ``target``) here, unlike ``index``.
+Format 1 lists parent revisions in canonical order (see ``target``); format
+0 lists parent nodes as stored, because Mercurial's node-based parent lookup
+compares a revision number with the null node and so never reorders.
 Numbers are printed with a sign column (Python's ``% 6d``): a value as wide
 as its column is preceded by one more space.
 """
@@ -38,13 +40,13 @@ def revlogindex_text(target: Target, *, fmt: int, verbose: bool,
     yield _header(fmt, verbose, width)
     for rev in rl:
         e = rl.entry(rev)
-        p1, p2 = parents(target, rev)
         node = node_hex(e.node, full_nodes)
         if fmt == 0:
             where = f" {e.offset: 9d} {e.compressed_length: 7d}" if verbose else ""
             yield (f"{rev: 6d}{where} {e.link_rev: 7d} {node} "
-                   f"{node_hex(rl.node(p1), full_nodes)} {node_hex(rl.node(p2), full_nodes)}\n")
+                   f"{node_hex(rl.node(e.p1), full_nodes)} {node_hex(rl.node(e.p2), full_nodes)}\n")
         else:
+            p1, p2 = parents(target, rev)
             where = f" {e.offset: 8d} {e.compressed_length: 8d}" if verbose else ""
             yield (f"{rev: 6d} {e.flags:04x}{where} {rl.raw_size(rev): 8d} {e.link_rev: 6d} "
                    f"{p1: 6d} {p2: 6d} {node}\n")
