@@ -236,7 +236,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not argv or not (argv[0].startswith("-") or argv[0] in _COMMANDS):
             _write(summary.summary_text(argv[0] if argv else os.getcwd()))
             return 0
-        args = build_parser().parse_args(argv)
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as done:  # --help, or a usage error already printed
+            return done.code if isinstance(done.code, int) else ABORT
         _write(args.run(args))
     except ReportError as err:
         return _fail(err.message, err.exit_code)

@@ -43,10 +43,17 @@ def hg_environment() -> dict[str, str]:
     return env
 
 
+class ServerExited(RuntimeError):
+    """The command server went away (hg crashed)."""
+
+
 class CommandServer:
     """A running ``hg`` command server; ``run`` sends one command line to it."""
 
     def __init__(self) -> None:
+        self._start()
+
+    def _start(self) -> None:
         self._proc = subprocess.Popen(
             [hg_executable(), "serve", "--cmdserver", "pipe"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=hg_environment(), cwd=os.sep,
@@ -58,7 +65,7 @@ class CommandServer:
     def _frame(self) -> tuple[bytes, bytes]:
         channel = self._proc.stdout.read(1)
         if not channel:
-            raise RuntimeError("the hg command server exited")
+            raise ServerExited("the hg command server exited")
         (length,) = _LENGTH.unpack(self._proc.stdout.read(4))
         if channel in b"IL":  # the server asks for input: we never give any
             raise RuntimeError("hg asked for input")
@@ -66,22 +73,33 @@ class CommandServer:
 
     def run(self, cwd: os.PathLike | str, *args: str,
             config: Mapping[str, str] | None = None) -> Result:
-        """Run ``hg ARGS`` from ``cwd``; stdout and stderr come back as bytes."""
+        """Run ``hg ARGS`` from ``cwd``; stdout and stderr come back as bytes.
+
+        A command that crashes hg (a traceback) takes the server down with it:
+        it is reported as a failure (status 1, as from the hg command line) and
+        a new server serves the next command.
+        """
         argv = ["--cwd", os.fspath(cwd)]
         for key, value in (config or {}).items():
             argv += ["--config", f"{key}={value}"]
         payload = b"\0".join(a.encode("utf-8", "surrogateescape") for a in [*argv, *args])
-        self._proc.stdin.write(b"runcommand\n" + _LENGTH.pack(len(payload)) + payload)
-        self._proc.stdin.flush()
-        out, err = [], []
-        while True:
-            channel, data = self._frame()
-            if channel == b"o":
-                out.append(data)
-            elif channel == b"e":
-                err.append(data)
-            elif channel == b"r":
-                return Result(_STATUS.unpack(data)[0], b"".join(out), b"".join(err))
+        out: list[bytes] = []
+        err: list[bytes] = []
+        try:
+            self._proc.stdin.write(b"runcommand\n" + _LENGTH.pack(len(payload)) + payload)
+            self._proc.stdin.flush()
+            while True:
+                channel, data = self._frame()
+                if channel == b"o":
+                    out.append(data)
+                elif channel == b"e":
+                    err.append(data)
+                elif channel == b"r":
+                    return Result(_STATUS.unpack(data)[0], b"".join(out), b"".join(err))
+        except (BrokenPipeError, ServerExited):
+            self._proc.wait(timeout=30)
+            self._start()
+            return Result(1, b"".join(out), b"".join(err) + b"hg crashed\n")
 
     def close(self) -> None:
         self._proc.stdin.close()

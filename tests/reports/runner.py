@@ -90,6 +90,20 @@ class Comparison:
             self.failures.append(f"{where}: traceback\n{got.err.decode()}")
         return got
 
+    def both_fail(self, cwd: os.PathLike | str, command: str, *args: str) -> Result:
+        """hg and we both refuse ``ARGS``; we say why in one line (hg may print its
+        usage text, which we do not copy)."""
+        self.count += 1
+        hg = self.server.run(cwd, HG_COMMAND[command], *args, config=self.config)
+        got = ours(cwd, command, *args)
+        where = f"{command} {' '.join(args)} (in {cwd})"
+        if hg.status == 0:
+            self.failures.append(f"{where}: hg succeeded")
+        if got.status != 255 or got.out or got.err.count(b"\n") != 1:
+            self.failures.append(f"{where}: we exited {got.status}, printed {got.out[:200]!r},"
+                                 f" error {got.err!r}")
+        return got
+
     def check(self) -> None:
         assert self.count, "nothing was compared"
         assert not self.failures, (f"{len(self.failures)} of {self.count} differ:\n\n"
