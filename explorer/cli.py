@@ -23,18 +23,20 @@ a report midway, after everything readable was printed.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 from collections.abc import Iterable, Sequence
 from typing import NoReturn
 
 from explorer.engine import CorruptionError, RevlogError
-from explorer.reports import data, deltachain, index, revlogindex, stats, summary
+from explorer.reports import data, deltachain, index, revids, revlogindex, stats, summary
 from explorer.reports.errors import ABORT, ReportError
 from explorer.reports.formats import hg_json, json_lines
 from explorer.reports.target import Selection, Target, resolve
 
 PROG = "revlog-explorer"
+_COMMANDS = ("index", "revlogindex", "deltachain", "stats", "data")
 DAMAGED = 1
 _FLUSH_AT = 1 << 16
 
@@ -152,13 +154,14 @@ def _run_deltachain(args: argparse.Namespace) -> Iterable[str]:
     target = _target(args)
     groups = deltachain.Groups.from_flags(args.all_info, args.size_info, args.dist_info,
                                           args.sparse_info)
-    revs = [data.find_rev(target, r, filelog_rules=False) for r in args.rev] or None
+    revs = [revids.find_rev(target, r, filelog_rules=False) for r in args.rev] or None
     rows = deltachain.chain_rows(target, revs, groups)
     if args.json:
         return json_lines(deltachain.deltachain_records(rows))
     if _hg_json_wanted(args):
         return hg_json(deltachain.deltachain_hg_json(rows))
-    return _chain([deltachain.chain_header(target, groups)], deltachain.deltachain_text(rows))
+    return itertools.chain([deltachain.chain_header(target, groups)],
+                           deltachain.deltachain_text(rows))
 
 
 def _run_stats(args: argparse.Namespace) -> Iterable[str]:
@@ -173,7 +176,7 @@ def _run_stats(args: argparse.Namespace) -> Iterable[str]:
     return stats.stats_text(st)
 
 
-def _run_data(args: argparse.Namespace) -> Iterable[str]:
+def _run_data(args: argparse.Namespace) -> Iterable[str | bytes]:
     file, rev = args.file, args.rev
     if args.changelog or args.manifest or args.dir:
         if rev is not None:
@@ -183,44 +186,30 @@ def _run_data(args: argparse.Namespace) -> Iterable[str]:
         raise ReportError("please specify a revision")
     target = resolve(Selection(repository=args.repository, changelog=args.changelog,
                                manifest=args.manifest, dir=args.dir, file=file))
-    number = data.find_rev(target, rev, filelog_rules=target.kind == "filelog")
-    status = data.integrity(target, number)
-    if status == "censored":
-        raise data.censored_error(target, number)
-    if args.json:
-        _write(json_lines([data.data_record(target, number)]))
-    else:
-        _write(data.data_bytes(target, number))
-    if status == "mismatch":
-        raise data.integrity_error(target, number)
-    return ()
-
-
-def _chain(*parts: Iterable[str]) -> Iterable[str]:
-    for part in parts:
-        yield from part
+    number = revids.find_rev(target, rev, filelog_rules=target.kind == "filelog")
+    return data.data_output(target, number, as_json=args.json)
 
 
 # -- output --------------------------------------------------------------------------------
 
 
-def _write(pieces: Iterable[str] | bytes) -> None:
-    """Write a report as it is produced, in blocks, so big reports start at once."""
+def _write(pieces: Iterable[str | bytes]) -> None:
+    """Write a report as it is produced, in blocks, so big reports start at once.
+
+    Whatever was produced before an exception is still written.
+    """
     out = sys.stdout.buffer
-    if isinstance(pieces, bytes):
-        out.write(pieces)
-        return
-    block: list[str] = []
+    block: list[bytes] = []
     size = 0
     try:
         for piece in pieces:
-            block.append(piece)
+            block.append(piece.encode() if isinstance(piece, str) else piece)
             size += len(piece)
             if size >= _FLUSH_AT:
-                out.write("".join(block).encode())
+                out.write(b"".join(block))
                 block, size = [], 0
     finally:
-        out.write("".join(block).encode())
+        out.write(b"".join(block))
         out.flush()
 
 
@@ -252,9 +241,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return DAMAGED
     return 0
-
-
-_COMMANDS = ("index", "revlogindex", "deltachain", "stats", "data")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ index          ``hg debugindex``
 revlogindex    ``hg debugrevlogindex``
 deltachain     ``hg debugdeltachain`` (with ``slicing`` for sparse reads)
 stats          ``hg debugrevlog`` and its ``--dump``
-data           ``hg debugdata`` and revision-id lookup
+data           ``hg debugdata``
+revids         revision ids (numbers, nodes, prefixes) looked up as hg does
 chains         delta-chain facts in Mercurial's terms, memoized
 formats        node ids, Mercurial's ``-T json``, our ``--json``
 summary        the short store summary of ``revlog-explorer PATH``

@@ -53,6 +53,15 @@ def _store_summary(store: Store) -> Iterator[str]:
     present = [k for k in ("changelog", "manifest", "filelog") if kinds[k]]
     yield f"store      {store.store_dir}\n"
     yield f"requires   {' '.join(sorted(store.requirements))}\n"
-    yield "revlogs    " + ", ".join(f"{kinds[k]} {k}" for k in present) + "\n"
-    yield "revisions  " + ", ".join(f"{revisions[k]} in {k}s" for k in present) + "\n"
+    yield "revlogs    " + ", ".join(_count(kinds[k], k) for k in present) + "\n"
+    yield "revisions  " + ", ".join(f"{revisions[k]} in {_plural(kinds[k], k)}"
+                                    for k in present) + "\n"
     yield "reports    revlog-explorer index|revlogindex|deltachain|stats|data --help\n"
+
+
+def _plural(count: int, noun: str) -> str:
+    return noun if count == 1 else noun + "s"
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {_plural(count, noun)}"

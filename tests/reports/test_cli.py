@@ -34,8 +34,8 @@ def test_no_subcommand_summarizes_the_store(handmade_repos):
         result = ours(cwd, *args)
         assert result.status == 0
         text = result.out.decode()
-        assert "revlogs    1 changelog, 1 manifest, 3 filelog\n" in text
-        assert "revisions  4 in changelogs, 4 in manifests, 5 in filelogs\n" in text
+        assert "revlogs    1 changelog, 1 manifest, 3 filelogs\n" in text
+        assert "revisions  4 in changelog, 4 in manifest, 5 in filelogs\n" in text
     result = ours(repo, ".hg/store/00changelog.i")
     assert result.out.decode().splitlines()[1:] == ["format     v1", "revisions  4"]
 
