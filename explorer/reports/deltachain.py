@@ -31,6 +31,7 @@ from typing import Any
 from explorer.engine import NULL_REV
 
 from .chains import ChainSummary, HgChains
+from .errors import ReportError
 from .slicing import slice_chain
 from .target import Target
 
@@ -64,6 +65,8 @@ def chain_rows(target: Target, revs: Iterable[int] | None, groups: Groups
     those past the tip dropped, as hg does); None means all.
     """
     rl = target.revlog
+    if revs is not None and NULL_REV in revs:
+        raise ReportError("the null revision has no delta chain")
     chains = HgChains(rl, sparse_revlog=target.sparse_revlog)
     show_sparse = groups.sparse and target.sparse_read
     selected = iter(rl) if revs is None else sorted(r for r in revs if r < len(rl))
