@@ -32,12 +32,9 @@ def hg_json(items: Iterable[dict[str, Any]]) -> Iterator[str]:
     yield "\n]\n"
 
 
-def _hg_value(value: Any) -> str:
-    if isinstance(value, bool) or value is None:
-        return json.dumps(value)
-    if isinstance(value, (int, float)):
-        return repr(value)
-    return json.dumps(value)
+def _hg_value(value: int | float | str) -> str:
+    # hg writes numbers with repr() (all float digits), strings JSON-escaped.
+    return repr(value) if isinstance(value, (int, float)) else json.dumps(value)
 
 
 def json_lines(items: Iterable[dict[str, Any]]) -> Iterator[str]:

@@ -15,19 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from explorer.engine import NULL_REV
-
 from .errors import ReportError
 from .formats import SHORT_NODE, node_hex
 from .target import Target
-
-
-def parents(target: Target, rev: int) -> tuple[int, int]:
-    """Parent revisions in the order Mercurial lists them for this revlog."""
-    e = target.revlog.entry(rev)
-    if target.canonical_parents and e.p1 == NULL_REV:
-        return e.p2, e.p1
-    return e.p1, e.p2
 
 
 def revlogindex_text(target: Target, *, fmt: int, verbose: bool,
@@ -46,7 +36,7 @@ def revlogindex_text(target: Target, *, fmt: int, verbose: bool,
             yield (f"{rev: 6d}{where} {e.link_rev: 7d} {node} "
                    f"{node_hex(rl.node(e.p1), full_nodes)} {node_hex(rl.node(e.p2), full_nodes)}\n")
         else:
-            p1, p2 = parents(target, rev)
+            p1, p2 = target.parents(rev)
             where = f" {e.offset: 8d} {e.compressed_length: 8d}" if verbose else ""
             yield (f"{rev: 6d} {e.flags:04x}{where} {rl.raw_size(rev): 8d} {e.link_rev: 6d} "
                    f"{p1: 6d} {p2: 6d} {node}\n")
@@ -65,7 +55,7 @@ def revlogindex_records(target: Target) -> Iterator[dict[str, Any]]:
     rl = target.revlog
     for rev in rl:
         e = rl.entry(rev)
-        p1, p2 = parents(target, rev)
+        p1, p2 = target.parents(rev)
         yield {
             "rev": rev,
             "offset": e.offset,

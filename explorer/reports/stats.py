@@ -37,7 +37,6 @@ from explorer.engine.constants import (
 
 from .chains import HgChains
 from .errors import ReportError
-from .revlogindex import parents
 from .target import Target
 
 # Header flags in the order and with the names hg debugrevlog prints.
@@ -141,7 +140,7 @@ def compute_stats(target: Target) -> RevlogStats:
     chain_starts: list[int] = []
     for rev in rl:
         e = rl.entry(rev)
-        p1, p2 = parents(target, rev)
+        p1, p2 = target.parents(rev)
         delta = chains.delta_parent(rev)
         if rl.version > 0:
             st.full_text.add(rl.raw_size(rev))
@@ -359,7 +358,7 @@ def stats_record(st: RevlogStats) -> dict[str, Any]:
         "snapshot_size_by_depth": {str(d): sizes(r) for d, r in sorted(st.snapshot_sizes.items())},
         "delta_size": sizes(st.delta_sizes),
         "chunks_by_type": {
-            kind.decode("latin-1") if kind == b"empty" else kind.hex(): {
+            "empty" if kind == b"empty" else kind.hex(): {
                 "count": st.chunk_counts[kind], "size": st.chunk_sizes[kind]}
             for kind in sorted(st.chunk_counts)
         },
@@ -396,7 +395,7 @@ def dump_rows(target: Target) -> Iterator[tuple[int | float, ...]]:
     heads: set[int] = set()
     for rev in rl:
         e = rl.entry(rev)
-        p1, p2 = parents(target, rev)
+        p1, p2 = target.parents(rev)
         delta = chains.delta_parent(rev)
         full_size = rl.raw_size(rev)
         total += full_size

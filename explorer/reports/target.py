@@ -24,7 +24,7 @@ import os
 from dataclasses import dataclass
 from typing import Literal
 
-from explorer.engine import Revlog, StoreError
+from explorer.engine import NULL_REV, Revlog, StoreError
 from explorer.engine.store import Store
 
 from .errors import ReportError
@@ -59,6 +59,13 @@ class Target:
     sparse_revlog: bool = False
     sparse_read: bool = False
     canonical_parents: bool = True
+
+    def parents(self, rev: int) -> tuple[int, int]:
+        """Parent revisions in the order Mercurial lists them for this revlog."""
+        e = self.revlog.entry(rev)
+        if self.canonical_parents and e.p1 == NULL_REV:
+            return e.p2, e.p1
+        return e.p1, e.p2
 
 
 def resolve(selection: Selection, cwd: str | None = None) -> Target:
