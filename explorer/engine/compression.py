@@ -102,3 +102,65 @@ def decompress_zstd(chunk: bytes, limit: int) -> bytes:
     if len(out) > limit:
         raise DecompressionError(f"zstd frame inflates past the expected {limit} bytes")
     return out
+
+
+ENGINE_HEADERS = {"zlib": HEADER_ZLIB, "zstd": HEADER_ZSTD, "none": HEADER_NONE}
+# Below these sizes Mercurial never tries to compress: the frame costs more.
+_MIN_SIZE = {"zlib": 44, "zstd": 50}
+# Larger inputs are compressed in pieces, as Mercurial does, to bound memory.
+_ONE_SHOT = 1_000_000
+
+
+class Compressor:
+    """Compress chunks the way Mercurial stores them for one engine and level.
+
+    ``compress`` returns ``(header, data)``: the stored chunk is their
+    concatenation. Data that does not shrink is stored as is, behind a ``u``
+    unless it starts with a NUL byte (which already tells it apart).
+    """
+
+    def __init__(self, engine: str = "zstd", level: int | None = None) -> None:
+        if engine not in ENGINE_HEADERS:
+            raise ValueError(f"unknown compression engine {engine!r}")
+        self.engine = engine
+        self.level = level
+        self.header = ENGINE_HEADERS[engine]
+        if engine == "zstd":
+            self._zstd = zstandard.ZstdCompressor(level=3 if level is None else level)
+
+    def compress(self, data: bytes) -> tuple[bytes, bytes]:
+        if not data:
+            return b"", b""
+        packed = self._shrink(data)
+        if packed is not None:
+            return b"", packed
+        if data[:1] == b"\0":
+            return b"", bytes(data)
+        return HEADER_UNCOMPRESSED, bytes(data)
+
+    def _shrink(self, data: bytes) -> bytes | None:
+        if self.engine == "none" or len(data) < _MIN_SIZE[self.engine]:
+            return None
+        if self.engine == "zlib":
+            packed = self._zlib(data)
+        else:
+            packed = self._zstd_compress(data)
+        return packed if len(packed) < len(data) else None
+
+    def _zlib(self, data: bytes) -> bytes:
+        level = -1 if self.level is None else self.level
+        if len(data) <= _ONE_SHOT:
+            return zlib.compress(data, level)
+        obj = zlib.compressobj(level)
+        parts = [obj.compress(data[i : i + (1 << 20)]) for i in range(0, len(data), 1 << 20)]
+        parts.append(obj.flush())
+        return b"".join(parts)
+
+    def _zstd_compress(self, data: bytes) -> bytes:
+        if len(data) <= _ONE_SHOT:
+            return self._zstd.compress(data)
+        obj = self._zstd.compressobj()
+        step = zstandard.COMPRESSION_RECOMMENDED_INPUT_SIZE
+        parts = [obj.compress(data[i : i + step]) for i in range(0, len(data), step)]
+        parts.append(obj.flush())
+        return b"".join(parts)

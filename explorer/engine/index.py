@@ -168,6 +168,35 @@ class Index:
         # Split v1/v2: entry r at r * size with (offset, lengths, base) up front.
         self.plain_v1_layout = not self.inline and version in (REVLOG_V1, REVLOG_V2)
 
+    # -- growing (the writer appends; readers see new entries at once) ------------
+
+    def make_writable(self) -> None:
+        """Hold the index in a bytearray, so appended entries are readable in place."""
+        if not isinstance(self.data, bytearray):
+            old = self.data
+            self.data = bytearray(old)
+            if hasattr(old, "close"):
+                old.close()
+        if self.inline and self._positions is None:
+            self._positions = array("q")
+
+    def append(self, entry: bytes, chunk: bytes = b"") -> None:
+        """Add one entry (and, inline, its chunk right after it)."""
+        pos = len(self.data)
+        self.data += entry
+        self.data += chunk
+        if self._positions is not None:
+            self._positions.append(pos)
+        self.count += 1
+
+    def drop_inline(self, entries: bytes) -> None:
+        """Become a split index holding ``entries`` (the chunks moved to a data file)."""
+        self.data = bytearray(entries)
+        self.flags &= ~FLAG_INLINE_DATA
+        self.inline = False
+        self._positions = None
+        self.plain_v1_layout = self.version in (REVLOG_V1, REVLOG_V2)
+
     # -- layout ------------------------------------------------------------
 
     def _scan_inline(self) -> tuple[array, int]:
@@ -305,3 +334,27 @@ class Index:
                 offset=field_offset,
             )
         return prev
+
+
+def pack_entry(version: int, e: IndexEntry, p1_node: bytes = NULL_NODE,
+               p2_node: bytes = NULL_NODE) -> bytes:
+    """The on-disk bytes of entry ``e`` (v0 stores parent nodes, hence the extra args).
+
+    Rev 0 of a v1 index carries the header in its first four bytes: the
+    caller overlays it.
+    """
+    word = e.offset << 16 | e.flags
+    if version == REVLOG_V1:
+        return V1_ENTRY.pack(word, e.compressed_length, e.uncompressed_length, e.base,
+                             e.link_rev, e.p1, e.p2, e.node)
+    if version == REVLOG_V2:
+        modes = e.data_compression_mode | e.sidedata_compression_mode << 2
+        return V2_ENTRY.pack(word, e.compressed_length, e.uncompressed_length, e.base,
+                             e.link_rev, e.p1, e.p2, e.node, e.sidedata_offset,
+                             e.sidedata_length, modes)
+    if version == CHANGELOG_V2:
+        modes = e.data_compression_mode | e.sidedata_compression_mode << 2
+        return CL_V2_ENTRY.pack(word, e.compressed_length, e.uncompressed_length, e.p1, e.p2,
+                                e.node, e.sidedata_offset, e.sidedata_length, modes, e.rank)
+    return V0_ENTRY.pack(e.offset, e.compressed_length, e.base, e.link_rev, p1_node, p2_node,
+                         e.node)

@@ -157,6 +157,9 @@ class Revlog:
         self._nodemap: dict[bytes, int] | None = None
         self._sorted_nodes: list[bytes] | None = None
         self._persistent: PersistentNodemap | None | bool = None
+        self._open_args: dict = {}
+        self._writer = None
+        self.write_config = None  # set by the store: how new revisions are written
 
     # -- opening -------------------------------------------------------------
 
@@ -203,7 +206,7 @@ class Revlog:
         else:
             index = Index(raw, version, flags, index_file, header_in_entry=version == REVLOG_V1)
             data = None if index.inline else _DataFile(data_path)
-        return cls(
+        rl = cls(
             index_file=index_file,
             index=index,
             data=data,
@@ -214,6 +217,17 @@ class Revlog:
             sparse=True if sparse is None else sparse,
             sidefile=sidefile,
         )
+        rl._open_args = dict(data_path=data_path, sidefile=sidefile, name=name, kind=kind,
+                             sparse=sparse)
+        return rl
+
+    def _reload(self) -> None:
+        """Read the files again (after a rollback changed them under us)."""
+        config = self.write_config
+        fresh = Revlog.open(self.index_file, **self._open_args)
+        self.close()
+        self.__dict__.update(fresh.__dict__)
+        self.write_config = config
 
     def close(self) -> None:
         for f in (self._data, self._sidedata):
@@ -738,6 +752,22 @@ class Revlog:
             return compression.decompress(raw, limit)
         except compression.DecompressionError as exc:
             self._raise(rev, f"sidedata: {exc}", self._sidedata.path, e.sidedata_offset)
+
+    # -- writing -------------------------------------------------------------------
+
+    def add_revision(self, text: bytes, p1: int, p2: int, link_rev: int, tr, flags: int = 0, *,
+                     cached_delta: tuple[int, bytes] | None = None) -> int:
+        """Append a revision inside transaction ``tr``; return its rev.
+
+        The delta base is chosen as Mercurial chooses it; an identical node
+        already present is returned instead. ``cached_delta`` (base, delta) is
+        a delta the caller already has (the manifest's against p1).
+        """
+        if self._writer is None:
+            from .writer import RevlogWriter, default_config
+
+            self._writer = RevlogWriter(self, self.write_config or default_config(self))
+        return self._writer.add(text, p1, p2, link_rev, tr, flags, cached_delta)
 
     def clear_caches(self) -> None:
         """Forget the cached text and read window (for cold reads, or after writes)."""

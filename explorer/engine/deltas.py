@@ -1,0 +1,356 @@
+"""Choosing what a new revision is stored against, as Mercurial chooses it.
+
+Candidates come in groups, tried in order; within a group the smallest good
+delta wins, and a later group is only tried while nothing good was found:
+
+1. a delta handed in by the caller (the manifest's delta against p1), if its
+   base passes the filters;
+2. the parents (both at once);
+3. with sparse-revlog, snapshots: those in the parents' chains from the
+   deepest level up (and their siblings), then full snapshots made since;
+   a good one is refined towards its base and towards its children;
+   without sparse-revlog but with generaldelta, the previous revision;
+   without generaldelta, only the previous revision is ever possible;
+4. otherwise a full text.
+
+A delta is *good* when it is no larger than the text, its chain's chunks
+stay under twice the text, the chain is not too long, the read span is
+bounded (non-sparse), and an intermediate snapshot is small enough for its
+depth. These rules keep stores compact and reads fast; matching them is what
+keeps our stores the size of Mercurial's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from . import bdiff
+from .constants import NULL_REV, RAWTEXT_CHANGING_FLAGS, REVIDX_ISCENSORED
+from .revlog import Revlog
+
+LIMIT_DELTA2TEXT = 2  # a chain's chunks may total twice the text
+LIMIT_BASE2TEXT = 500  # a base this much smaller than the text is hopeless
+SPARSE_MAX_CHAIN = 1000
+CANDIDATE_CHUNK = 20
+
+Group = tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class DeltaConfig:
+    """How one revlog stores deltas (Mercurial's defaults for a 7.x store)."""
+
+    generaldelta: bool = True
+    sparse: bool = True
+    store_deltas: bool = True  # False for the changelog: always full texts
+    max_chain_len: int | None = SPARSE_MAX_CHAIN
+    max_chain_span: int = -1  # -1: four times the text
+    upper_bound_comp: int | None = None  # filelogs: 10 (expected max compression)
+    lazy_delta_base: bool = True  # try a handed-in delta's base first
+
+
+@dataclass
+class DeltaInfo:
+    base: int  # the base field to store (delta parent, or chain base without gd)
+    chain_base: int
+    chain_len: int
+    chain_size: int  # compressed bytes of the whole chain, this chunk included
+    distance: int  # bytes read from the chain base's start to this chunk's end
+    header: bytes
+    data: bytes
+    snapshot_depth: int | None  # None: not a snapshot
+
+    @property
+    def length(self) -> int:
+        return len(self.header) + len(self.data)
+
+
+class SnapshotIndex:
+    """Snapshots by the revision they are stored against (-1 for full texts),
+    kept up to date as revisions are added, so searches stay incremental."""
+
+    def __init__(self) -> None:
+        self.children: dict[int, set[int]] = defaultdict(set)
+        self._done = 0
+
+    def update(self, rl: Revlog) -> None:
+        for rev in range(self._done, len(rl)):
+            if rl.is_snapshot(rev):
+                self.children[rl.delta_parent(rev)].add(rev)
+        self._done = len(rl)
+
+
+class DeltaSearch:
+    """The state of choosing a base for one new revision of ``rl``.
+
+    Candidate groups come from generators that read ``self.best`` (the best
+    good delta so far) whenever they resume: that is how a stage knows the
+    previous group succeeded.
+    """
+
+    def __init__(self, rl: Revlog, cfg: DeltaConfig, text: bytes, p1: int, p2: int,
+                 compress: Callable[[bytes], tuple[bytes, bytes]],
+                 diff: Callable[[bytes, bytes], bytes], snapshots: SnapshotIndex,
+                 cached: tuple[int, bytes] | None = None) -> None:
+        self.rl, self.cfg, self.text = rl, cfg, text
+        self.textlen = len(text)
+        self.p1, self.p2 = p1, p2
+        self.compress, self.diff = compress, diff
+        self.snapshots = snapshots
+        self.cached = cached
+        self.target = len(rl)
+        self.tested = {NULL_REV}
+        self.best: DeltaInfo | None = None
+        self.group_is_snapshot = False
+        self._chaininfo: dict[int, tuple[int, int]] = {}
+
+    # -- the answer ----------------------------------------------------------------
+
+    def find(self) -> DeltaInfo:
+        """The delta to store (or the full text)."""
+        if not self.textlen or not self.cfg.store_deltas or not self.target:
+            return self.full_text()
+        for group in self._groups():
+            self.best = self._best_of(group, self.best)
+        return self.best if self.best is not None else self.full_text()
+
+    def _best_of(self, group: Group, best: DeltaInfo | None) -> DeltaInfo | None:
+        for rev in group:
+            info = self._delta_against(rev)
+            if info is None or (best is not None and best.length <= info.length):
+                continue
+            if self._good(info):
+                best = info
+        return best
+
+    def full_text(self) -> DeltaInfo:
+        header, data = self.compress(self.text)
+        size = len(header) + len(data)
+        return DeltaInfo(self.target, self.target, 1, size, size, header, data, 0)
+
+    # -- candidate groups ------------------------------------------------------------
+
+    def _groups(self) -> Iterator[Group]:
+        cfg = self.cfg
+        if self.cached is not None and cfg.generaldelta and cfg.lazy_delta_base:
+            base = self.cached[0]
+            if self._keep(base):
+                self.tested.add(base)
+                yield (base,)
+                if self.best is not None:
+                    return
+        if not cfg.generaldelta:
+            yield (self.target - 1,)  # the only base possible, always tried
+            return
+        parents = tuple(p for p in (self.p1, self.p2) if p != NULL_REV)
+        if parents:
+            yield from self._chunked(parents)
+            if self.best is not None:
+                return
+        if cfg.sparse:
+            self.group_is_snapshot = True
+            yield from self._snapshot_stage()
+            self.group_is_snapshot = False
+        else:
+            yield from self._chunked((self.target - 1,))
+
+    def _chunked(self, candidates: Group) -> Iterator[Group]:
+        """Filter a raw group and hand it out 20 at a time; a later chunk only
+        while the previous one improved the best delta."""
+        group = self._filter(candidates)
+        for start in range(0, len(group), CANDIDATE_CHUNK):
+            chunk = group[start : start + CANDIDATE_CHUNK]
+            self.tested.update(chunk)
+            before = self.best
+            yield chunk
+            if self.best is before:
+                return
+
+    def _snapshot_stage(self) -> Iterator[Group]:
+        """Snapshot candidates, then refinement down and up from a good one."""
+        floor = self._snapshot_floor()
+        if floor is None:
+            return
+        for group in self._snapshot_bases(floor):
+            yield from self._chunked(group)
+            if self.best is not None:
+                break
+        good = self.best
+        if good is None or good.snapshot_depth is None:
+            return
+        previous = None
+        while previous is not good:  # towards the base: a smaller snapshot?
+            previous = good
+            base = self.rl.delta_parent(good.base)
+            if base == NULL_REV:
+                break
+            yield from self._chunked((base,))
+            good = self.best
+        previous = None
+        while previous is not good:  # towards children: a closer snapshot?
+            previous = good
+            self.snapshots.update(self.rl)
+            children = (r for r in self.snapshots.children[good.base] if r >= floor)
+            yield from self._chunked(tuple(sorted(children)))
+            good = self.best
+
+    def _snapshot_floor(self) -> int | None:
+        """First revision after the oldest full snapshot under the parents: older
+        snapshots are not considered (Mercurial's snapshot cache starts there)."""
+        parents = [p for p in (self.p1, self.p2) if p != NULL_REV]
+        if not parents:
+            return None
+        self._parent_chains = [self.rl.delta_chain(p) for p in parents]
+        return min(chain[0] for chain in self._parent_chains) + 1
+
+    def _snapshot_bases(self, floor: int) -> Iterator[Group]:
+        rl = self.rl
+        by_level: dict[int, set[int]] = defaultdict(set)
+        for chain in self._parent_chains:
+            for level, rev in enumerate(chain):
+                if not rl.is_snapshot(rev):
+                    break
+                by_level[level].add(rev)
+        self.snapshots.update(rl)
+        related = set().union(*self._parent_chains)
+        other = next((r for r in range(self.target - 1, floor - 1, -1) if r not in related),
+                     None)
+        if other is not None:
+            # an unrelated recent chain may offer a better snapshot, no deeper than ours
+            deepest = max(by_level)
+            for level, rev in enumerate(rl.delta_chain(other)):
+                if rev < floor:
+                    continue
+                if deepest < level or not rl.is_snapshot(rev):
+                    break
+                by_level[level].add(rev)
+        lowest = None
+        for _level, snaps in sorted(by_level.items(), reverse=True):
+            siblings = set()
+            for s in snaps:
+                siblings.update(r for r in self.snapshots.children[s] if r >= floor)
+            if lowest is not None:
+                siblings = {r for r in siblings if lowest < r}
+            yield tuple(sorted(siblings))
+            yield tuple(sorted(snaps))
+            lowest = min(snaps)
+        yield tuple(sorted(r for r in self.snapshots.children[NULL_REV] if floor <= r))
+
+    # -- filters -----------------------------------------------------------------------
+
+    def _filter(self, candidates: Group) -> Group:
+        kept = []
+        for rev in candidates:
+            # an empty delta changes nothing: its base is the real candidate
+            while not (rev == NULL_REV or rev in self.tested or self.rl.length(rev)):
+                self.tested.add(rev)
+                rev = self.rl.delta_parent(rev)
+            if self._keep(rev):
+                kept.append(rev)
+            else:
+                self.tested.add(rev)
+        return tuple(kept)
+
+    def _keep(self, rev: int) -> bool:
+        rl, cfg = self.rl, self.cfg
+        if rev == NULL_REV or rev in self.tested or rev >= self.target:
+            return False
+        if rl.flags(rev) & RAWTEXT_CHANGING_FLAGS:
+            return False
+        limit = self.textlen * LIMIT_DELTA2TEXT
+        if limit < rl.length(rev):
+            return False
+        chain_len, chain_size = self.chain_info(rev)
+        if cfg.max_chain_len and chain_len >= cfg.max_chain_len:
+            return False
+        if limit < chain_size:
+            return False
+        if cfg.sparse:
+            return self._keep_sparse(rev)
+        return True
+
+    def _keep_sparse(self, rev: int) -> bool:
+        rl = self.rl
+        if rl.raw_size(rev) < self.textlen // LIMIT_BASE2TEXT:
+            return False
+        bound = self.cfg.upper_bound_comp
+        if bound is None or rev in (self.p1, self.p2) or not rl.is_snapshot(rev):
+            return True
+        depth = rl.snapshot_depth(rev)
+        lowest = max(self.textlen - rl.raw_size(rev), 0) // bound
+        return (self.textlen >> depth) >= lowest and rl.length(rev) >= lowest
+
+    def _good(self, info: DeltaInfo) -> bool:
+        textlen, cfg = self.textlen, self.cfg
+        if textlen < info.length:
+            return False
+        if not cfg.sparse:
+            span = max(cfg.max_chain_span or info.distance, textlen * 4)
+            if span < info.distance:
+                return False
+        if textlen * LIMIT_DELTA2TEXT < info.chain_size:
+            return False
+        if cfg.max_chain_len and cfg.max_chain_len < info.chain_len:
+            return False
+        depth = info.snapshot_depth
+        if depth:
+            if (textlen >> depth) < info.length:
+                return False
+            if self.rl.length(info.base) < info.length:
+                return False
+        return True
+
+    # -- building one candidate ---------------------------------------------------------------
+
+    def chain_info(self, rev: int) -> tuple[int, int]:
+        """(links below ``rev`` in its chain, compressed bytes of all of it, base included)."""
+        known = self._chaininfo.get(rev)
+        if known is None:
+            chain = self._full_chain(rev)
+            known = (len(chain) - 1, sum(self.rl.length(r) for r in chain))
+            self._chaininfo[rev] = known
+        return known
+
+    def _full_chain(self, rev: int) -> list[int]:
+        """Every revision down to the chain base, empty deltas included (as hg counts)."""
+        chain = [rev]
+        rl = self.rl
+        while True:
+            base = rl.entry(rev).base
+            if base == rev or base == NULL_REV:
+                return chain
+            rev = base if self.cfg.generaldelta else rev - 1
+            chain.append(rev)
+
+    def _delta_against(self, base: int) -> DeltaInfo | None:
+        rl = self.rl
+        chain_base = self._full_chain(base)[-1]
+        delta_base = base if self.cfg.generaldelta else chain_base
+        depth = None
+        if self.cfg.sparse and self.group_is_snapshot and delta_base not in (self.p1, self.p2):
+            if not rl.is_snapshot(delta_base):
+                return None
+            depth = len(rl.delta_chain(delta_base))
+        delta = self._raw_delta(base)
+        bound = self.cfg.upper_bound_comp
+        if bound is not None and depth:
+            lowest = len(delta) // bound
+            if (self.textlen >> depth) < lowest or rl.length(base) < lowest:
+                return None
+        header, data = self.compress(delta)
+        length = len(header) + len(data)
+        end = rl.end(self.target - 1)
+        chain_len, chain_size = self.chain_info(base)
+        return DeltaInfo(delta_base, chain_base, chain_len + 1, chain_size + length,
+                         length + end - rl.start(chain_base), header, data, depth)
+
+    def _raw_delta(self, base: int) -> bytes:
+        if self.cached is not None and self.cached[0] == base:
+            return self.cached[1]
+        rl = self.rl
+        if rl.flags(base) & REVIDX_ISCENSORED:
+            # a censored base's stored text is a tombstone: replace it whole
+            return bdiff.replace_delta(rl.raw_size(base), self.text)
+        return self.diff(rl.revision(base), self.text)
