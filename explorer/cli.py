@@ -59,12 +59,11 @@ def _revlog_options() -> argparse.ArgumentParser:
     common.add_argument("-m", "--manifest", action="store_true", help="open the manifest")
     common.add_argument("--dir", metavar="DIR", help="open a directory's tree manifest")
     common.add_argument("--json", action="store_true", help="our own JSON: a list of objects")
+    # hg's global verbosity options: they change index and revlogindex only.
+    common.add_argument("-v", "--verbose", action="store_true", help="more columns")
+    common.add_argument("--debug", action="store_true", help="more columns, full node ids")
+    common.add_argument("-q", "--quiet", action="store_true", help="accepted, as hg does")
     return common
-
-
-def _verbosity(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-v", "--verbose", action="store_true", help="more columns")
-    p.add_argument("--debug", action="store_true", help="more columns, full node ids")
 
 
 def _template(p: argparse.ArgumentParser) -> None:
@@ -79,7 +78,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("index", parents=common, help="index entries (hg debugindex)")
     p.add_argument("file", nargs="?", metavar="FILE")
-    _verbosity(p)
     _template(p)
     p.set_defaults(run=_run_index)
 
@@ -88,7 +86,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", metavar="FILE")
     p.add_argument("-f", "--format", type=int, default=0, metavar="FORMAT",
                    help="0 (node ids) or 1 (flags, sizes, parent revisions)")
-    _verbosity(p)
     p.set_defaults(run=_run_revlogindex)
 
     p = sub.add_parser("deltachain", parents=common,

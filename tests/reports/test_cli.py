@@ -7,7 +7,7 @@ import struct
 import pytest
 
 from explorer.engine.store import Store
-from tests.reports.runner import ours
+from tests.reports.runner import Comparison, ours
 
 
 def one_line_error(result, status: int) -> str:
@@ -26,6 +26,17 @@ def one_line_error(result, status: int) -> str:
 def test_usage_errors_are_one_line(handmade_repos, args):
     message = one_line_error(ours(handmade_repos("worktree"), *args), 255)
     assert message.startswith("revlog-explorer")
+
+
+def test_hg_global_verbosity_options_are_accepted(hg_server, handmade_repos):
+    repo = handmade_repos("odd")
+    cmp = Comparison(hg_server)
+    for flag in ("-v", "--debug", "-q"):
+        for command, args in (("index", ["f"]), ("revlogindex", ["-f", "1", "-m"]),
+                              ("deltachain", ["--all-info", "f"]), ("stats", ["f"]),
+                              ("stats", ["-d", "-m"]), ("data", ["f", "3"])):
+            cmp.same(repo, command, flag, *args)
+    cmp.check()
 
 
 def test_no_subcommand_summarizes_the_store(handmade_repos):
