@@ -53,8 +53,7 @@ class Groups:
     def from_flags(cls, all_info: bool, size: bool | None, dist: bool | None,
                    sparse: bool | None) -> Groups:
         """Each group follows its own flag when given, else ``--all-info``."""
-        pick = lambda flag: all_info if flag is None else flag  # noqa: E731
-        return cls(pick(size), pick(dist), pick(sparse))
+        return cls(*(all_info if flag is None else flag for flag in (size, dist, sparse)))
 
 
 def chain_rows(target: Target, revs: Iterable[int] | None, groups: Groups
@@ -65,11 +64,18 @@ def chain_rows(target: Target, revs: Iterable[int] | None, groups: Groups
     those past the tip dropped, as hg does); None means all.
     """
     rl = target.revlog
-    if revs is not None and NULL_REV in revs:
+    if revs is None:
+        return _rows(target, iter(rl), groups)
+    if NULL_REV in revs:
         raise ReportError("the null revision has no delta chain")
+    return _rows(target, sorted(r for r in revs if r < len(rl)), groups)
+
+
+def _rows(target: Target, selected: Iterable[int], groups: Groups
+          ) -> Iterator[list[tuple[str, str, Any]]]:
+    rl = target.revlog
     chains = HgChains(rl, sparse_revlog=target.sparse_revlog)
     show_sparse = groups.sparse and target.sparse_read
-    selected = iter(rl) if revs is None else sorted(r for r in revs if r < len(rl))
     chain_ids: dict[int, int] = {}
     for rev in selected:
         e = rl.entry(rev)

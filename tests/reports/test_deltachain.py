@@ -58,8 +58,8 @@ def test_revisions_by_node_prefix(hg_server, handmade_repos):
     cmp.check()
     # hg crashes on the null revision (its C index refuses -1); we say why
     got = ours(repo, "deltachain", "-r", "000", "-m")
-    assert (got.status, got.err) == (255, b"revlog-explorer: the null revision has no delta "
-                                          b"chain\n")
+    assert (got.status, got.out) == (255, b"")
+    assert got.err == b"revlog-explorer: the null revision has no delta chain\n"
 
 
 @pytest.mark.hgrepos("zstd", "long-chain-sparse")
