@@ -1,25 +1,24 @@
 """Binary deltas: compute the mpatch delta that turns one text into another.
 
 The write path's counterpart of :mod:`mpatch`. Deltas are line-granular like
-Mercurial's (lines end at ``\\n``; the last line may lack one), and about as
-small as hg's C bdiff makes them, because stored deltas are what a store's
-size is made of.
+Mercurial's (lines end at ``\\n``; the last line may lack one) and a little
+smaller than hg's C bdiff makes them, because stored deltas are most of what
+a store's size is made of.
 
 How a delta is found:
 
 1. The common prefix and suffix are cut off at line boundaries first, with
-   byte comparisons in C; most edits touch a few lines of a long text, and
-   then nothing else needs looking at.
-2. The lines in between are interned as ints. Lines that occur exactly once
-   in each text anchor the match (patience diff): the longest increasing run
-   of anchors, each grown into the whole run of equal lines around it.
-3. The gaps between those runs (edited areas, and texts with few unique
-   lines) get Mercurial's own method: take the longest run of equal lines,
-   repeat on either side of it. Lines too common in a gap do not start a run
-   there but may continue one, which bounds the pairs looked at per gap.
-4. Equal runs shorter than a hunk header between two hunks are sent again
-   inside one hunk rather than paying 12 bytes for a second header; this is
-   where our deltas come out a little smaller than hg's.
+   byte comparisons in C: most edits touch a few lines of a long text.
+2. Lines in between that occur once in the new text anchor the match
+   (patience diff): each anchor grows into the whole run of equal lines
+   around it, and the runs that follow each other in both texts and weigh
+   the most bytes in total are kept.
+3. The gaps between those runs (edited areas, texts with few unique lines)
+   get Mercurial's own method: take the longest run of equal lines, repeat on
+   either side of it. Lines too common in a gap do not start a run there but
+   may continue one, which bounds the pairs looked at per gap.
+4. A matched run shorter than a hunk header between two hunks is sent again
+   inside one hunk rather than paying 12 bytes for a second header.
 
 All work is bounded by the input's size: pathological inputs (thousands of
 equal lines, total rewrites) end with correct, if larger, deltas.
@@ -31,7 +30,6 @@ import struct
 from bisect import bisect_left
 from collections import Counter
 from itertools import accumulate
-from operator import add
 
 from .mpatch import HUNK_HEADER_SIZE
 
@@ -39,6 +37,8 @@ _HUNK = struct.Struct(">lll")
 
 # Prefix and suffix search compares this many bytes at a time before bisecting.
 _CHUNK = 4096
+# Runs of up to this many lines compare line by line, longer ones as bytes.
+_KEYS_COMPARED = 32
 # A gap line is too common to start a run when its pairs with the gap's
 # lines would exceed this many per line of the gap (Mercurial's limit is
 # about a million pairs per search, too many for Python).
@@ -46,11 +46,12 @@ _PAIRS_PER_LINE = 8
 _MIN_PAIRS = 4096
 # After this much work per line of input (plus a constant), gap searches only
 # match equal lines at the ends of each gap: a backstop against quadratic
-# time that real texts stay far below (the benchmark corpus: 3 per line).
+# time that real texts stay far below (the benchmark corpora: 3 per line).
 _WORK_PER_LINE = 32
 _MIN_WORK = 200_000
 
 Block = tuple[int, int, int]  # a start, b start, length in lines
+Hunk = tuple[int, int, int, int]  # a lines [a1, a2) become b lines [b1, b2)
 
 
 def diff(a: bytes, b: bytes) -> bytes:
@@ -65,13 +66,11 @@ def diff(a: bytes, b: bytes) -> bytes:
     end_a, end_b = len(a) - tail, len(b) - tail
     if start == end_a or start == end_b:
         return _HUNK.pack(start, end_a, end_b - start) + b[start:end_b]
-    lines_a, offsets_a = _split(a, start, end_a)
-    lines_b, offsets_b = _split(b, start, end_b)
-    hunks = _hunks(_matching_blocks(lines_a, lines_b, offsets_a), offsets_a, offsets_b)
+    old, new = _Lines(a, start, end_a), _Lines(b, start, end_b)
     out = []
-    for a1, a2, b1, b2 in hunks:
-        lo, hi = start + offsets_b[b1], start + offsets_b[b2]
-        out.append(_HUNK.pack(start + offsets_a[a1], start + offsets_a[a2], hi - lo))
+    for a1, a2, b1, b2 in _hunks(_matching_blocks(old, new), old):
+        lo, hi = start + new.offset(b1), start + new.offset(b2)
+        out.append(_HUNK.pack(start + old.offset(a1), start + old.offset(a2), hi - lo))
         out.append(b[lo:hi])
     return b"".join(out)
 
@@ -90,8 +89,7 @@ def replace_delta(old_length: int, new: bytes) -> bytes:
 
 def _aligned_prefix(a: bytes, b: bytes) -> int:
     """Length of the common prefix, cut back to a line start."""
-    same = _common_prefix(a, b)
-    return a.rfind(b"\n", 0, same) + 1
+    return a.rfind(b"\n", 0, _common_prefix(a, b)) + 1
 
 
 def _common_prefix(a: bytes, b: bytes) -> int:
@@ -114,9 +112,8 @@ def _common_prefix(a: bytes, b: bytes) -> int:
 
 
 def _aligned_suffix(a: bytes, b: bytes, start: int) -> int:
-    """Length of the common suffix after ``start``, starting a line in both texts."""
-    limit = min(len(a), len(b)) - start
-    same = _common_suffix(a, b, limit)
+    """Length of the common suffix after ``start`` that starts a line in both texts."""
+    same = _common_suffix(a, b, min(len(a), len(b)) - start)
     at_a, at_b = len(a) - same, len(b) - same
     if (at_a == start or a[at_a - 1] == 10) and (at_b == start or b[at_b - 1] == 10):
         return same
@@ -143,149 +140,190 @@ def _common_suffix(a: bytes, b: bytes, limit: int) -> int:
     return lo
 
 
-def _split(text: bytes, start: int, end: int) -> tuple[list[bytes], list[int]]:
-    """Lines of ``text[start:end]`` as dictionary keys, and their byte offsets.
+class _Lines:
+    """The lines of ``text[start:end]``: ``keys`` to match, and where each line starts.
 
     Keys drop the ``\\n``; a last line without one keeps a ``\\n`` added, which
     no other key can contain, so it never equals a terminated line.
     """
-    lines = text[start:end].split(b"\n")
-    last = lines.pop()
-    if last:
-        lines.append(last + b"\n")
-    # line k starts after the bytes of the keys before it plus their k newlines
-    offsets = list(map(add, accumulate(map(len, lines), initial=0), range(len(lines) + 1)))
-    offsets[-1] = end - start
-    return lines, offsets
+
+    __slots__ = ("text", "start", "size", "keys", "key_bytes")
+
+    def __init__(self, text: bytes, start: int, end: int) -> None:
+        keys = text[start:end].split(b"\n")
+        last = keys.pop()
+        if last:
+            keys.append(last + b"\n")
+        self.text, self.start, self.size, self.keys = text, start, end - start, keys
+        # offsets are needed at run ends only: keep the running key sizes, add newlines on demand
+        self.key_bytes = list(accumulate(map(len, keys), initial=0))
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def offset(self, i: int) -> int:
+        """Where line ``i`` starts (``len(self)``: the end), from ``start``."""
+        return min(self.key_bytes[i] + i, self.size)  # min: an unterminated last line
+
+    def span(self, i: int, k: int) -> bytes:
+        """The bytes of lines [i, i + k): equal spans of whole lines are equal lines."""
+        return self.text[self.start + self.offset(i) : self.start + self.offset(i + k)]
+
+
+def _extend(a: _Lines, i: int, b: _Lines, j: int, limit: int) -> int:
+    """How many lines from ``a[i]`` and ``b[j]`` on are equal, at most ``limit``.
+
+    Runs are often thousands of lines long: compare spans of doubling size
+    until one differs, then bisect inside it.
+    """
+    good, size = 0, 1
+    while good < limit:
+        size = min(size, limit - good)
+        if not _same(a, i + good, b, j + good, size):
+            break
+        good += size
+        size += size
+    else:
+        return good
+    lo, hi = good, good + size - 1  # lines [i, i + lo) are equal, [i, i + hi + 1) are not
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if _same(a, i + lo, b, j + lo, mid - lo):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _extend_back(a: _Lines, i: int, b: _Lines, j: int, limit: int) -> int:
+    """How many lines just before ``a[i]`` and ``b[j]`` are equal, at most ``limit``."""
+    good, size = 0, 1
+    while good < limit:
+        size = min(size, limit - good)
+        if not _same(a, i - good - size, b, j - good - size, size):
+            break
+        good += size
+        size += size
+    else:
+        return good
+    lo, hi = good, good + size - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if _same(a, i - mid, b, j - mid, mid - lo):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _same(a: _Lines, i: int, b: _Lines, j: int, k: int) -> bool:
+    """Whether lines [i, i + k) of a equal lines [j, j + k) of b: few lines compare
+    as keys, many as one span of bytes (one memcmp)."""
+    if k <= _KEYS_COMPARED:
+        return a.keys[i : i + k] == b.keys[j : j + k]
+    return a.span(i, k) == b.span(j, k)
 
 
 # -- matching ------------------------------------------------------------------
 
 
-def _matching_blocks(a: list[bytes], b: list[bytes], offsets: list[int]) -> list[Block]:
-    """Runs of equal lines, sorted and non-crossing, as (a start, b start, length).
-
-    ``offsets`` are the byte offsets of a's lines, to weigh runs by bytes.
-    """
-    runs = _anchored_runs(a, b)
-    weights = [offsets[i + k] - offsets[i] - HUNK_HEADER_SIZE for i, _, k in runs]
+def _matching_blocks(a: _Lines, b: _Lines) -> list[Block]:
+    """Runs of equal lines, sorted and non-crossing, as (a start, b start, length),
+    and last the empty block at the ends of both texts."""
     search = _GapSearch(a, b)
     blocks: list[Block] = []
     end_a = end_b = 0
-    for i, j, k in _heaviest_chain(runs, weights):
-        back = min(0, i - end_a, j - end_b)  # clip a run overlapping the previous one
-        i, j, k = i - back, j - back, k + back
+    for i, j, k in _heaviest_chain(_anchored_runs(a, b), a):
+        clip = max(0, end_a - i, end_b - j)  # a run may overlap the one before it
+        if clip >= k:
+            continue
+        i, j, k = i + clip, j + clip, k - clip
         search.run(end_a, i, end_b, j, blocks)
-        if k > 0:
-            blocks.append((i, j, k))
-            end_a, end_b = i + k, j + k
+        blocks.append((i, j, k))
+        end_a, end_b = i + k, j + k
     search.run(end_a, len(a), end_b, len(b), blocks)
     blocks.sort()
+    blocks.append((len(a), len(b), 0))
     return blocks
 
 
-def _anchored_runs(a: list[bytes], b: list[bytes]) -> list[Block]:
-    """The maximal runs of equal lines through lines unique in both texts, by a start.
+def _anchored_runs(a: _Lines, b: _Lines) -> list[Block]:
+    """The maximal runs of equal lines through lines unique in b, by anchor in a.
 
-    A unique line has one partner, so no run on another diagonal (``j - i``)
-    can cover it: the scan jumps over each run found and looks line by line
-    only at the edited stretches between runs.
+    A line unique in b has one partner, so no run on another diagonal
+    (``j - i``) can cover it: the scan jumps over each run found and looks
+    line by line only at the edited stretches between runs.
     """
-    count_a, count_b = Counter(a), Counter(b)
-    where_b = dict(zip(b, range(len(b))))  # the only position, for lines unique in b
+    keys, count = a.keys, Counter(b.keys)
+    where = dict(zip(b.keys, range(len(b))))  # the only position of lines unique in b
     runs = []
-    i, size = 0, len(a)
+    i, size, size_b = 0, len(a), len(b)
     while i < size:
-        line = a[i]
-        if count_a[line] != 1 or count_b[line] != 1:
+        if count[keys[i]] != 1:
             i += 1
             continue
-        j = where_b[line]
-        back = _extend_back(a, i, b, j, i, j)
-        length = back + _extend(a, i, b, j, size - i, len(b) - j)
-        runs.append((i - back, j - back, length))
-        i += length - back
+        j = where[keys[i]]
+        back = _extend_back(a, i, b, j, min(i, j))
+        ahead = _extend(a, i, b, j, min(size - i, size_b - j))
+        runs.append((i - back, j - back, back + ahead))
+        i += ahead
     return runs
 
 
-def _heaviest_chain(runs: list[Block], weights: list[int]) -> list[Block]:
-    """The runs, in a order, that also follow each other in b and weigh most in total.
+def _heaviest_chain(runs: list[Block], a: _Lines) -> list[Block]:
+    """The runs, in a order, that also follow each other in b and save the most bytes.
 
-    Runs come sorted by a start; a Fenwick tree over the ranks of their b
-    starts gives the heaviest chain ending before each one (O(n log n)).
-    Runs of no positive weight are left for the gap search.
+    A run saves its bytes less the header of the hunk it adds; runs that save
+    nothing are left to the gap search. Runs usually come in b order already;
+    otherwise a Fenwick tree over the ranks of their b starts gives the
+    heaviest chain ending before each run (O(n log n)).
     """
-    kept = [r for r, w in zip(runs, weights) if w > 0]
-    weight = [w for w in weights if w > 0]
-    rank = {j: n + 1 for n, j in enumerate(sorted(j for _, j, _ in kept))}
+    kept, weights = [], []
+    for i, j, k in runs:
+        weight = a.offset(i + k) - a.offset(i) - HUNK_HEADER_SIZE
+        if weight > 0:
+            kept.append((i, j, k))
+            weights.append(weight)
+    if all(x[1] < y[1] for x, y in zip(kept, kept[1:])):
+        return kept
     size = len(kept)
-    tree = [(0, -1)] * (size + 1)  # prefix maxima of (chain weight, last run)
+    rank = {j: n + 1 for n, j in enumerate(sorted(j for _, j, _ in kept))}
+    tree_total, tree_run = [0] * (size + 1), [-1] * (size + 1)  # prefix maxima
     previous = [-1] * size
-    best = (0, -1)
+    best_total, best_run = 0, -1
     for n, (_, j, _) in enumerate(kept):
-        r = rank[j] - 1
-        top = (0, -1)
-        while r > 0:
-            top = max(top, tree[r])
+        r, total, last = rank[j] - 1, 0, -1
+        while r:
+            if tree_total[r] > total:
+                total, last = tree_total[r], tree_run[r]
             r &= r - 1
-        previous[n] = top[1]
-        entry = (top[0] + weight[n], n)
-        best = max(best, entry)
+        previous[n], total = last, total + weights[n]
+        if total > best_total:
+            best_total, best_run = total, n
         r = rank[j]
         while r <= size:
-            tree[r] = max(tree[r], entry)
+            if tree_total[r] < total:
+                tree_total[r], tree_run[r] = total, n
             r += r & -r
     chain = []
-    n = best[1]
-    while n >= 0:
-        chain.append(kept[n])
-        n = previous[n]
+    while best_run >= 0:
+        chain.append(kept[best_run])
+        best_run = previous[best_run]
     chain.reverse()
     return chain
 
 
-def _extend(a: list[bytes], i: int, b: list[bytes], j: int, limit_a: int, limit_b: int) -> int:
-    """How many lines from ``a[i]`` and ``b[j]`` on are equal (galloping slice compares)."""
-    limit = min(limit_a, limit_b)
-    good, step = 0, 1
-    while good < limit:
-        size = min(step, limit - good)
-        if a[i + good : i + good + size] != b[j + good : j + good + size]:
-            if size == 1:
-                break
-            step = 1
-            continue
-        good += size
-        step *= 2
-    return good
-
-
-def _extend_back(a: list[bytes], i: int, b: list[bytes], j: int, limit_a: int, limit_b: int) -> int:
-    """How many lines just before ``a[i]`` and ``b[j]`` are equal."""
-    limit = min(limit_a, limit_b)
-    good, step = 0, 1
-    while good < limit:
-        size = min(step, limit - good)
-        if a[i - good - size : i - good] != b[j - good - size : j - good]:
-            if size == 1:
-                break
-            step = 1
-            continue
-        good += size
-        step *= 2
-    return good
-
-
 class _GapSearch:
-    """Mercurial's longest-run-first matching, for the gaps between unique anchors.
+    """Mercurial's longest-run-first matching, for the gaps between anchored runs.
 
     ``work`` counts lines scanned and pairs tried; past ``budget`` only the
     equal lines at the ends of the remaining gaps are matched (a correct,
     larger delta), so no input takes quadratic time.
     """
 
-    def __init__(self, a: list[bytes], b: list[bytes]) -> None:
-        self.a, self.b = a, b
+    def __init__(self, a: _Lines, b: _Lines) -> None:
+        self.lines_a, self.lines_b = a, b
+        self.a, self.b = a.keys, b.keys
         self.work = 0
         self.budget = _WORK_PER_LINE * (len(a) + len(b)) + _MIN_WORK
 
@@ -313,12 +351,12 @@ class _GapSearch:
 
     def _ends(self, a1: int, a2: int, b1: int, b2: int) -> Block:
         """The equal lines at the start of the gap, else at its end: once the
-        budget is spent, still the cheap matches (comparisons in C)."""
-        a, b = self.a, self.b
-        k = _extend(a, a1, b, b1, a2 - a1, b2 - b1)
+        budget is spent, still the matches that cost nothing to find."""
+        limit = min(a2 - a1, b2 - b1)
+        k = _extend(self.lines_a, a1, self.lines_b, b1, limit)
         if k:
             return a1, b1, k
-        k = _extend_back(a, a2, b, b2, a2 - a1, b2 - b1)
+        k = _extend_back(self.lines_a, a2, self.lines_b, b2, limit)
         return a2 - k, b2 - k, k
 
     def _longest(self, where: dict[bytes, list[int]], a1: int, a2: int, b1: int,
@@ -326,7 +364,8 @@ class _GapSearch:
         """The longest run of equal lines in the gap, the one nearest its middle on ties.
 
         Runs start only at lines whose count in b[b1:b2] is under the gap's
-        limit; a run reaching back over common lines to an earlier run joins it.
+        limit; a run reaching back over common lines to an earlier run joins
+        it. Without any, the equal lines at the gap's start are the match.
         """
         a, b = self.a, self.b
         limit = max(_MIN_PAIRS, _PAIRS_PER_LINE * (a2 - a1 + b2 - b1)) // (a2 - a1)
@@ -363,28 +402,29 @@ class _GapSearch:
         self.work = work
         if best_k:
             best_i, best_j = best_i - best_k + 1, best_j - best_k + 1
-        best_k += _extend(a, best_i + best_k, b, best_j + best_k,
-                          a2 - best_i - best_k, b2 - best_j - best_k)
+        best_k += _extend(self.lines_a, best_i + best_k, self.lines_b, best_j + best_k,
+                          min(a2 - best_i, b2 - best_j) - best_k)
         return best_i, best_j, best_k
 
 
 # -- hunks ---------------------------------------------------------------------
 
 
-def _hunks(blocks: list[Block], offsets_a: list[int],
-           offsets_b: list[int]) -> list[tuple[int, int, int, int]]:
+def _hunks(blocks: list[Block], a: _Lines) -> list[Hunk]:
     """Line ranges (a1, a2, b1, b2) between the blocks, merged over short blocks.
 
-    A matched run of fewer bytes than a hunk header between two hunks costs
-    less sent again than a second header costs.
+    ``blocks`` end with the empty block at the ends of both texts.
+
+    A matched run of no more bytes than a hunk header, between two hunks,
+    costs no more sent again than a second header costs.
     """
     hunks: list[list[int]] = []
     last_a = last_b = 0
-    for i, j, k in [*blocks, (len(offsets_a) - 1, len(offsets_b) - 1, 0)]:
+    for i, j, k in blocks:
         if i > last_a or j > last_b:
-            if hunks and offsets_a[last_a] - offsets_a[hunks[-1][1]] <= HUNK_HEADER_SIZE:
+            if hunks and a.offset(last_a) - a.offset(hunks[-1][1]) <= HUNK_HEADER_SIZE:
                 hunks[-1][1], hunks[-1][3] = i, j
             else:
                 hunks.append([last_a, i, last_b, j])
         last_a, last_b = i + k, j + k
-    return [tuple(h) for h in hunks]
+    return [(a1, a2, b1, b2) for a1, a2, b1, b2 in hunks]
