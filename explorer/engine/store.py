@@ -116,9 +116,27 @@ class Store:
     # -- names -----------------------------------------------------------------
 
     def fs_path(self, store_path: str) -> str:
-        """The filesystem path of an unencoded store path such as "data/Foo.txt.i"."""
+        """The filesystem path of an unencoded store path such as "data/Foo.txt.i".
+
+        A "." or ".." component is refused: some encodings keep it as is, and
+        a hostile fncache or journal line would then name a file outside the store.
+        """
+        if any(part in (".", "..") for part in store_path.split("/")):
+            raise StoreError(f"invalid store path {store_path!r}: it would leave the store")
         encoded = encode_path(store_path, self.encoding)
         return os.path.join(self.store_dir, *encoded.split("/"))
+
+    def inside(self, path: str) -> str:
+        """``path`` itself, when it resolves inside the store: a symlink may point elsewhere,
+        and we neither read nor write outside the store."""
+        real = os.path.realpath(path)
+        if os.path.commonpath([real, self._real_dir]) != self._real_dir:
+            raise StoreError(f"{path} resolves to {real}, outside the store {self._real_dir}")
+        return path
+
+    @functools.cached_property
+    def _real_dir(self) -> str:
+        return os.path.realpath(self.store_dir)
 
     def fncache(self) -> list[str]:
         """The fncache entries (unencoded store paths), in file order.
@@ -128,7 +146,7 @@ class Store:
         """
         if self.layout is not Layout.FNCACHE:
             raise StoreError(f"{self.store_dir}: a {self.layout.value} store has no fncache")
-        path = os.path.join(self.store_dir, "fncache")
+        path = self.inside(os.path.join(self.store_dir, "fncache"))
         return _parse_fncache(_read_optional(path) or b"", path)
 
     def file_index(self) -> list[str]:
@@ -189,9 +207,9 @@ class Store:
             raise StoreError(f"{store_path!r} is not the index of a revlog (no .i)")
         radix = store_path[:-2]
         return Revlog.open(
-            self.fs_path(store_path),
-            data_path=self.fs_path(radix + ".d"),
-            sidefile=lambda suffix: self.fs_path(radix + suffix),
+            self.inside(self.fs_path(store_path)),
+            data_path=self.inside(self.fs_path(radix + ".d")),
+            sidefile=lambda suffix: self.inside(self.fs_path(radix + suffix)),
             name=store_path,
             kind=kind or _kind_of(radix),
             sparse="sparserevlog" in self.requirements,
@@ -218,6 +236,23 @@ class Store:
         if not directory:
             return self.manifest
         return self.open_revlog(f"meta/{directory}/00manifest.i", "manifest")
+
+    def verify(self, progress=None) -> list:
+        """Every problem of the store, as ``Problem`` records (see ``explorer.engine.verify``).
+
+        ``progress(done, total, label)`` is called as revisions are checked;
+        returning False stops the run with ``verify.Cancelled``.
+        """
+        from .verify import verify_store
+
+        return verify_store(self, progress).problems
+
+    def compare(self, other: Store) -> list:
+        """How ``other`` (a damaged copy) differs from this store, region by region
+        (see ``explorer.engine.compare``)."""
+        from .compare import compare_stores
+
+        return compare_stores(self, other)
 
     def revlogs(self) -> list[tuple[Kind, str, Revlog]]:
         """Every revlog of the store, opened, in ``revlog_paths`` order."""
