@@ -164,9 +164,12 @@ class Transaction:
         return self.offsets.get(path)
 
     def add_backup(self, path: str) -> None:
-        """Keep a copy of ``path`` before it is replaced, to restore on rollback."""
+        """Keep a copy of ``path`` before it is replaced, to restore on rollback.
+
+        A file this transaction created needs none: rollback removes it.
+        """
         self._check_active()
-        if any(b.path == path for b in self._backups):
+        if self.offsets.get(path) == 0 or any(b.path == path for b in self._backups):
             return
         real = self.fs_path(path)
         directory, name = os.path.split(path)

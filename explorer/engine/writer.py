@@ -330,6 +330,7 @@ class RevlogWriter:
         rl._index.plain_v1_layout = not rl.inline and cfg.version in (REVLOG_V1, REVLOG_V2)
         rl._index._positions = None
         rl.generaldelta = bool(flags & FLAG_GENERALDELTA) or cfg.version == REVLOG_V2
+        rl.sparse = cfg.delta.sparse and rl.generaldelta
         rl.delta_info = bool(flags & FLAG_DELTA_INFO)
         if cfg.version in (REVLOG_V2, CHANGELOG_V2):
             rl.docket = Docket(cfg.version | 0, cfg.uid().encode(), cfg.uid().encode(),
