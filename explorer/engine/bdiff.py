@@ -44,21 +44,23 @@ _KEYS_COMPARED = 32
 # about a million pairs per search, too many for Python).
 _PAIRS_PER_LINE = 8
 _MIN_PAIRS = 4096
-# After this much work per line of input (plus a constant), gap searches only
-# match equal lines at the ends of each gap: a backstop against quadratic
-# time that real texts stay far below (the benchmark corpora: 3 per line).
+# After this much work per line of input (plus a constant), gaps are matched
+# in one pass each, without search: a backstop against quadratic time that
+# real texts stay far below (the benchmark corpora: 3 per line).
 _WORK_PER_LINE = 32
 _MIN_WORK = 200_000
 
+Buffer = bytes | bytearray | memoryview
 Block = tuple[int, int, int]  # a start, b start, length in lines
 Hunk = tuple[int, int, int, int]  # a lines [a1, a2) become b lines [b1, b2)
 
 
-def diff(a: bytes, b: bytes) -> bytes:
+def diff(a: Buffer, b: Buffer) -> bytes:
     """The delta that turns ``a`` into ``b``: ``mpatch.apply_delta(a, diff(a, b)) == b``.
 
     Equal texts give the empty delta; an empty ``a`` gives one insertion hunk.
     """
+    a, b = bytes(a), bytes(b)  # lines must be hashable; no copy when they already are bytes
     if a == b:
         return b""
     start = _aligned_prefix(a, b)
@@ -316,9 +318,9 @@ def _heaviest_chain(runs: list[Block], a: _Lines) -> list[Block]:
 class _GapSearch:
     """Mercurial's longest-run-first matching, for the gaps between anchored runs.
 
-    ``work`` counts lines scanned and pairs tried; past ``budget`` only the
-    equal lines at the ends of the remaining gaps are matched (a correct,
-    larger delta), so no input takes quadratic time.
+    ``work`` counts lines scanned and pairs tried; past ``budget`` the remaining
+    gaps are matched in one pass each (a correct, larger delta), so no input
+    takes quadratic time.
     """
 
     def __init__(self, a: _Lines, b: _Lines) -> None:
@@ -340,24 +342,33 @@ class _GapSearch:
             a1, a2, b1, b2 = stack.pop()
             if a1 >= a2 or b1 >= b2:
                 continue
-            if self.work < self.budget:
-                i, j, k = self._longest(where, a1, a2, b1, b2)
-            else:
-                i, j, k = self._ends(a1, a2, b1, b2)
+            if self.work >= self.budget:
+                blocks += self._diagonal(a1, a2, b1, b2)
+                continue
+            i, j, k = self._longest(where, a1, a2, b1, b2)
             if k:
                 blocks.append((i, j, k))
                 stack.append((a1, i, b1, j))
                 stack.append((i + k, a2, j + k, b2))
 
-    def _ends(self, a1: int, a2: int, b1: int, b2: int) -> Block:
-        """The equal lines at the start of the gap, else at its end: once the
-        budget is spent, still the matches that cost nothing to find."""
-        limit = min(a2 - a1, b2 - b1)
-        k = _extend(self.lines_a, a1, self.lines_b, b1, limit)
-        if k:
-            return a1, b1, k
-        k = _extend_back(self.lines_a, a2, self.lines_b, b2, limit)
-        return a2 - k, b2 - k, k
+    def _diagonal(self, a1: int, a2: int, b1: int, b2: int) -> list[Block]:
+        """Once the budget is spent: the equal lines facing each other when the gap's
+        texts are laid side by side from their starts, or from their ends, whichever
+        match more bytes. One pass, no search; lines replaced in place still match."""
+        best: list[Block] = []
+        best_bytes = -1
+        span = min(a2 - a1, b2 - b1)
+        for i, j in ((a1, b1), (a2 - span, b2 - span)):
+            runs, matched, t = [], 0, 0
+            while t < span:
+                k = _extend(self.lines_a, i + t, self.lines_b, j + t, span - t)
+                if k:
+                    runs.append((i + t, j + t, k))
+                    matched += self.lines_a.offset(i + t + k) - self.lines_a.offset(i + t)
+                t += k + 1
+            if matched > best_bytes:
+                best, best_bytes = runs, matched
+        return best
 
     def _longest(self, where: dict[bytes, list[int]], a1: int, a2: int, b1: int,
                  b2: int) -> Block:
