@@ -1,0 +1,61 @@
+"""``diff-store GOOD BAD``: where a damaged copy of a store differs from a good one.
+
+One line per differing region, grouped by file: the kind of damage (bit
+flip, zeros, truncation, extension, copied block, rewritten entry, changed
+bytes, missing or extra file), the byte range, the revision and field it
+hits in the good copy, and the detail (which bit, which fields changed,
+where a copied block came from).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+from explorer.engine import RevlogError, StoreError
+from explorer.engine.compare import Difference, compare_stores
+from explorer.engine.store import Store
+
+from .errors import ReportError
+from .formats import json_lines
+from .target import find_repository
+
+
+def run_diff(good: str, bad: str, cwd: str) -> list[Difference]:
+    stores = [_open(path, cwd) for path in (good, bad)]
+    try:
+        return compare_stores(*stores)
+    finally:
+        for store in stores:
+            store.close()
+
+
+def _open(path: str, cwd: str) -> Store:
+    full = os.path.join(cwd, path)
+    if not os.path.isdir(full):
+        raise ReportError(f"{path}: not a directory (give a repository, .hg or store)")
+    try:
+        return Store.open(find_repository(full) or full)
+    except (StoreError, RevlogError) as err:
+        raise ReportError(str(err)) from None
+
+
+def diff_text(differences: list[Difference]) -> Iterator[str]:
+    if not differences:
+        yield "the stores are identical\n"
+        return
+    current = None
+    for d in differences:
+        if d.file != current:
+            current = d.file
+            owner = f" ({d.path})" if d.path != d.file else ""
+            yield f"{d.file}{owner}:\n"
+        end = d.offset + d.length
+        where = f"bytes {d.offset}..{end - 1}" if d.length > 1 else f"byte {d.offset}"
+        hit = f", rev {d.rev} {d.field}" if d.rev is not None else ""
+        yield f"  {d.kind:<16} {where}{hit}: {d.detail}\n"
+    yield f"{len(differences)} differing regions\n"
+
+
+def diff_json(differences: list[Difference]) -> Iterator[str]:
+    return json_lines(d.to_json() for d in differences)
