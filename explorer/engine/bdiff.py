@@ -331,8 +331,8 @@ class _GapSearch:
 
     def run(self, a1: int, a2: int, b1: int, b2: int, blocks: list[Block]) -> None:
         """Append the runs matched in a[a1:a2] x b[b1:b2] to ``blocks``."""
-        if a1 >= a2 or b1 >= b2:
-            return
+        if a1 >= a2 or b1 >= b2 or set(self.b[b1:b2]).isdisjoint(self.a[a1:a2]):
+            return  # most gaps are lines replaced by new ones: nothing to search
         where: dict[bytes, list[int]] = {}
         if self.work < self.budget:
             for j in range(b1, b2):
