@@ -27,7 +27,7 @@ from .revlog import Revlog, hash_revision
 
 # Node bytes two unrelated hashes may share by chance before we call it damage.
 _SAME_BYTES = 8
-# Bit-flip search budget: chunk bits times text bytes hashed.
+# Bit-flip search budget: chunk bits times bytes handled per try (chunk and text).
 _SEARCH_BUDGET = 1 << 26
 
 
@@ -58,7 +58,7 @@ def find_bit_flip(rl: Revlog, rev: int, p1: bytes, p2: bytes
     except RevlogError:
         return None
     text_size = size if size is not None and size >= 0 else 4 * len(raw)
-    if not raw or 8 * len(raw) * max(text_size, 1) > _SEARCH_BUDGET:
+    if not raw or 8 * len(raw) * (len(raw) + max(text_size, 0)) > _SEARCH_BUDGET:
         return None
     target = rl.node(rev)
     limit = max(text_size, 0) + 4096 if base is None else 16 * max(text_size, 0) + 4096

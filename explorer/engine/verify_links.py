@@ -63,6 +63,7 @@ class Links:
         self.changes = 0
         self.files = 0
         self.have_manifest = False
+        self.lost_manifests = 0  # manifest revisions whose entries could not be read
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -178,6 +179,7 @@ class Links:
             lines = _split(text) if rev in ck.repaired else _new_lines(rl, rev, text)
             self._note_entries(ck, directory, rev, lines)
         except (CorruptionError, PatchError) as err:
+            self.lost_manifests += 1
             message = err.message if isinstance(err, CorruptionError) else str(err)
             ck.report("bad-manifest", f"reading delta: {message}", rev=rev, file=rl.data_path,
                       offset=rl.chunk_offset(rev), field_name="chunk")
@@ -195,7 +197,7 @@ class Links:
                          for line in _split(chunk[at : at + size])]
             self._note_entries(ck, directory, rev, lines)
         except (RevlogError, PatchError):
-            pass  # the loss is reported already; nothing more can be learnt here
+            self.lost_manifests += 1  # reported already; its entries stay unknown
 
     def _note_entries(self, ck: RevlogChecker, directory: str, rev: int,
                       lines: list[bytes]) -> None:
@@ -311,8 +313,10 @@ class Links:
                                 hint=f"changesets touching it: "
                                      f"{' '.join(map(str, sorted(links))) or 'none'}")
             if self.have_manifest and e.node not in nodes:
+                lost = (f" (but {self.lost_manifests} manifest revisions could not be read)"
+                        if self.lost_manifests else "")
                 ck.report_field("unreferenced", rev, "node",
-                                f"{e.node.hex()[:12]} not in manifests")
+                                f"{e.node.hex()[:12]} not in manifests{lost}")
             else:
                 nodes.pop(e.node, None)
         for node, (file, offset, link) in sorted(nodes.items(), key=lambda item: item[1][1:]):
