@@ -1,0 +1,423 @@
+"""The explorer: one screen of panes over a store or a single revlog.
+
+The panes (``explorer.widgets``) each show one view of the selected revlog
+and revision; this module wires them: the store pane opens a revlog, the
+index cursor selects a revision, and every other pane follows it. All reading
+goes through the engine; long work runs in the panes' thread workers. What
+cannot be read is listed in the problems pane and marked in the index, and
+the rest of the store stays usable. ``run(path, rev)`` is what the
+``revlog-explorer`` command calls.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.worker import get_current_worker
+
+from explorer.engine import CorruptionError, RevlogError
+from explorer.engine.problems import ERROR, Problem
+from explorer.revlogview import RevlogView
+from explorer.source import Source, SourceError, open_source
+from explorer.widgets.chain import ChainPane, ChainTable
+from explorer.widgets.dag import DagView
+from explorer.widgets.dialogs import CannotOpenScreen, HelpScreen, PromptScreen
+from explorer.widgets.hex import HexPane, HexView
+from explorer.widgets.index import IndexTable
+from explorer.widgets.loader import Failed
+from explorer.widgets.problems import ProblemsPane, ProblemsTable
+from explorer.widgets.store import StoreBox, StorePane
+from explorer.widgets.table import VirtualTable
+from explorer.widgets.text import TextPane
+
+
+class ExplorerApp(App[None]):
+    """Explore ``path`` (None: the demo store), starting at revision ``rev`` if given."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "revlog-explorer"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", tooltip="Leave the explorer"),
+        Binding("question_mark", "help", "Help", key_display="?",
+                tooltip="Every key of every pane"),
+        Binding("g", "goto", "Go to rev", tooltip="Jump to a revision number or node"),
+        Binding("slash", "find", "Find node", key_display="/",
+                tooltip="Find revisions whose node starts with a hex prefix"),
+        Binding("n", "next_match(1)", "Next match", show=False),
+        Binding("N", "next_match(-1)", "Previous match", show=False),
+        Binding("t", "show_detail('text')", "Text", tooltip="Show the decoded revision"),
+        Binding("x", "show_detail('hex')", "Hex", tooltip="Show the raw bytes, field by field"),
+        Binding("d", "toggle_delta", "Delta", tooltip="Text pane: the decoded text or the "
+                "delta hunks applied at this revision"),
+        Binding("u", "toggle_ascii", "ASCII graph", show=False,
+                tooltip="Draw the DAG with ASCII or Unicode"),
+        Binding("z", "zoom", "Zoom", show=False, tooltip="Let the focused pane fill the screen"),
+        Binding("escape", "focus_index", "Back to index", show=False),
+    ]
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, rev: str | None = None,
+                 ) -> None:
+        super().__init__()
+        self.path = None if path is None else os.fspath(path)
+        self.start_rev = rev
+        self.source: Source | None = None
+        self.view: RevlogView | None = None
+        self.matches: list[int] = []
+
+    # -- layout ----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="")
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield StoreBox(id="store-box", classes="pane")
+                yield ProblemsPane(id="problems", classes="pane")
+            with Vertical(id="right"):
+                with Horizontal(id="upper"):
+                    yield IndexTable(id="index", classes="pane")
+                    yield DagView(id="dag", classes="pane")
+                with Horizontal(id="lower"):
+                    yield ChainPane(id="chain", classes="pane")
+                    with ContentSwitcher(id="detail", initial="text", classes="pane"):
+                        yield TextPane(id="text")
+                        yield HexPane(id="hex")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for selector, title in (("#store-box", "store"), ("#problems", "problems"),
+                                ("#index", "index"), ("#dag", "DAG"),
+                                ("#chain", "delta chain"), ("#detail", "text")):
+            self.query_one(selector).border_title = title
+        self.index.focus()
+        self._open_source()
+
+    @property
+    def index(self) -> IndexTable:
+        return self.query_one(IndexTable)
+
+    @property
+    def problems(self) -> ProblemsPane:
+        return self.query_one(ProblemsPane)
+
+    # -- opening ---------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False,
+          description="opening the store")
+    def _open_source(self) -> None:
+        try:
+            source = open_source(self.path)
+        except SourceError as err:
+            self.call_from_thread(self._cannot_open, str(err))
+            return
+        self.call_from_thread(self._opened, source)
+
+    def _cannot_open(self, reason: str) -> None:
+        self.push_screen(CannotOpenScreen(self.path, reason))
+
+    def _opened(self, source: Source) -> None:
+        self.source = source
+        self.sub_title = source.label
+        if not source.refs:
+            self._cannot_open(f"{source.label} holds no revlog yet (an empty repository)")
+            return
+        self.query_one(StorePane).show(source, source.start)
+        self.query_one("#store-box").border_title = f"store · {len(source.refs)} revlogs"
+        for name in source.undecodable:
+            self.report([Problem(ERROR, name, None, None, None, None,
+                                 "file name does not decode in this store's encoding",
+                                 kind="read")])
+        if source.listing_error is not None:
+            err = source.listing_error
+            self.report([Problem(ERROR, "", err.file, None, err.offset, None,
+                                 f"only the changelog and manifest are listed: {err.message}",
+                                 kind="read")])
+        self.open_revlog(source.start, self.start_rev)
+
+    def open_revlog(self, row: int, rev: str | int | None = None) -> None:
+        """Show revlog ``row`` of the source, the cursor on ``rev`` (a number, node or
+        prefix; default 0)."""
+        source = self.source
+        ref = source.refs[row]
+        old, self.view = self.view, None
+        try:
+            view = RevlogView(ref, source.open(ref))
+        except RevlogError as err:
+            self._show_unreadable(ref.path, err)
+            view = None
+        self.view = view
+        self.query_one(StorePane).mark_open(row)
+        self.matches = []
+        if view is not None:
+            self._title_index(view)
+            self.index.show(view, self._resolve(view, rev))
+        self.query_one(DagView).show(view)
+        if old is not None:
+            old.close()
+
+    def _resolve(self, view: RevlogView, rev: str | int | None) -> int:
+        if rev is None or not len(view):
+            return 0
+        try:
+            return view.revlog.lookup(rev if isinstance(rev, int) else str(rev))
+        except RevlogError as err:
+            self.notify(f"--rev {rev}: {err}", severity="warning")
+            return 0
+
+    def _show_unreadable(self, path: str, err: RevlogError) -> None:
+        message = getattr(err, "message", str(err))
+        self.report([Problem(ERROR, path, getattr(err, "file", None), getattr(err, "rev", None),
+                             getattr(err, "offset", None), None,
+                             f"cannot open: {message}", kind="read")])
+        self.index.show(None)
+        self.index.border_title = f"index · {path} · cannot be opened: {message}"
+        for pane in (self.query_one(ChainTable), self.query_one(TextPane),
+                     self.query_one(HexView)):
+            pane.load(None, 0)
+
+    def _title_index(self, view: RevlogView) -> None:
+        rl = view.revlog
+        self.index.border_title = (f"index · {view.name} · {len(rl)} revisions · "
+                                   f"{rl.format_description()}")
+
+    # -- selection -------------------------------------------------------------
+
+    def on_virtual_table_cursor_moved(self, event: VirtualTable.CursorMoved) -> None:
+        if event.table is self.index and self.view is not None and len(self.view):
+            self.select(event.row)
+        elif isinstance(event.table, StorePane):
+            self._describe_store_row(event.row)
+
+    def select(self, rev: int) -> None:
+        """Every pane follows the index cursor to ``rev``."""
+        view = self.view
+        self.query_one(DagView).follow(self.index.first_visible, rev)
+        for pane in (self.query_one(ChainTable), self.query_one(TextPane),
+                     self.query_one(HexView)):
+            pane.load(view, rev)
+
+    def on_index_table_scrolled(self, event: IndexTable.Scrolled) -> None:
+        self.query_one(DagView).follow(event.top, self.index.cursor)
+
+    def on_virtual_table_chosen(self, event: VirtualTable.Chosen) -> None:
+        if isinstance(event.table, StorePane):
+            self.open_revlog(event.row)
+            self.index.focus()
+        elif isinstance(event.table, ChainTable):
+            self.index.move_to(event.table.links[event.row].rev)
+        elif isinstance(event.table, ProblemsTable):
+            self.jump_to(event.table.problems[event.row])
+
+    def _describe_store_row(self, row: int) -> None:
+        store = self.query_one(StorePane)
+        self.query_one("#store-info", Static).update(store.describe(row))
+
+    # -- problems --------------------------------------------------------------
+
+    def report(self, problems: Iterable[Problem]) -> None:
+        """List problems and mark their revisions in the index."""
+        problems = list(problems)
+        new = self.problems.table.add(problems)
+        view = self.view
+        marked = False
+        for p in problems:
+            if view is not None and p.path == view.name and p.rev is not None:
+                marked |= view.mark_damaged(p.rev, p.message)
+        if marked:
+            self.index.invalidate()
+        if new:
+            count = len(self.problems.table.problems)
+            self.query_one("#problems").border_title = f"problems ({count})"
+
+    def on_failed(self, event: Failed) -> None:
+        self.report([read_problem(event.view, event.rev, event.error)])
+
+    def on_index_table_damage_found(self, event: IndexTable.DamageFound) -> None:
+        self.report(Problem(ERROR, event.view.name, None, rev, None, None,
+                            event.view.damage[rev], kind="read") for rev in event.revs)
+
+    def jump_to(self, problem: Problem) -> None:
+        """Open the problem's revlog at its revision, the hex cursor on its byte."""
+        source = self.source
+        rows = [i for i, ref in enumerate(source.refs) if ref.path == problem.path]
+        if not rows:
+            self.notify(f"{problem.path or 'the store'}: not a revlog of this store",
+                        severity="warning")
+            return
+        if self.view is None or self.view.name != problem.path:
+            self.open_revlog(rows[0], problem.rev)
+        elif problem.rev is not None:
+            self.index.move_to(problem.rev)
+        if problem.file is not None and problem.offset is not None:
+            self.action_show_detail("hex")
+            self.query_one(HexView).jump_to_file_byte(problem.file, problem.offset)
+        self.index.focus()
+
+    # -- actions ---------------------------------------------------------------
+
+    def action_index_key(self, action: str) -> None:
+        """A key pressed in the DAG pane moves the cursor it shares with the index."""
+        getattr(self.index, f"action_{action}")()
+
+    def action_focus_index(self) -> None:
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+        self.index.focus()
+
+    def action_show_detail(self, which: str) -> None:
+        self.query_one(ContentSwitcher).current = which
+        self.query_one("#detail").border_title = which if which == "hex" else (
+            "delta" if self.query_one(TextPane).delta_mode else "text")
+
+    def action_toggle_delta(self) -> None:
+        text = self.query_one(TextPane)
+        text.delta_mode = not text.delta_mode
+        self.action_show_detail("text")
+        text.start_loading()
+
+    def action_toggle_ascii(self) -> None:
+        self.query_one(DagView).toggle_ascii()
+
+    def action_zoom(self) -> None:
+        screen = self.screen
+        if screen.maximized is not None:
+            screen.minimize()
+        elif screen.focused is not None:
+            screen.maximize(screen.focused)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.key_help()))
+
+    def key_help(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """Every binding, grouped by where it works."""
+        groups: list[tuple[str, type]] = [
+            ("Everywhere", type(self)), ("Lists: index, store, chain, problems", VirtualTable),
+            ("Text pane", TextPane), ("Hex pane", HexView),
+        ]
+        sections = []
+        for title, cls in groups:
+            keys = []
+            for binding in cls.BINDINGS:
+                if isinstance(binding, Binding):
+                    keys.append((self.get_key_display(binding), binding.description))
+            if cls is type(self):
+                keys += [("tab / shift+tab", "Next / previous pane"),
+                         ("ctrl+p", "Command palette: every action")]
+            sections.append((title, keys))
+        return sections
+
+    def action_goto(self) -> None:
+        if self.view is None:
+            return
+        self.push_screen(PromptScreen("Go to revision", "rev number, -1 for tip, or node prefix",
+                                      f"0 … {len(self.view) - 1}"), self._goto)
+
+    def _goto(self, answer: str | None) -> None:
+        view = self.view
+        if not answer or view is None:
+            return
+        try:
+            rev = len(view) - 1 if answer == "tip" else view.revlog.lookup(answer)
+        except RevlogError as err:
+            self.notify(str(err), severity="error")
+            return
+        if rev < 0:
+            self.notify("the null revision (-1) has no entry", severity="warning")
+            return
+        self.index.move_to(rev)
+
+    def action_find(self) -> None:
+        if self.view is None:
+            return
+        self.push_screen(PromptScreen("Find node", "hex prefix of a node id",
+                                      "n / N: next / previous match"), self._find)
+
+    def _find(self, prefix: str | None) -> None:
+        if prefix and self.view is not None:
+            self._search(self.view, prefix.lower())
+
+    @work(thread=True, exclusive=True, group="find", exit_on_error=False,
+          description="finding nodes")
+    def _search(self, view: RevlogView, prefix: str) -> None:
+        worker = get_current_worker()
+        if any(c not in "0123456789abcdef" for c in prefix):
+            self.call_from_thread(self.notify, f"{prefix!r} is not hexadecimal",
+                                  severity="error")
+            return
+        matches = []
+        node = view.revlog.node
+        for rev in range(len(view)):
+            if rev % 4096 == 0 and worker.is_cancelled:
+                return
+            if node(rev).hex().startswith(prefix):
+                matches.append(rev)
+        self.call_from_thread(self._found, view, prefix, matches)
+
+    def _found(self, view: RevlogView, prefix: str, matches: list[int]) -> None:
+        if view is not self.view:
+            return
+        self.matches = matches
+        if not matches:
+            self.notify(f"no node starts with {prefix}", severity="warning")
+            return
+        if len(matches) > 1:
+            self.notify(f"{len(matches)} nodes start with {prefix}: n / N for the others")
+        self.action_next_match(1, include_current=True)
+
+    def action_next_match(self, direction: int, include_current: bool = False) -> None:
+        if not self.matches:
+            return
+        here = self.index.cursor
+        if direction > 0:
+            later = [r for r in self.matches if r > here or (include_current and r == here)]
+            rev = later[0] if later else self.matches[0]
+        else:
+            earlier = [r for r in self.matches if r < here]
+            rev = earlier[-1] if earlier else self.matches[-1]
+        self.index.move_to(rev)
+
+    # -- command palette -------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.action not in ("quit",):
+                yield SystemCommand(binding.description, binding.tooltip or binding.description,
+                                    _runner(self, binding.action))
+        if self.source is not None:
+            for row, ref in enumerate(self.source.refs):
+                yield SystemCommand(f"Open {ref.path}", f"Show the {ref.kind} {ref.path}",
+                                    _opener(self, row))
+
+
+def _runner(app: App, action: str):
+    async def run() -> None:
+        await app.run_action(action)
+    return run
+
+
+def _opener(app: ExplorerApp, row: int):
+    def run() -> None:
+        app.open_revlog(row)
+    return run
+
+
+def read_problem(view: RevlogView, rev: int, error: Exception) -> Problem:
+    """A read error as a problem record, at the revision and byte it names."""
+    if isinstance(error, CorruptionError):
+        return Problem(ERROR, view.name, error.file, rev if error.rev is None else error.rev,
+                       error.offset, None, error.message, kind="read")
+    return Problem(ERROR, view.name, None, rev, None, None, str(error), kind="read")
+
+
+def run(path: str | os.PathLike[str] | None = None, rev: str | None = None) -> int:
+    """Run the explorer full screen; returns the exit status."""
+    ExplorerApp(path, rev).run()
+    return 0

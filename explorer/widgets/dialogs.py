@@ -1,0 +1,117 @@
+"""Modal screens: a one-line prompt, a yes/no confirmation, the key help, an error page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Input, Label, Static
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """Ask for one line (a revision, a node prefix); Escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, placeholder: str = "", hint: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.placeholder = placeholder
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Input(placeholder=self.placeholder, id="prompt-input")
+            if self.hint:
+                yield Static(self.hint, classes="explain")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A question that changes files: nothing happens until the user says yes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, title: str, question: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.question, classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Yes (y)", variant="error", id="yes")
+                yield Button("No (n)", variant="primary", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of every pane, made from the bindings themselves (never out of date)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "close", "Close"),
+    ]
+
+    def __init__(self, sections: Iterable[tuple[str, list[tuple[str, str]]]]) -> None:
+        super().__init__()
+        self.sections = list(sections)
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        for title, keys in self.sections:
+            text.append(f"{title}\n", style="bold")
+            for key, description in keys:
+                text.append(f"  {key:<18}", style="bold cyan")
+                text.append(f"{description}\n")
+            text.append("\n")
+        text.append("Every action is also in the command palette (ctrl+p).")
+        with VerticalScroll(classes="dialog help"):
+            yield Label("Keys", classes="dialog-title")
+            yield Static(text, id="help-text")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class CannotOpenScreen(Screen[None]):
+    """Shown instead of the panes when the path cannot be explored."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q,escape", "app.quit", "Quit")]
+
+    def __init__(self, path: str | None, reason: str) -> None:
+        super().__init__()
+        self.path = path
+        self.reason = reason
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog cannot-open"):
+            yield Label("revlog-explorer cannot open this", classes="dialog-title")
+            yield Static(self.reason, id="cannot-open-reason")
+            yield Static("revlog-explorer opens a Mercurial repository (or any directory in "
+                         "one), its .hg, a store directory, or one revlog .i file; with no "
+                         "argument, the built-in demo store.\n\nPress q to quit.",
+                         classes="explain")

@@ -1,0 +1,38 @@
+"""The engine stands alone: importing it loads no UI library.
+
+A static check cannot tell a module-level import from one deferred into a
+function, so each import runs in a fresh interpreter and ``sys.modules`` is
+inspected afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+UI = ("textual", "rich")
+
+
+def modules_loaded_by(statement: str) -> set[str]:
+    code = f"{statement}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True).stdout
+    return {name.split(".")[0] for name in json.loads(out)}
+
+
+@pytest.mark.parametrize("statement", [
+    "import explorer.engine",
+    "from explorer.engine import Store, Revlog, RevlogError, CorruptionError",
+    "import explorer.engine.revlog, explorer.engine.store, explorer.engine.mpatch",
+    "import explorer.graph",
+])
+def test_no_ui_library_is_loaded(statement):
+    assert not modules_loaded_by(statement) & set(UI)
+
+
+def test_the_check_can_fail():
+    """The probe sees a UI import when there is one."""
+    assert "textual" in modules_loaded_by("import explorer.app")

@@ -1,0 +1,294 @@
+"""The explorer as a user drives it: opening paths, moving, going to, finding, panes in step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from explorer.app import ExplorerApp
+from explorer.engine import Revlog, Store
+from explorer.widgets.chain import ChainTable
+from explorer.widgets.dag import DagView
+from explorer.widgets.dialogs import CannotOpenScreen, HelpScreen
+from explorer.widgets.hex import HexView
+from explorer.widgets.problems import ProblemsTable
+from explorer.widgets.store import StorePane
+from explorer.widgets.text import TextPane
+from tests.tui.conftest import press, run, settle
+
+
+def assert_in_step(app: ExplorerApp, rev: int) -> None:
+    """Every pane shows ``rev``: the DAG's cursor, the chain's last link, the text, the hex."""
+    index = app.index
+    assert index.cursor == rev
+    dag = app.query_one(DagView)
+    assert (dag.cursor, dag.top) == (rev, index.first_visible)
+    assert app.query_one(ChainTable).links[-1].rev == rev
+    text = app.query_one(TextPane)
+    assert text.target[1] == rev
+    assert text.document.line(0).plain.startswith(f"rev {rev} ")
+    hexes = app.query_one(HexView)
+    if hexes.display:
+        assert hexes.sections[0].title.startswith(f"index entry of rev {rev}:")
+
+
+# -- opening ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["root", "dot-hg", "store", "subdir", "index-file",
+                                   "data-file"])
+def test_opens_every_kind_of_path(repo_copy, where):
+    repo = repo_copy
+    (repo / "src" / "lib").mkdir(parents=True)  # a working-copy directory
+    store = Store.open(repo)
+    path = {
+        "root": repo,
+        "dot-hg": repo / ".hg",
+        "store": repo / ".hg" / "store",
+        "subdir": repo / "src" / "lib",
+        "index-file": Path(store.fs_path("00changelog.i")),
+        "data-file": Path(store.fs_path("00changelog.d")),
+    }[where]
+
+    async def test(pilot):
+        app = pilot.app
+        assert app.view is not None and len(app.index.view) == len(store.changelog)
+        assert app.index.row_count == len(store.changelog)
+        refs = app.query_one(StorePane).source.refs
+        if where.endswith("file"):
+            assert [r.path for r in refs] == ["00changelog.i"]
+        else:
+            assert [r.path for r in refs] == [path for _, path in store.revlog_paths()]
+        assert_in_step(app, 0)
+
+    run(ExplorerApp(path), test)
+
+
+@pytest.mark.parametrize("what", ["missing", "plain-file", "not-a-repo"])
+def test_a_path_that_cannot_be_opened_is_explained(tmp_path, what):
+    path = tmp_path / "x"
+    if what == "plain-file":
+        path.write_text("hello\n")
+    elif what == "not-a-repo":
+        path.mkdir()
+    expected = {"missing": "no such file or directory", "plain-file": "not a revlog index",
+                "not-a-repo": "not inside a Mercurial repository"}[what]
+
+    async def test(pilot):
+        screen = pilot.app.screen
+        assert isinstance(screen, CannotOpenScreen)
+        assert expected in screen.reason
+        await pilot.press("q")
+
+    run(ExplorerApp(path), test)
+
+
+def test_start_revision_from_the_command_line(repo):
+    cl = Store.open(repo).changelog
+
+    async def test(pilot):
+        assert_in_step(pilot.app, 7)
+
+    run(ExplorerApp(repo, rev=cl.node(7).hex()[:10]), test)
+
+
+def test_choosing_a_revlog_in_the_store_pane_opens_it(repo):
+    paths = [p for _, p in Store.open(repo).revlog_paths()]
+    row = paths.index("data/src/main.py.i")
+
+    async def test(pilot):
+        app = pilot.app
+        store = app.query_one(StorePane)
+        store.focus()
+        await press(pilot, *["down"] * row, "enter")
+        assert app.view.name == "data/src/main.py.i"
+        assert store.open_row == row and app.index.has_focus
+        assert_in_step(app, 0)
+
+    run(ExplorerApp(repo), test)
+
+
+# -- moving ------------------------------------------------------------------------------
+
+
+def test_navigation_keys_move_every_pane(repo):
+    n = len(Store.open(repo).changelog)
+
+    async def test(pilot):
+        app = pilot.app
+        page = app.index.page_rows
+        await press(pilot, "down", "down")
+        assert_in_step(app, 2)
+        await press(pilot, "pagedown")
+        assert_in_step(app, 2 + page)
+        await press(pilot, "end")
+        assert_in_step(app, n - 1)
+        assert app.index.first_visible == n - page
+        await press(pilot, "up")
+        assert_in_step(app, n - 2)
+        await press(pilot, "pageup")
+        assert_in_step(app, n - 2 - page)
+        await press(pilot, "home")
+        assert_in_step(app, 0)
+        assert app.index.first_visible == 0
+
+    run(ExplorerApp(repo), test)
+
+
+def test_go_to_a_revision(repo):
+    cl = Store.open(repo).changelog
+
+    async def test(pilot):
+        app = pilot.app
+        await press(pilot, "g", *"23", "enter")
+        assert_in_step(app, 23)
+        await press(pilot, "g", *cl.node(31).hex()[:8], "enter")
+        assert_in_step(app, 31)
+        await press(pilot, "g", "-", "1", "enter")
+        assert_in_step(app, len(cl) - 1)
+        await press(pilot, "g", *"999", "enter")  # out of range: said, and nothing moves
+        assert_in_step(app, len(cl) - 1)
+        assert any("999" in n.message for n in app._notifications)
+        await press(pilot, "g", "escape")
+        assert_in_step(app, len(cl) - 1)
+
+    run(ExplorerApp(repo), test)
+
+
+def test_find_by_node_prefix(repo):
+    cl = Store.open(repo).changelog
+    first = {}
+    for rev in cl:
+        first.setdefault(cl.node(rev).hex()[0], []).append(rev)
+    digit, revs = max(first.items(), key=lambda kv: len(kv[1]))
+    assert len(revs) >= 2
+
+    async def test(pilot):
+        app = pilot.app
+        await press(pilot, "slash", *cl.node(12).hex()[:6], "enter")
+        assert_in_step(app, 12)
+        await press(pilot, "home", "slash", digit, "enter")
+        assert app.index.cursor == revs[0] and app.matches == revs
+        await press(pilot, "n")
+        assert app.index.cursor == revs[1]
+        await press(pilot, "N", "N")
+        assert app.index.cursor == revs[-1]
+        await press(pilot, "slash", *"zz", "enter")
+        assert app.index.cursor == revs[-1]
+        assert any("not hexadecimal" in n.message for n in app._notifications)
+
+    run(ExplorerApp(repo), test)
+
+
+def test_dag_follows_the_index_scroll(repo):
+    async def test(pilot):
+        app = pilot.app
+        await press(pilot, "end")
+        dag = app.query_one(DagView)
+        assert dag.top == app.index.first_visible > 0
+        assert dag.layout_ is not None and dag.layout_.done
+
+    run(ExplorerApp(repo), test)
+
+
+def test_tab_goes_round_the_panes(repo):
+    async def test(pilot):
+        app = pilot.app
+        seen = []
+        for _ in range(6):
+            seen.append(app.focused.id)
+            await press(pilot, "tab")
+        assert seen == ["index", "dag", "chain-table", "text", "store", "problems-table"]
+
+    run(ExplorerApp(repo), test)
+
+
+def test_chain_link_enter_goes_to_that_revision(long_chain):
+    async def test(pilot):
+        app = pilot.app
+        rows = [i for i, r in enumerate(app.source.refs) if r.path == "data/chain.txt.i"]
+        app.open_revlog(rows[0], "-1")
+        await settle(pilot)
+        chain = app.query_one(ChainTable)
+        assert len(chain.links) > 3
+        target = chain.links[1].rev
+        chain.focus()
+        await press(pilot, "home", "down", "enter")
+        assert_in_step(app, target)
+
+    run(ExplorerApp(long_chain), test)
+
+
+# -- help and palette --------------------------------------------------------------------
+
+
+def test_help_lists_every_binding(repo):
+    async def test(pilot):
+        app = pilot.app
+        await press(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        listed = {description for _, keys in app.screen.sections for _, description in keys}
+        for cls in (ExplorerApp, TextPane, HexView, ChainTable):
+            for binding in cls.BINDINGS:
+                assert binding.description in listed, binding
+        await press(pilot, "escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+    run(ExplorerApp(repo), test)
+
+
+def test_command_palette_lists_every_action(repo):
+    async def test(pilot):
+        app = pilot.app
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        for binding in ExplorerApp.BINDINGS:
+            if binding.action != "quit":
+                assert binding.description in titles
+        assert "Open data/src/main.py.i" in titles
+
+    run(ExplorerApp(repo), test)
+
+
+# -- damage -----------------------------------------------------------------------------
+
+
+def damage_chunk(repo: Path, store_path: str, rev: int) -> None:
+    """Overwrite the compression mark of ``rev``'s chunk with a byte no engine knows."""
+    store = Store.open(repo)
+    rl = Revlog.open(store.fs_path(store_path))
+    offset = rl.chunk_offset(rev)
+    path = rl.data_path
+    rl.close()
+    with open(path, "r+b") as f:
+        f.seek(offset)
+        f.write(b"\xfe")
+
+
+def test_damaged_revision_is_named_and_the_rest_stays_usable(repo_copy):
+    damage_chunk(repo_copy, "data/src/main.py.i", 10)  # no other chain goes through 10
+
+    async def test(pilot):
+        app = pilot.app
+        rows = [i for i, r in enumerate(app.source.refs) if r.path == "data/src/main.py.i"]
+        app.open_revlog(rows[0])
+        await settle(pilot)
+        await press(pilot, "g", *"10", "enter")
+        problems = app.query_one(ProblemsTable).problems
+        assert problems and problems[0].path == "data/src/main.py.i"
+        assert problems[0].rev == 10 and "unknown compression" in problems[0].message
+        assert 10 in app.view.damage
+        assert app.index.row_style(10) == "bad" and app.index.row_style(9) == ""
+        assert "cannot be read" in app.query_one(TextPane).document.plain()
+        await press(pilot, "down")
+        assert_in_step(app, 11)
+        assert "hash ok" in app.query_one(TextPane).document.plain()
+        app.query_one(ProblemsTable).focus()
+        await press(pilot, "enter")
+        assert app.index.cursor == 10
+        hexes = app.query_one(HexView)
+        assert hexes.display
+        section, at = hexes.cursor
+        assert hexes.sections[section].offset + at == problems[0].offset
+
+    run(ExplorerApp(repo_copy), test)
