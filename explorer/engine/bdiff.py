@@ -39,9 +39,13 @@ _HUNK = struct.Struct(">lll")
 _CHUNK = 4096
 # Runs of up to this many lines compare line by line, longer ones as bytes.
 _KEYS_COMPARED = 32
-# A gap line is too common to start a run when its pairs with the gap's
-# lines would exceed this many per line of the gap (Mercurial's limit is
-# about a million pairs per search, too many for Python).
+# Regions with more lines than this on both sides are cut by anchors first.
+_SMALL = 64
+# Anchors: lines unique in b, else windows of this many lines unique in b.
+_WINDOWS = (1, 2, 4, 8)
+# A line is too common to start a run when its pairs with the region's lines
+# would exceed this many per line of the region (Mercurial's limit is about a
+# million pairs per search, too many for Python).
 _PAIRS_PER_LINE = 8
 _MIN_PAIRS = 4096
 # After this much work per line of input (plus a constant), gaps are matched
@@ -70,7 +74,7 @@ def diff(a: Buffer, b: Buffer) -> bytes:
         return _HUNK.pack(start, end_a, end_b - start) + b[start:end_b]
     old, new = _Lines(a, start, end_a), _Lines(b, start, end_b)
     out = []
-    for a1, a2, b1, b2 in _hunks(_matching_blocks(old, new), old):
+    for a1, a2, b1, b2 in _hunks(_Matcher(old, new).blocks(), old):
         lo, hi = start + new.offset(b1), start + new.offset(b2)
         out.append(_HUNK.pack(start + old.offset(a1), start + old.offset(a2), hi - lo))
         out.append(b[lo:hi])
@@ -229,56 +233,183 @@ def _same(a: _Lines, i: int, b: _Lines, j: int, k: int) -> bool:
 # -- matching ------------------------------------------------------------------
 
 
-def _matching_blocks(a: _Lines, b: _Lines) -> list[Block]:
-    """Runs of equal lines, sorted and non-crossing, as (a start, b start, length),
-    and last the empty block at the ends of both texts."""
-    search = _GapSearch(a, b)
-    blocks: list[Block] = []
-    end_a = end_b = 0
-    for i, j, k in _heaviest_chain(_anchored_runs(a, b), a):
-        clip = max(0, end_a - i, end_b - j)  # a run may overlap the one before it
-        if clip >= k:
-            continue
-        i, j, k = i + clip, j + clip, k - clip
-        search.run(end_a, i, end_b, j, blocks)
-        blocks.append((i, j, k))
-        end_a, end_b = i + k, j + k
-    search.run(end_a, len(a), end_b, len(b), blocks)
-    blocks.sort()
-    blocks.append((len(a), len(b), 0))
-    return blocks
+Where = dict[bytes, list[int]]  # line -> its positions in a range of b, ascending
+Region = tuple[int, int, int, int, "Where | None"]  # a1, a2, b1, b2, and b's positions if known
 
 
-def _anchored_runs(a: _Lines, b: _Lines) -> list[Block]:
-    """The maximal runs of equal lines through lines unique in b, by anchor in a.
+class _Matcher:
+    """Finds the runs of equal lines of two texts, region by region.
 
-    A line unique in b has one partner, so no run on another diagonal
-    (``j - i``) can cover it: the scan jumps over each run found and looks
-    line by line only at the edited stretches between runs.
+    A region is matched by anchoring when both its sides are big, else by
+    Mercurial's longest-run-first search; either leaves smaller regions
+    between the runs it found. ``work`` counts lines scanned and pairs tried;
+    past ``budget`` each remaining region is matched in one pass along a
+    diagonal (a correct, larger delta), so no input takes quadratic time.
     """
-    keys, count = a.keys, Counter(b.keys)
-    where = dict(zip(b.keys, range(len(b))))  # the only position of lines unique in b
-    runs = []
-    i, size, size_b = 0, len(a), len(b)
-    while i < size:
-        if count[keys[i]] != 1:
-            i += 1
-            continue
-        j = where[keys[i]]
-        back = _extend_back(a, i, b, j, min(i, j))
-        ahead = _extend(a, i, b, j, min(size - i, size_b - j))
-        runs.append((i - back, j - back, back + ahead))
-        i += ahead
-    return runs
+
+    def __init__(self, a: _Lines, b: _Lines) -> None:
+        self.a, self.b = a, b
+        self.work = 0
+        self.budget = _WORK_PER_LINE * (len(a) + len(b)) + _MIN_WORK
+
+    def blocks(self) -> list[Block]:
+        """Runs of equal lines, sorted and non-crossing, as (a start, b start, length),
+        and last the empty block at the ends of both texts."""
+        keys_a, keys_b = self.a.keys, self.b.keys
+        found: list[Block] = []
+        regions: list[Region] = [(0, len(keys_a), 0, len(keys_b), None)]
+        while regions:
+            a1, a2, b1, b2, where = regions.pop()
+            big = min(a2 - a1, b2 - b1) > _SMALL
+            if a1 >= a2 or b1 >= b2 or not big and set(keys_b[b1:b2]).isdisjoint(keys_a[a1:a2]):
+                continue  # most regions are a few lines replaced by new ones
+            runs: list[Block] = []
+            if big and self.work < self.budget:
+                runs, where = self._anchored(a1, a2, b1, b2), None
+            if not runs and self.work < self.budget:
+                if where is None:
+                    where = _positions(keys_b, b1, b2)
+                    self.work += b2 - b1
+                i, j, k = self._longest(where, a1, a2, b1, b2)
+                runs = [(i, j, k)] if k else []
+            if not runs and self.work >= self.budget:
+                found += self._diagonal(a1, a2, b1, b2)
+                continue
+            end_a, end_b = a1, b1
+            for i, j, k in runs:
+                regions.append((end_a, i, end_b, j, where))
+                found.append((i, j, k))
+                end_a, end_b = i + k, j + k
+            if runs:
+                regions.append((end_a, a2, end_b, b2, where))
+        found.sort()
+        found.append((len(keys_a), len(keys_b), 0))
+        return found
+
+    def _anchored(self, a1: int, a2: int, b1: int, b2: int) -> list[Block]:
+        """The heaviest chain of runs through lines unique in b's side of the region.
+
+        Without unique lines, windows of 2, 4 and 8 lines unique in b anchor
+        instead (data files repeat lines, rarely sequences of them).
+        """
+        for width in _WINDOWS:
+            if min(a2 - a1, b2 - b1) < width:
+                break
+            self.work += width * (a2 - a1 + b2 - b1)
+            chain = _heaviest_chain(self._anchored_runs(a1, a2, b1, b2, width), self.a)
+            if chain:
+                return _clipped(chain)
+        return []
+
+    def _anchored_runs(self, a1: int, a2: int, b1: int, b2: int, width: int) -> list[Block]:
+        """The maximal runs of equal lines through a window of ``width`` lines unique
+        in b[b1:b2], in order of their anchors in a.
+
+        A window unique in b has one partner, so no run on another diagonal
+        (``j - i``) can contain it: the scan jumps over each run found and looks
+        line by line only at the stretches between runs.
+        """
+        a, b = self.a, self.b
+        if width == 1:
+            windows: list = b.keys[b1:b2]
+        else:
+            windows = list(zip(*(b.keys[b1 + t : b2 - width + 1 + t] for t in range(width))))
+        count = Counter(windows)
+        where = dict(zip(windows, range(b1, b2)))  # the only position of unique windows
+        runs = []
+        i, last = a1, a2 - width
+        while i <= last:
+            key = a.keys[i] if width == 1 else tuple(a.keys[i : i + width])
+            if count[key] != 1:
+                i += 1
+                continue
+            j = where[key]
+            back = _extend_back(a, i, b, j, min(i - a1, j - b1))
+            ahead = _extend(a, i, b, j, min(a2 - i, b2 - j))
+            runs.append((i - back, j - back, back + ahead))
+            i += ahead
+        return runs
+
+    def _diagonal(self, a1: int, a2: int, b1: int, b2: int) -> list[Block]:
+        """Once the budget is spent: the equal lines facing each other when the region's
+        sides are laid side by side from their starts, or from their ends, whichever
+        match more bytes. One pass, no search; lines replaced in place still match."""
+        best: list[Block] = []
+        best_bytes = -1
+        span = min(a2 - a1, b2 - b1)
+        for i, j in ((a1, b1), (a2 - span, b2 - span)):
+            runs, matched, t = [], 0, 0
+            while t < span:
+                k = _extend(self.a, i + t, self.b, j + t, span - t)
+                if k:
+                    runs.append((i + t, j + t, k))
+                    matched += self.a.offset(i + t + k) - self.a.offset(i + t)
+                t += k + 1
+            if matched > best_bytes:
+                best, best_bytes = runs, matched
+        return best
+
+    def _longest(self, where: Where, a1: int, a2: int, b1: int, b2: int) -> Block:
+        """The longest run of equal lines in the region, the one nearest its middle on ties.
+
+        Runs start only at lines whose count in b[b1:b2] is under the region's
+        limit; a run reaching back over common lines to an earlier run joins
+        it. Without any, the equal lines at the region's start are the match.
+        """
+        a, b = self.a.keys, self.b.keys
+        limit = max(_MIN_PAIRS, _PAIRS_PER_LINE * (a2 - a1 + b2 - b1)) // (a2 - a1)
+        middle = (a1 + a2) // 2
+        best_i, best_j, best_k, best_off = a1, b1, 0, 0
+        ends: dict[int, tuple[int, int]] = {}  # b line -> (a line, length) of a run ending there
+        work = self.work + a2 - a1
+        for i in range(a1, a2):
+            if work > self.budget:
+                break
+            js = where.get(a[i])
+            if js is None:
+                continue
+            lo = bisect_left(js, b1)
+            hi = bisect_left(js, b2, lo)
+            if not 0 < hi - lo <= limit:
+                continue
+            for j in js[lo:hi]:
+                walked, joined = 1, 0
+                while i - walked >= a1 and j - walked >= b1:
+                    previous = ends.get(j - walked)
+                    if previous is not None and previous[0] == i - walked:
+                        joined = previous[1]
+                        break
+                    if a[i - walked] != b[j - walked]:
+                        break
+                    walked += 1
+                work += walked
+                k = walked + joined
+                ends[j] = (i, k)
+                off = abs(i - middle)
+                if k > best_k or (k == best_k and off < best_off):
+                    best_i, best_j, best_k, best_off = i, j, k, off
+        self.work = work
+        if best_k:
+            best_i, best_j = best_i - best_k + 1, best_j - best_k + 1
+        best_k += _extend(self.a, best_i + best_k, self.b, best_j + best_k,
+                          min(a2 - best_i, b2 - best_j) - best_k)
+        return best_i, best_j, best_k
+
+
+def _positions(keys: list[bytes], start: int, end: int) -> Where:
+    where: Where = {}
+    for j in range(start, end):
+        where.setdefault(keys[j], []).append(j)
+    return where
 
 
 def _heaviest_chain(runs: list[Block], a: _Lines) -> list[Block]:
     """The runs, in a order, that also follow each other in b and save the most bytes.
 
     A run saves its bytes less the header of the hunk it adds; runs that save
-    nothing are left to the gap search. Runs usually come in b order already;
-    otherwise a Fenwick tree over the ranks of their b starts gives the
-    heaviest chain ending before each run (O(n log n)).
+    nothing are left to the search of the regions between. Runs usually come
+    in b order already; otherwise a Fenwick tree over the ranks of their b
+    starts gives the heaviest chain ending before each run (O(n log n)).
     """
     kept, weights = [], []
     for i, j, k in runs:
@@ -315,107 +446,16 @@ def _heaviest_chain(runs: list[Block], a: _Lines) -> list[Block]:
     return chain
 
 
-class _GapSearch:
-    """Mercurial's longest-run-first matching, for the gaps between anchored runs.
-
-    ``work`` counts lines scanned and pairs tried; past ``budget`` the remaining
-    gaps are matched in one pass each (a correct, larger delta), so no input
-    takes quadratic time.
-    """
-
-    def __init__(self, a: _Lines, b: _Lines) -> None:
-        self.lines_a, self.lines_b = a, b
-        self.a, self.b = a.keys, b.keys
-        self.work = 0
-        self.budget = _WORK_PER_LINE * (len(a) + len(b)) + _MIN_WORK
-
-    def run(self, a1: int, a2: int, b1: int, b2: int, blocks: list[Block]) -> None:
-        """Append the runs matched in a[a1:a2] x b[b1:b2] to ``blocks``."""
-        if a1 >= a2 or b1 >= b2 or set(self.b[b1:b2]).isdisjoint(self.a[a1:a2]):
-            return  # most gaps are lines replaced by new ones: nothing to search
-        where: dict[bytes, list[int]] = {}
-        if self.work < self.budget:
-            for j in range(b1, b2):
-                where.setdefault(self.b[j], []).append(j)
-        stack = [(a1, a2, b1, b2)]
-        while stack:
-            a1, a2, b1, b2 = stack.pop()
-            if a1 >= a2 or b1 >= b2:
-                continue
-            if self.work >= self.budget:
-                blocks += self._diagonal(a1, a2, b1, b2)
-                continue
-            i, j, k = self._longest(where, a1, a2, b1, b2)
-            if k:
-                blocks.append((i, j, k))
-                stack.append((a1, i, b1, j))
-                stack.append((i + k, a2, j + k, b2))
-
-    def _diagonal(self, a1: int, a2: int, b1: int, b2: int) -> list[Block]:
-        """Once the budget is spent: the equal lines facing each other when the gap's
-        texts are laid side by side from their starts, or from their ends, whichever
-        match more bytes. One pass, no search; lines replaced in place still match."""
-        best: list[Block] = []
-        best_bytes = -1
-        span = min(a2 - a1, b2 - b1)
-        for i, j in ((a1, b1), (a2 - span, b2 - span)):
-            runs, matched, t = [], 0, 0
-            while t < span:
-                k = _extend(self.lines_a, i + t, self.lines_b, j + t, span - t)
-                if k:
-                    runs.append((i + t, j + t, k))
-                    matched += self.lines_a.offset(i + t + k) - self.lines_a.offset(i + t)
-                t += k + 1
-            if matched > best_bytes:
-                best, best_bytes = runs, matched
-        return best
-
-    def _longest(self, where: dict[bytes, list[int]], a1: int, a2: int, b1: int,
-                 b2: int) -> Block:
-        """The longest run of equal lines in the gap, the one nearest its middle on ties.
-
-        Runs start only at lines whose count in b[b1:b2] is under the gap's
-        limit; a run reaching back over common lines to an earlier run joins
-        it. Without any, the equal lines at the gap's start are the match.
-        """
-        a, b = self.a, self.b
-        limit = max(_MIN_PAIRS, _PAIRS_PER_LINE * (a2 - a1 + b2 - b1)) // (a2 - a1)
-        middle = (a1 + a2) // 2
-        best_i, best_j, best_k, best_off = a1, b1, 0, 0
-        ends: dict[int, tuple[int, int]] = {}  # b line -> (a line, length) of a run ending there
-        work = self.work + a2 - a1
-        for i in range(a1, a2):
-            if work > self.budget:
-                break
-            js = where.get(a[i])
-            if js is None:
-                continue
-            lo = bisect_left(js, b1)
-            hi = bisect_left(js, b2, lo)
-            if not 0 < hi - lo <= limit:
-                continue
-            for j in js[lo:hi]:
-                walked, joined = 1, 0
-                while i - walked >= a1 and j - walked >= b1:
-                    previous = ends.get(j - walked)
-                    if previous is not None and previous[0] == i - walked:
-                        joined = previous[1]
-                        break
-                    if a[i - walked] != b[j - walked]:
-                        break
-                    walked += 1
-                work += walked
-                k = walked + joined
-                ends[j] = (i, k)
-                off = abs(i - middle)
-                if k > best_k or (k == best_k and off < best_off):
-                    best_i, best_j, best_k, best_off = i, j, k, off
-        self.work = work
-        if best_k:
-            best_i, best_j = best_i - best_k + 1, best_j - best_k + 1
-        best_k += _extend(self.lines_a, best_i + best_k, self.lines_b, best_j + best_k,
-                          min(a2 - best_i, b2 - best_j) - best_k)
-        return best_i, best_j, best_k
+def _clipped(chain: list[Block]) -> list[Block]:
+    """The chain's runs without the lines each shares with the run before it."""
+    out: list[Block] = []
+    end_a = end_b = -1
+    for i, j, k in chain:
+        clip = max(0, end_a - i, end_b - j)
+        if clip < k:
+            out.append((i + clip, j + clip, k - clip))
+            end_a, end_b = i + k, j + k
+    return out
 
 
 # -- hunks ---------------------------------------------------------------------

@@ -244,11 +244,17 @@ def pathological() -> dict[str, tuple[bytes, bytes]]:
     edited = common[:]
     for _ in range(100):
         edited.insert(rng.randrange(len(edited)), b"line %d\n" % rng.randrange(2000))
+    popular = [b"value %d\n" % rng.randrange(500) for _ in range(20_000)]  # each ~40 times
+    edited_popular = popular[:]
+    for _ in range(500):
+        at = rng.randrange(len(edited_popular))
+        edited_popular[at : at + rng.randint(0, 2)] = [b"value %d\n" % rng.randrange(500)]
     braces = [rng.choice([b"\n", b"{\n", b"}\n"]) for _ in range(40_000)]
     return {
         "reversed": (b"".join(unique), b"".join(reversed(unique))),
         "shuffled": (b"".join(unique), b"".join(shuffled)),
         "no unique lines": (b"".join(common), b"".join(edited)),
+        "only popular lines": (b"".join(popular), b"".join(edited_popular)),
         "equal lines": (b"\n" * 40_000, b"\n" * 40_001),
         "blank and brace lines rewritten": (b"".join(braces),
                                             b"".join(rng.sample(braces, len(braces)))),
@@ -269,13 +275,13 @@ def _decreasing_runs() -> tuple[bytes, bytes]:
 
 @pytest.fixture
 def counted(monkeypatch):
-    """Record every gap search and count span comparisons."""
-    searches, spans = [], [0]
+    """Record every matcher and count span comparisons."""
+    matchers, spans = [], [0]
 
-    class Recorded(bdiff._GapSearch):
+    class Recorded(bdiff._Matcher):
         def __init__(self, *args):
             super().__init__(*args)
-            searches.append(self)
+            matchers.append(self)
 
     same = bdiff._same
 
@@ -283,18 +289,18 @@ def counted(monkeypatch):
         spans[0] += 1
         return same(*args)
 
-    monkeypatch.setattr(bdiff, "_GapSearch", Recorded)
+    monkeypatch.setattr(bdiff, "_Matcher", Recorded)
     monkeypatch.setattr(bdiff, "_same", counted_same)
-    return searches, spans
+    return matchers, spans
 
 
 @pytest.mark.parametrize("name", list(pathological()))
 def test_pathological_inputs_take_bounded_work(name, counted):
     a, b = pathological()[name]
-    searches, spans = counted
+    matchers, spans = counted
     delta = check_delta(a, b)
     lines = a.count(b"\n") + b.count(b"\n")
-    for search in searches:  # lines scanned, pairs tried: linear in the input
-        assert search.work <= 40 * lines + 250_000
+    for matcher in matchers:  # lines scanned, pairs tried: linear in the input
+        assert matcher.work <= 40 * lines + 250_000
     assert spans[0] <= 40 * lines  # a few galloping comparisons per run
     assert len(delta) <= 1.01 * len(mdiff.textdiff(a, b)) + 100
