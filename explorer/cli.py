@@ -14,6 +14,9 @@ data           hg debugdata            ``--json``
 =============  ======================  ==========================================
 
 Each also accepts a path to a revlog ``.i`` file, inside a repository or not.
+With no subcommand, ``revlog-explorer [PATH] [--rev REV]`` opens the explorer
+TUI on a terminal (the demo store without PATH) and prints a short store
+summary when its output is not a terminal.
 This module only parses and dispatches; the text comes from
 ``explorer.reports``. Failures print one line on stderr: 255 for arguments
 that name nothing (Mercurial's abort status), 1 when a damaged revlog stopped
@@ -215,9 +218,39 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
+def _explorer_request(argv: list[str]) -> tuple[str | None, str | None] | None:
+    """``[PATH] [--rev REV]`` asks for the explorer: (PATH, REV); None for a subcommand.
+
+    On a terminal the explorer opens (no PATH: the demo store); piped, the
+    same arguments print the store summary instead.
+    """
+    if argv and (argv[0] in _COMMANDS or argv[0] in ("-h", "--help")):
+        return None
+    parser = _Probe(add_help=False)
+    parser.add_argument("path", nargs="?")
+    parser.add_argument("-r", "--rev")
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except ValueError:  # e.g. --rev without a value: the report parser says what is wrong
+        return None
+    return None if rest else (args.path, args.rev)
+
+
+class _Probe(argparse.ArgumentParser):
+    """A parser that tries the arguments without printing or exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise ValueError(message)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``revlog-explorer`` console script; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    request = _explorer_request(argv)
+    if request is not None and sys.stdout.isatty():
+        from explorer.app import run  # only here: the reports must not pay for Textual
+
+        return run(*request)
     try:
         if not argv or not (argv[0].startswith("-") or argv[0] in _COMMANDS):
             _write(summary.summary_text(argv[0] if argv else os.getcwd()))
