@@ -20,8 +20,8 @@ from tests.hgrepos import History, binary_blob, edit_line, text_lines
 def long_history(chain: int = 1000) -> History:
     h = History()
     h.commit({
-        "chain.txt": text_lines("chain", 0, 400),
-        "big.txt": text_lines("big", 0, 2900, width=48),  # ~140 KiB
+        "chain.txt": text_lines("chain", 0, 1000),  # big enough for a 1000-long chain
+        "big.txt": text_lines("big", 0, 8000, width=48),  # ~300 KiB, ~150 KiB compressed
         "assets/logo.png": binary_blob("logo"),
         "src/main.py": text_lines("main", 0, 120),
         "src/util.py": text_lines("util", 0, 80),
@@ -74,7 +74,9 @@ def _merge_round(h: History, i: int) -> None:
         h.commit({"side/closed.txt": b"closing\n"}, parent=side, branch="side", close=True,
                  message=f"close side {i}")
         side = h.tip
-    h.merge(trunk, side, branch="default")
+    # both sides edited main.py (different lines): the merge keeps both edits
+    both = edit_line(h.data("src/main.py", trunk), 90, f"side{i}")
+    h.merge(trunk, side, resolve={"src/main.py": both}, branch="default")
 
 
 def apply_ours(history: History, path: str | os.PathLike, **fmt) -> list[str]:

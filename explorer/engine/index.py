@@ -187,6 +187,8 @@ class Index:
         self.data += chunk
         if self._positions is not None:
             self._positions.append(pos)
+        if self._v0_nodemap is not None:
+            self._v0_nodemap[self.node(self.count)] = self.count
         self.count += 1
 
     def drop_inline(self, entries: bytes) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from . import bdiff
 from .compression import Compressor
@@ -145,7 +145,7 @@ class RevlogWriter:
         entry = IndexEntry(rev, offset, flags, length, len(text), info.base, link, p1, p2, node,
                            data_compression_mode=mode, rank=self._rank(p1, p2))
         if rl.version == CHANGELOG_V2:
-            entry = replace(entry, base=rev, link_rev=rev)
+            entry = entry._replace(base=rev, link_rev=rev)
         raw = pack_entry(rl.version, entry, rl.node(p1), rl.node(p2))
         if rev == 0 and rl.version == REVLOG_V1:
             raw = HEADER.pack(rl.format_flags | rl.version) + raw[4:]
@@ -189,6 +189,8 @@ class RevlogWriter:
         rl = self.rl
         if rl.docket is not None:
             name = self._radix + rl.docket.data_suffix()
+            if chunk and not rl.docket.data_end and self.cfg.on_new_file is not None:
+                self.cfg.on_new_file(name)
             self._append(session, name, chunk, known_size=rl.docket.data_end)
             rl.docket.data_end += len(chunk)
             rl.docket.pending_data_end = rl.docket.data_end
@@ -260,6 +262,10 @@ class RevlogWriter:
         tr.on_abort(f"revlog-{self.rl.name}", lambda t: self._forget(session))
         if self.cfg.delayed:
             self._start_delay(session)
+        if self.rl.docket is not None:
+            # Mercurial opens the sidedata file even when it stays empty
+            self._append(session, self._radix + self.rl.docket.sidedata_suffix(), b"",
+                         known_size=self.rl.docket.sidedata_end)
         return session
 
     def _start_delay(self, session: _Session) -> None:
@@ -332,20 +338,23 @@ class RevlogWriter:
         rl.generaldelta = bool(flags & FLAG_GENERALDELTA) or cfg.version == REVLOG_V2
         rl.sparse = cfg.delta.sparse and rl.generaldelta
         rl.delta_info = bool(flags & FLAG_DELTA_INFO)
+        files = [self._index_name]
         if cfg.version in (REVLOG_V2, CHANGELOG_V2):
             rl.docket = Docket(cfg.version | 0, cfg.uid().encode(), cfg.uid().encode(),
                                cfg.uid().encode(), 0, 0, 0, 0, 0, 0,
                                self.compressor.header)
             rl._data = _DataFile(rl._sidefile(rl.docket.data_suffix()), 0)
             rl._sidedata = _DataFile(rl._sidefile(rl.docket.sidedata_suffix()), 0)
+            # Mercurial counts .dat/.sda as the revlog's only once they hold bytes
+            files.append(self._radix + rl.docket.index_suffix())
         elif not rl.inline:
             rl._data = _DataFile(rl._sidefile(".d"), 0)
+            files.append(self._data_name)
         else:
             rl._data = None
-        if cfg.on_new_file is not None and cfg.version not in (REVLOG_V2, CHANGELOG_V2):
-            cfg.on_new_file(self._index_name)
-            if not rl.inline:
-                cfg.on_new_file(self._data_name)
+        if cfg.on_new_file is not None:
+            for name in files:
+                cfg.on_new_file(name)
 
     @property
     def _radix(self) -> str:
