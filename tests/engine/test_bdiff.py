@@ -17,6 +17,7 @@ from mercurial import mdiff
 from explorer.engine import bdiff, mpatch
 
 HEADER = struct.Struct(">lll")
+untimed = settings(deadline=None)  # no timing in tests: speed is benchmarks/bdiff.py's job
 
 
 def check_delta(a: bytes, b: bytes) -> bytes:
@@ -45,11 +46,13 @@ def at_line(text: bytes, pos: int) -> bool:
 # -- properties ----------------------------------------------------------------
 
 
+@untimed
 @given(st.binary(max_size=400), st.binary(max_size=400))
 def test_arbitrary_bytes(a, b):
     check_delta(a, b)
 
 
+@untimed
 @given(st.binary(max_size=300))
 def test_equal_and_empty_texts(a):
     assert check_delta(a, a) == b""
@@ -88,19 +91,20 @@ def edited_texts(draw, vocabulary=line, max_lines=60):
     return a, b
 
 
+@untimed
 @given(edited_texts())
 def test_edited_line_texts(texts):
     check_delta(*texts)
 
 
-@settings(max_examples=30)
+@settings(untimed, max_examples=30)
 @given(edited_texts(st.integers(0, 40).map(lambda n: b"line %d" % n), max_lines=3000))
 def test_long_texts_with_repeated_lines(texts):
     """Long runs (compared as byte spans), crossing runs (the chain), many gaps."""
     check_delta(*texts)
 
 
-@settings(max_examples=20)
+@settings(untimed, max_examples=20)
 @given(st.lists(st.binary(min_size=1, max_size=3).map(lambda x: x * 40_000), min_size=1,
                 max_size=4), st.data())
 def test_very_long_lines(lines, data):
@@ -109,6 +113,7 @@ def test_very_long_lines(lines, data):
     check_delta(a, b)
 
 
+@untimed
 @given(edited_texts())
 def test_work_budget_fallback_stays_correct(texts):
     """With no budget at all, gaps match only at their ends: larger deltas, still right."""
