@@ -12,6 +12,7 @@ the rest of the store stays usable. ``run(path, rev)`` is what the
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable
 from typing import ClassVar
 
@@ -23,13 +24,23 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header, Static
 from textual.worker import get_current_worker
 
-from explorer.engine import CorruptionError, RevlogError
+from explorer.edits import FAULTS, add_revision, editable_text, file_path, inject_fault
+from explorer.engine import CorruptionError, RevlogError, Store
 from explorer.engine.problems import ERROR, Problem
+from explorer.engine.verify import Cancelled as VerifyCancelled
+from explorer.engine.verify import verify_revlog, verify_store
 from explorer.revlogview import RevlogView
-from explorer.source import Source, SourceError, open_source
+from explorer.source import RevlogRef, Source, SourceError, open_source
 from explorer.widgets.chain import ChainPane, ChainTable
 from explorer.widgets.dag import DagView
-from explorer.widgets.dialogs import CannotOpenScreen, HelpScreen, PromptScreen
+from explorer.widgets.dialogs import (
+    CannotOpenScreen,
+    ChoiceScreen,
+    ConfirmScreen,
+    EditorScreen,
+    HelpScreen,
+    PromptScreen,
+)
 from explorer.widgets.hex import HexPane, HexView
 from explorer.widgets.index import IndexTable
 from explorer.widgets.loader import Failed
@@ -59,8 +70,15 @@ class ExplorerApp(App[None]):
                 "delta hunks applied at this revision"),
         Binding("u", "toggle_ascii", "ASCII graph", show=False,
                 tooltip="Draw the DAG with ASCII or Unicode"),
+        Binding("v", "verify", "Verify", tooltip="Check the whole store as hg verify does "
+                "(and more), listing every problem"),
         Binding("z", "zoom", "Zoom", show=False, tooltip="Let the focused pane fill the screen"),
         Binding("escape", "focus_index", "Back to index", show=False),
+        Binding("a", "add_revision", "Add revision", show=False,
+                tooltip="Commit a new revision of the selected file (edit its text first)"),
+        Binding("f", "inject_fault", "Inject fault", show=False,
+                tooltip="Damage the selected revision on purpose, to see what it looks like"),
+        Binding("r", "reload", "Reload", show=False, tooltip="Read the store again from disk"),
     ]
 
     def __init__(self, path: str | os.PathLike[str] | None = None, rev: str | None = None,
@@ -71,6 +89,7 @@ class ExplorerApp(App[None]):
         self.source: Source | None = None
         self.view: RevlogView | None = None
         self.matches: list[int] = []
+        self._after_open: tuple[str, str | int | None, tuple[str, int] | None] | None = None
 
     # -- layout ----------------------------------------------------------------
 
@@ -139,7 +158,15 @@ class ExplorerApp(App[None]):
             self.report([Problem(ERROR, "", err.file, None, err.offset, None,
                                  f"only the changelog and manifest are listed: {err.message}",
                                  kind="read")])
-        self.open_revlog(source.start, self.start_rev)
+        row, rev, byte = source.start, self.start_rev, None
+        if self._after_open is not None:
+            path, rev, byte = self._after_open
+            row = next((i for i, r in enumerate(source.refs) if r.path == path), 0)
+            self._after_open = None
+        self.open_revlog(row, rev)
+        if byte is not None:
+            self.action_show_detail("hex")
+            self.query_one(HexView).jump_to_file_byte(*byte)
 
     def open_revlog(self, row: int, rev: str | int | None = None) -> None:
         """Show revlog ``row`` of the source, the cursor on ``rev`` (a number, node or
@@ -153,6 +180,10 @@ class ExplorerApp(App[None]):
             self._show_unreadable(ref.path, err)
             view = None
         self.view = view
+        if view is not None:
+            for p in self.problems.table.problems:
+                if p.path == view.name and p.is_error:
+                    view.mark_damaged(p.rev, p.message)
         self.query_one(StorePane).mark_open(row)
         self.matches = []
         if view is not None:
@@ -383,6 +414,155 @@ class ExplorerApp(App[None]):
             rev = earlier[-1] if earlier else self.matches[-1]
         self.index.move_to(rev)
 
+    # -- verify ----------------------------------------------------------------
+
+    def action_verify(self) -> None:
+        if self.source is None:
+            return
+        self.problems.status("verifying…")
+        self.problems.progress(0, 1)
+        self._verify(self.source, self.view)
+
+    @work(thread=True, exclusive=True, group="verify", exit_on_error=False,
+          description="verifying the store")
+    def _verify(self, source: Source, view: RevlogView | None) -> None:
+        worker = get_current_worker()
+        last = [0.0]
+
+        def progress(done: int, total: int, label: str) -> bool:
+            now = time.monotonic()
+            if now - last[0] > 0.1:
+                last[0] = now
+                self.call_from_thread(self.problems.progress, done, total)
+            return not worker.is_cancelled
+
+        try:
+            if source.store is not None:
+                report = verify_store(Store.open(source.store.root), progress)
+                problems = report.problems
+                first = report.first_damaged_changeset
+            else:
+                ref = source.refs[0]
+                with source.open(ref) as rl:
+                    problems, first = verify_revlog(rl, ref.path, progress), None
+        except VerifyCancelled:
+            return
+        except RevlogError as err:
+            problems, first = [Problem(ERROR, "", None, None, None, None,
+                                       f"verify stopped: {err}", kind="read")], None
+        self.call_from_thread(self._verified, problems, first)
+
+    def _verified(self, problems: list[Problem], first: int | None) -> None:
+        self.problems.progress(None, None)
+        self.problems.table.clear("verify")
+        self.report(problems)
+        errors = sum(1 for p in problems if p.is_error)
+        warnings = len(problems) - errors
+        if not problems:
+            self.problems.status("verify: no problems found")
+            return
+        summary = f"verify: {errors} error{'s' if errors != 1 else ''}, {warnings} warning" \
+                  f"{'s' if warnings != 1 else ''}"
+        if first is not None:
+            summary += f"; first damaged changeset: {first}"
+        self.problems.status(summary + ". Enter on a problem goes to it.")
+        self.query_one(ProblemsTable).focus()
+
+    # -- editing a test repository -----------------------------------------------
+
+    def action_add_revision(self) -> None:
+        view, source = self.view, self.source
+        if view is None or source is None:
+            return
+        rev = self.index.cursor
+        try:
+            with view.lock:
+                text = editable_text(source, view.ref, view.revlog, rev)
+        except RevlogError as err:
+            self.notify(str(err), severity="error")
+            return
+        what = (f"New content of {file_path(view.ref)} (from rev {rev})"
+                if view.ref.kind == "filelog" else "Message of a new changeset (no file changes)")
+        self.push_screen(EditorScreen(what, text), lambda new: self._confirm_add(view, new))
+
+    def _confirm_add(self, view: RevlogView, text: str | None) -> None:
+        if text is None:
+            return
+        where = self.source.root
+        question = (f"Commit this as a new changeset in {where}?\nIt appends to the store's "
+                    "revlogs through a journaled transaction.")
+        self.push_screen(ConfirmScreen("Add a revision", question),
+                         lambda yes: yes and self._add(self.source, view.ref, text))
+
+    @work(thread=True, exclusive=True, group="edit", exit_on_error=False,
+          description="committing")
+    def _add(self, source: Source, ref: RevlogRef, text: str) -> None:
+        try:
+            node = add_revision(source, ref, text)
+        except RevlogError as err:
+            self.call_from_thread(self.notify, f"not added: {err}", severity="error")
+            return
+        self.call_from_thread(self.notify, f"added changeset {node.hex()[:12]}")
+        self.call_from_thread(self._reload, ref.path, "-1")
+
+    def action_inject_fault(self) -> None:
+        view = self.view
+        if view is None or not len(view):
+            return
+        rev = self.index.cursor
+        self.push_screen(
+            ChoiceScreen(f"Inject a fault into rev {rev} of {view.name}", FAULTS,
+                         "This damages files on disk, for teaching: use a copy."),
+            lambda kind: kind and self._confirm_fault(view, kind, rev))
+
+    def _confirm_fault(self, view: RevlogView, kind: str, rev: int) -> None:
+        question = (f"Damage rev {rev} of {view.name}: {FAULTS[kind]}?\n"
+                    "The files are changed in place; there is no undo.")
+        self.push_screen(ConfirmScreen(f"Inject {kind}", question),
+                         lambda yes: yes and self._start_fault(view, kind, rev))
+
+    def _start_fault(self, view: RevlogView, kind: str, rev: int) -> None:
+        ref = view.ref
+        self._close_view()
+        self._fault(self.source, ref, kind, rev)
+
+    @work(thread=True, exclusive=True, group="edit", exit_on_error=False,
+          description="injecting a fault")
+    def _fault(self, source: Source, ref: RevlogRef, kind: str, rev: int) -> None:
+        try:
+            fault = inject_fault(source, ref, kind, rev)
+        except RevlogError as err:
+            self.call_from_thread(self.notify, f"no fault made: {err}", severity="error")
+            self.call_from_thread(self._reload, ref.path, rev)
+            return
+        self.call_from_thread(self.notify, f"{fault.description} ({_name(fault.file)} byte "
+                              f"{fault.offset}). Verify (v) says what hg verify would.")
+        self.call_from_thread(self._reload, ref.path, rev, (fault.file, fault.offset))
+
+    def _close_view(self) -> None:
+        """Let go of the open revlog (its files are about to change)."""
+        view, self.view = self.view, None
+        self.index.show(None)
+        self.query_one(DagView).show(None)
+        for pane in (self.query_one(ChainTable), self.query_one(TextPane),
+                     self.query_one(HexView)):
+            pane.load(None, 0)
+        if view is not None:
+            view.close()
+
+    def action_reload(self) -> None:
+        if self.view is not None:
+            self._reload(self.view.name, self.index.cursor)
+
+    def _reload(self, path: str, rev: str | int | None = None,
+                byte: tuple[str, int] | None = None) -> None:
+        """Read the store again and show ``path`` at ``rev`` (the hex cursor on ``byte``)."""
+        self._after_open = (path, rev, byte)
+        self.problems.table.clear()
+        self.query_one("#problems").border_title = "problems"
+        self.problems.status("read again from disk; verify (v) to check it")
+        self._open_source()
+
     # -- command palette -------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -407,6 +587,10 @@ def _opener(app: ExplorerApp, row: int):
     def run() -> None:
         app.open_revlog(row)
     return run
+
+
+def _name(path: str) -> str:
+    return os.path.basename(path)
 
 
 def read_problem(view: RevlogView, rev: int, error: Exception) -> Problem:

@@ -1,4 +1,4 @@
-"""Modal screens: a one-line prompt, a yes/no confirmation, the key help, an error page."""
+"""Modal screens: prompt, confirmation, choice, text editor, key help, and an error page."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -115,3 +116,60 @@ class CannotOpenScreen(Screen[None]):
                          "one), its .hg, a store directory, or one revlog .i file; with no "
                          "argument, the built-in demo store.\n\nPress q to quit.",
                          classes="explain")
+
+
+class ChoiceScreen(ModalScreen[str | None]):
+    """Pick one of a few named options (each with a line saying what it does)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, options: dict[str, str], note: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.options = options
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog choice"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield OptionList(*(Option(Text.assemble((f"{name:<20}", "bold"), words), id=name)
+                               for name, words in self.options.items()), id="choices")
+            if self.note:
+                yield Static(self.note, classes="explain")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class EditorScreen(ModalScreen[str | None]):
+    """Edit a text in a TextArea; ctrl+s keeps it, Escape drops it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, title: str, text: str, note: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog editor"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield TextArea(self.text, id="editor", show_line_numbers=True)
+            yield Static(self.note or "ctrl+s: keep this text · escape: drop it",
+                         classes="explain")
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
