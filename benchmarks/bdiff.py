@@ -1,9 +1,11 @@
 """Delta creation: our pure-Python bdiff against Mercurial's C bdiff and pure bdiff, one process.
 
 Every implementation diffs the same pairs of texts; the table gives the total
-delta size (raw, and zstd-compressed per delta as a store keeps it) and the
-best time of ``--rounds`` rounds, rounds alternating between implementations.
-Our deltas are checked to apply, with our mpatch and with Mercurial's.
+delta size (raw, and zstd-compressed per delta as a store keeps it), the best
+total time of ``--rounds`` rounds (rounds alternate between implementations,
+so load from other processes hurts all alike), and our slowest single pair,
+the wait one commit of that kind may see. Our deltas are checked to apply,
+with our mpatch and with Mercurial's.
 
 Corpora (real histories come from benchmarks/history.py, the rest is made
 from them or from fixed seeds, so every run sees the same bytes):
@@ -44,12 +46,13 @@ Diff = Callable[[bytes, bytes], bytes]
 def parent_pairs(repo_path: Path, kind: str, suffixes: tuple[str, ...] = ("",)) -> list[Pair]:
     """(parent text, text) for every revision with a parent, in the matching revlogs."""
     pairs = []
-    for found, path, rl in Store.open(repo_path).revlogs():
-        if found != kind or not path.removesuffix(".i").endswith(suffixes):
-            continue
-        texts = [rl.revision(rev) for rev in range(len(rl))]
-        pairs += [(texts[e.p1], texts[rev]) for rev in range(len(rl))
-                  if (e := rl.entry(rev)).p1 >= 0]
+    with Store.open(repo_path) as store:
+        for found, path, rl in store.revlogs():
+            if found != kind or not path.removesuffix(".i").endswith(suffixes):
+                continue
+            texts = [rl.revision(rev) for rev in range(len(rl))]
+            pairs += [(texts[e.p1], texts[rev]) for rev in range(len(rl))
+                      if (e := rl.entry(rev)).p1 >= 0]
     return pairs
 
 
@@ -228,6 +231,19 @@ def best_times(pairs: list[Pair], runs: dict[str, Diff], rounds: int) -> dict[st
     return best
 
 
+def slowest_pair(pairs: list[Pair], ours: Diff, theirs: Diff) -> tuple[float, float]:
+    """Seconds of our slowest single diff (what one commit may wait for), and hg's on it."""
+    worst = (0.0, 0.0)
+    for a, b in pairs:
+        start = time.perf_counter()
+        ours(a, b)
+        middle = time.perf_counter()
+        theirs(a, b)
+        if middle - start > worst[0]:
+            worst = (middle - start, time.perf_counter() - middle)
+    return worst
+
+
 def stored_size(deltas: list[bytes], zstd: zstandard.ZstdCompressor) -> int:
     """Bytes a revlog would store: each delta zstd-compressed when that is smaller."""
     return sum(min(len(d), len(zstd.compress(d))) for d in deltas)
@@ -243,14 +259,17 @@ def measure(name: str, pairs: list[Pair], rounds: int, pure: bool) -> str:
     zstd = zstandard.ZstdCompressor(level=3)
     raw = sum(map(len, ours)) / sum(map(len, theirs))
     packed = stored_size(ours, zstd) / stored_size(theirs, zstd)
-    times = best_times(pairs, implementations(pure), rounds)
+    runs = implementations(pure)
+    times = best_times(pairs, runs, rounds)
+    worst = slowest_pair(pairs, runs["ours"], runs["hg C"])
     text_mib = sum(len(b) for _, b in pairs) / 2**20
     pure_cells = (f"{times['hg pure'] * 1000:,.0f} | {times['ours'] / times['hg pure']:.2f}×"
                   if pure else "— | —")
     return (f"| {name} | {len(pairs)} | {text_mib:.1f} | {sum(map(len, theirs)):,} "
             f"| {sum(map(len, ours)):,} | **{raw:.4f}** | {packed:.4f} "
             f"| {times['hg C'] * 1000:,.1f} | {times['ours'] * 1000:,.1f} "
-            f"| **{times['ours'] / times['hg C']:.1f}×** | {pure_cells} |")
+            f"| **{times['ours'] / times['hg C']:.1f}×** | {pure_cells} "
+            f"| {worst[0] * 1000:,.1f} ({worst[1] * 1000:,.1f}) |")
 
 
 def main() -> None:
@@ -267,8 +286,8 @@ def main() -> None:
           f"--history {args.history} --c-history {args.c_history}\n")
     print("| corpus | pairs | new text MiB | hg C delta bytes | our delta bytes | ours/hg size "
           "| ours/hg zstd-stored | hg C ms | ours ms | ours/hg C time | hg pure ms "
-          "| ours/hg pure time |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| ours/hg pure time | slowest pair: ours ms (hg C ms) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, pairs in found.items():
         print(measure(name, pairs, args.rounds, not name.startswith("pathological")), flush=True)
 

@@ -322,15 +322,19 @@ class _Matcher:
         count = Counter(windows)
         where = dict(zip(windows, range(b1, b2)))  # the only position of unique windows
         runs = []
+        keys = a.keys
         i, last = a1, a2 - width
         while i <= last:
-            key = a.keys[i] if width == 1 else tuple(a.keys[i : i + width])
+            key = keys[i] if width == 1 else tuple(keys[i : i + width])
             if count[key] != 1:
                 i += 1
                 continue
             j = where[key]
-            back = _extend_back(a, i, b, j, min(i - a1, j - b1))
-            ahead = _extend(a, i, b, j, min(a2 - i, b2 - j))
+            back, ahead = 0, width  # the window matches; most runs around one end next to it
+            if i > a1 and j > b1 and keys[i - 1] == b.keys[j - 1]:
+                back = _extend_back(a, i, b, j, min(i - a1, j - b1))
+            if i + width < a2 and j + width < b2 and keys[i + width] == b.keys[j + width]:
+                ahead += _extend(a, i + width, b, j + width, min(a2 - i, b2 - j) - width)
             runs.append((i - back, j - back, back + ahead))
             i += ahead
         return runs
@@ -413,40 +417,39 @@ def _heaviest_chain(runs: list[Block], a: _Lines) -> list[Block]:
 
     A run saves its bytes less the header of the hunk it adds; runs that save
     nothing are left to the search of the regions between. Runs usually come
-    in b order already; otherwise a Fenwick tree over the ranks of their b
-    starts gives the heaviest chain ending before each run (O(n log n)).
+    in b order already. Otherwise a staircase of the best chains so far, by
+    where they end in b (ascending, and so their totals), gives the heaviest
+    chain ending before each run by bisection; a run drops the chains it
+    outweighs that end at or after it in b.
     """
     kept, weights = [], []
+    key_bytes, size = a.key_bytes, a.size
     for i, j, k in runs:
-        weight = a.offset(i + k) - a.offset(i) - HUNK_HEADER_SIZE
+        weight = min(key_bytes[i + k] + i + k, size) - key_bytes[i] - i - HUNK_HEADER_SIZE
         if weight > 0:
             kept.append((i, j, k))
             weights.append(weight)
     if all(x[1] < y[1] for x, y in zip(kept, kept[1:])):
         return kept
-    size = len(kept)
-    rank = {j: n + 1 for n, j in enumerate(sorted(j for _, j, _ in kept))}
-    tree_total, tree_run = [0] * (size + 1), [-1] * (size + 1)  # prefix maxima
-    previous = [-1] * size
-    best_total, best_run = 0, -1
-    for n, (_, j, _) in enumerate(kept):
-        r, total, last = rank[j] - 1, 0, -1
-        while r:
-            if tree_total[r] > total:
-                total, last = tree_total[r], tree_run[r]
-            r &= r - 1
-        previous[n], total = last, total + weights[n]
-        if total > best_total:
-            best_total, best_run = total, n
-        r = rank[j]
-        while r <= size:
-            if tree_total[r] < total:
-                tree_total[r], tree_run[r] = total, n
-            r += r & -r
+    ends: list[int] = []  # b start of each chain's last run
+    totals: list[int] = []
+    lasts: list[int] = []  # index of each chain's last run
+    previous = [-1] * len(kept)
+    for n, ((_, j, _), weight) in enumerate(zip(kept, weights)):
+        at = bisect_left(ends, j)
+        total = weight + (totals[at - 1] if at else 0)
+        previous[n] = lasts[at - 1] if at else -1
+        stop = at
+        while stop < len(ends) and totals[stop] <= total:
+            stop += 1
+        if stop == at and at < len(ends) and ends[at] == j:
+            continue  # a heavier chain already ends at this b line
+        ends[at:stop], totals[at:stop], lasts[at:stop] = [j], [total], [n]
     chain = []
-    while best_run >= 0:
-        chain.append(kept[best_run])
-        best_run = previous[best_run]
+    n = lasts[-1]
+    while n >= 0:
+        chain.append(kept[n])
+        n = previous[n]
     chain.reverse()
     return chain
 
