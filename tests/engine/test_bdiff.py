@@ -5,8 +5,11 @@ edits, and take bounded work on pathological inputs."""
 from __future__ import annotations
 
 import functools
+import os
 import random
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import mercurial
@@ -314,3 +317,22 @@ def test_pathological_inputs_take_bounded_work(name, counted):
         assert matcher.work <= 40 * lines + 250_000
     assert spans[0] <= 40 * lines  # a few galloping comparisons per run
     assert len(delta) <= 1.01 * len(mdiff.textdiff(a, b)) + 100
+
+
+def test_deltas_do_not_depend_on_string_hashing():
+    """Same texts, same delta, whatever PYTHONHASHSEED: stores written twice are equal."""
+    script = (
+        "import hashlib, sys\n"
+        "from explorer.engine import bdiff\n"
+        "from tests.engine.test_bdiff import pathological, simulated_history\n"
+        "cases = pathological()\n"
+        "pairs = simulated_history(step=9) + [cases['shuffled'], cases['only popular lines']]\n"
+        "print(hashlib.sha1(b''.join(bdiff.diff(a, b) for a, b in pairs)).hexdigest())\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    digests = {
+        subprocess.run([sys.executable, "-c", script], cwd=root, check=True, text=True,
+                       capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1
