@@ -128,10 +128,25 @@ class Store:
 
     def inside(self, path: str) -> str:
         """``path`` itself, when it resolves inside the store: a symlink may point elsewhere,
-        and we neither read nor write outside the store."""
-        real = os.path.realpath(path)
-        if os.path.commonpath([real, self._real_dir]) != self._real_dir:
-            raise StoreError(f"{path} resolves to {real}, outside the store {self._real_dir}")
+        and we neither read nor write outside the store.
+
+        Only the components below the store directory are looked at (one
+        ``lstat`` each); the full resolution runs when one of them is a link.
+        """
+        prefix = self.store_dir + os.sep
+        if path.startswith(prefix):
+            rel = path[len(prefix):]
+        else:
+            rel = os.path.relpath(path, self.store_dir)
+        current = self.store_dir
+        for part in rel.split(os.sep):
+            current = os.path.join(current, part)
+            if part == ".." or os.path.islink(current):
+                real = os.path.realpath(path)
+                if os.path.commonpath([real, self._real_dir]) != self._real_dir:
+                    raise StoreError(f"{path} resolves to {real}, outside the store "
+                                     f"{self._real_dir}")
+                break
         return path
 
     @functools.cached_property

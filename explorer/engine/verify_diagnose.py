@@ -27,8 +27,11 @@ from .revlog import Revlog, hash_revision
 
 # Node bytes two unrelated hashes may share by chance before we call it damage.
 _SAME_BYTES = 8
-# Bit-flip search budget: chunk bits times bytes handled per try (chunk and text).
-_SEARCH_BUDGET = 1 << 26
+# Bit-flip search cost: chunk bits times bytes handled per try (chunk and text). One
+# search may cost this much (a 500-byte chunk of a 3.5 KB text)...
+SEARCH_LIMIT = 1 << 24
+# ... and all the searches of one revlog this much, so heavy damage cannot make verify crawl.
+SEARCH_BUDGET = 1 << 26
 
 
 def node_damaged(stored: bytes, computed: bytes) -> bool:
@@ -40,13 +43,23 @@ def is_zeroed(raw: bytes) -> bool:
     return bool(raw) and not raw.strip(b"\0")
 
 
+def search_cost(rl: Revlog, rev: int) -> int:
+    """What ``find_bit_flip`` would cost on ``rev`` (in the units of ``SEARCH_LIMIT``)."""
+    e = rl.entry(rev)
+    clen = max(e.compressed_length, 0)
+    size = e.uncompressed_length
+    text = size if size is not None and size >= 0 else 4 * clen
+    return 8 * clen * (clen + text)
+
+
 def find_bit_flip(rl: Revlog, rev: int, p1: bytes, p2: bytes
                   ) -> tuple[int, int, bytes] | None:
     """(byte offset in the data file, bit, right text) when flipping that bit back makes
     ``rev`` hash to its node.
 
     Only for chunks stored with a header byte (v0/v1), rebuilt from an intact
-    delta parent; None when no single flip does it or the search is too big.
+    delta parent; None when no single flip does it. Callers check
+    ``search_cost`` first: the search tries every bit of the chunk.
     """
     if rl.docket is not None:
         return None
@@ -58,7 +71,7 @@ def find_bit_flip(rl: Revlog, rev: int, p1: bytes, p2: bytes
     except RevlogError:
         return None
     text_size = size if size is not None and size >= 0 else 4 * len(raw)
-    if not raw or 8 * len(raw) * (len(raw) + max(text_size, 0)) > _SEARCH_BUDGET:
+    if not raw:
         return None
     target = rl.node(rev)
     limit = max(text_size, 0) + 4096 if base is None else 16 * max(text_size, 0) + 4096

@@ -72,6 +72,7 @@ class RevlogChecker:
         # rev -> the damaged field its text was rebuilt around (the engine cannot read it)
         self.repaired: dict[int, Problem] = {}
         self._corrected: dict[int, bytes] = {}  # rev -> its text with a flipped bit undone
+        self._search_budget = verify_diagnose.SEARCH_BUDGET
         self._skip: dict[int, Problem] = {}  # revisions not to read, and why
         self._bad_parents: dict[int, list[Problem]] = {}
         self._linear: verify_diagnose.LinearChains | None = None
@@ -343,11 +344,12 @@ class RevlogChecker:
 
     def _content(self, rev: int, e: IndexEntry | None, vouch: Vouch | None) -> bytes | None:
         """The checked text of ``rev``, or None (and why, in ``unreadable``)."""
-        if rev in self._bad_base:
+        hashable = e is not None and rev not in self._bad_parents
+        if hashable and rev in self._bad_base:
             text = self._explain_base(rev, e)
             if text is not None:
                 return text
-        if rev in self._bad_offset:
+        if hashable and rev in self._bad_offset:
             text = self._explain_offset(rev, e)
             if text is not None:
                 return text
@@ -462,6 +464,10 @@ class RevlogChecker:
         e = self.entries[rev]
         if e is None or rev in self._bad_parents:
             return None
+        cost = verify_diagnose.search_cost(self.rl, rev)
+        if cost > min(verify_diagnose.SEARCH_LIMIT, self._search_budget):
+            return None
+        self._search_budget -= cost
         p1, p2 = self._parent_nodes(e)
         found = verify_diagnose.find_bit_flip(self.rl, rev, p1, p2)
         if found is None:
