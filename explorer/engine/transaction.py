@@ -248,7 +248,12 @@ class Transaction:
             self._lock.release()
 
     def _write_undo(self) -> None:
-        """Turn the journal into ``undo`` files, as a committed hg transaction does."""
+        """Turn the journal into ``undo`` files, as a committed hg transaction does.
+
+        Renaming the journal is the commit point: before it, recovery undoes
+        the whole transaction; after it, leftovers are only undo material.
+        """
+        os.replace(self._journal_path, os.path.join(self.store_dir, UNDO))
         entries = []
         for entry in self._backups:
             if not entry.path:
@@ -263,7 +268,6 @@ class Transaction:
         undo_backups = os.path.join(self.store_dir, UNDO + BACKUP_SUFFIX)
         with open(undo_backups, "wb") as f:
             f.write(b"%d\n" % BACKUP_VERSION + b"".join(format_backup(e) for e in entries))
-        os.replace(self._journal_path, os.path.join(self.store_dir, UNDO))
         _unlink(self._backup_path)
         if self.plain_dir is not None:
             desc = os.path.join(self.plain_dir, "journal.desc")
