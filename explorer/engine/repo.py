@@ -29,8 +29,9 @@ DRAFT = 1
 class Repo:
     """A repository opened for writing (it reads through ``self.store``)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, compression: str | None = None) -> None:
         self.store = store
+        self.compression = compression  # engine for new chunks; None: the store's
         self.root = Path(store.root).parent
         self.tree_manifest = "treemanifest" in store.requirements
         self._revlogs: dict[str, Revlog] = {}
@@ -74,8 +75,10 @@ class Repo:
         return repo
 
     @classmethod
-    def open(cls, path: str | os.PathLike) -> Repo:
-        return cls(Store.open(path))
+    def open(cls, path: str | os.PathLike, *, compression: str | None = None) -> Repo:
+        """Open a repository for writing; ``compression`` overrides the engine used for
+        new chunks (a store may mix them: each chunk names its own)."""
+        return cls(Store.open(path), compression)
 
     def close(self) -> None:
         for rl in self._revlogs.values():
@@ -97,7 +100,7 @@ class Repo:
         if rl is None:
             rl = self.store.open_revlog(name)
             rl.write_config = write_config(self.store.requirements, rl.kind, self._level,
-                                           self._new_files.add)
+                                           self._new_files.add, self.compression)
             self._revlogs[name] = rl
         return rl
 

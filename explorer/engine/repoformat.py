@@ -113,7 +113,7 @@ def compression_of(reqs: set[str]) -> str:
 
 
 def write_config(reqs: set[str], kind: str, level: int | None = None,
-                 on_new_file=None) -> WriteConfig:
+                 on_new_file=None, compression: str | None = None) -> WriteConfig:
     """How revlogs of ``kind`` ("changelog", "manifest", "filelog") are written in a
     store with requirements ``reqs``."""
     gd = "generaldelta" in reqs
@@ -144,7 +144,7 @@ def write_config(reqs: set[str], kind: str, level: int | None = None,
             if kind == "filelog":
                 flags |= FLAG_FILELOG_META
     return WriteConfig(
-        compression=compression_of(reqs),
+        compression=compression or compression_of(reqs),
         level=level,
         delta=delta,
         may_inline=not changelog,
