@@ -122,6 +122,8 @@ class _History:
             files["assets/logo.png"] = _binary(f"logo{i}", 1500)
         if i % 50 == 0:
             files["data/table.csv"] = b"".join(_lines(f"table{i}", 2600, width=100))
+        if i == 227:  # after the stable fork: the merge will join two versions
+            files["src/util.py"] = b"".join(_lines("util-default", 40))
         if i == 5:
             files["latest"] = b"README.md"
         flags = {"latest": "l"} if i == 5 else None
