@@ -170,11 +170,11 @@ def run_one(rng: random.Random, subjects: list[Subject], whole_store: bool, time
     except RevlogError:
         stats["raised"] += 1
         examples.append(("raised", subject.source.name, str(path.relative_to(subject.repo)),
-                         what, traceback.format_exc(limit=-4)))
+                         what, traceback.format_exc()))
     except Exception:
         stats["escape"] += 1
         examples.append(("escape", subject.source.name, str(path.relative_to(subject.repo)),
-                         what, traceback.format_exc(limit=-4)))
+                         what, traceback.format_exc()))
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         subject.restore(path)

@@ -551,10 +551,22 @@ class RevlogChecker:
                     field_name="node", length=f.size)
         return True
 
+    def _chain_members(self, rev: int) -> list[int]:
+        """The revisions ``rev`` was rebuilt from (before it), as the reader walked them."""
+        try:
+            if self._linear is None:
+                return self.rl.delta_chain(rev)[:-1]
+            start = rev
+            while start > 0 and self.rl.entry(start).base != start:
+                start -= 1
+            return list(range(start, rev))
+        except RevlogError:
+            return []
+
     def _bad_text(self, e: IndexEntry, text: bytes, computed: bytes) -> Problem:
         """The text is wrong: find out where, as precisely as the bytes allow."""
         rl, rev = self.rl, e.rev
-        for member in rl.delta_chain(rev)[:-1]:
+        for member in self._chain_members(rev):
             if member in self.unreadable or member in self.repaired:
                 return self._broken_chain(rev, member, None)
         try:

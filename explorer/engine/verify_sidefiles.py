@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from .errors import CorruptionError
+from .errors import CorruptionError, RevlogError
 from .nodemap import BLOCK, parse_nodemap_docket
 from .problems import WARNING
 
@@ -27,7 +27,7 @@ _TIP_NODE_AT = 34  # version, uid length, four u64, then the uid and the tip nod
 def _size(path: str) -> int | None:
     try:
         return os.path.getsize(path)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in a name read from a docket
         return None
 
 
@@ -88,11 +88,14 @@ def _check_data_end(ck: RevlogChecker) -> None:
 
 def check_nodemap(ck: RevlogChecker) -> None:
     """A persistent nodemap (``<radix>.n`` + trie) maps exactly this index's nodes."""
-    docket_file = ck.sidefile(".n")
     try:
+        docket_file = ck.sidefile(".n")
         with open(docket_file, "rb") as f:
             raw = f.read()
     except FileNotFoundError:
+        return
+    except RevlogError as err:
+        ck.report("nodemap", f"the nodemap docket is not readable: {err}")
         return
     except OSError as exc:
         ck.report("nodemap", f"cannot read the nodemap docket: {exc.strerror}", file=docket_file)
@@ -106,8 +109,15 @@ def check_nodemap(ck: RevlogChecker) -> None:
         ck.report("nodemap", f"unknown nodemap docket version {raw[:1].hex() or '(empty)'}",
                   file=docket_file, offset=0, field_name="docket", severity=WARNING)
         return
-    if _tip_matches(ck, docket, docket_file):
-        _check_trie(ck, docket, ck.sidefile(docket.data_suffix()))
+    if not _tip_matches(ck, docket, docket_file):
+        return
+    try:
+        data_file = ck.sidefile(docket.data_suffix())
+    except RevlogError as err:
+        ck.report("nodemap", f"the nodemap docket names an unusable file: {err}",
+                  file=docket_file, offset=_TIP_NODE_AT, field_name="docket")
+        return
+    _check_trie(ck, docket, data_file)
 
 
 def _tip_matches(ck: RevlogChecker, docket, docket_file: str) -> bool:
@@ -136,8 +146,12 @@ def _check_trie(ck: RevlogChecker, docket, data_file: str) -> None:
         ck.report("nodemap", f"nodemap data of {docket.data_length} bytes is not a whole number "
                   f"of {BLOCK.size}-byte blocks", file=data_file, offset=0, field_name="trie")
         return
-    with open(data_file, "rb") as f:
-        data = f.read(docket.data_length)
+    try:
+        with open(data_file, "rb") as f:
+            data = f.read(docket.data_length)
+    except OSError as exc:
+        ck.report("nodemap", f"cannot read the nodemap data: {exc.strerror}", file=data_file)
+        return
     found = _walk_trie(ck, data, data_file)
     if found is None:
         return
