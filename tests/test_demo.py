@@ -39,7 +39,8 @@ def test_demo_shows_every_feature(tmp_path):
         assert helpers.revision(0).startswith(b"\x01\ncopy: src/util.py\n"), "a rename"
         logo = store.filelog("assets/logo.png").revision(0)
         assert b"\0" in logo, "a binary file"
-        assert -1 not in store.filelog("src/util.py").parents(2), "a two-parent filelog revision"
+        util = store.filelog("src/util.py")
+        assert any(-1 not in util.parents(r) for r in util), "a two-parent filelog revision"
 
 
 def test_demo_path_is_cached(tmp_path, monkeypatch):
