@@ -68,7 +68,8 @@ def verify_store(store: Store, progress: Progress | None = None) -> Report:
     """Check everything in ``store``; ``progress`` as for ``Collector`` (may cancel)."""
     out = Collector(progress)
     listed = _store_checks.check_store(store, out)
-    out.total = _count_revisions(store)
+    if progress is not None:  # the total costs opening every revlog once more
+        out.total = _count_revisions(store)
     links = Links(store, out, listed)
     links.changelog()
     links.manifests()

@@ -92,8 +92,11 @@ class Links:
 
     def checker(self, rl: Revlog, path: str) -> RevlogChecker:
         radix = path[:-2]
+        # Mercurial keeps nodemaps for the changelog and manifest, with the requirement.
+        nodemap = "persistent-nodemap" in self.store.requirements and rl.kind != "filelog"
         return RevlogChecker(rl, path, self.out, changelog_size=self.changelog_size,
-                             sidefile=lambda suffix: self.store.fs_path(radix + suffix))
+                             sidefile=lambda suffix: self.store.fs_path(radix + suffix),
+                             nodemap=nodemap)
 
     def _matched(self, path: str, rl: Revlog) -> None:
         """Tick the revlog's files off the fncache / file index list."""

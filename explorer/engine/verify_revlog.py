@@ -55,18 +55,21 @@ class RevlogChecker:
     ``path`` is the unencoded store path used in problems; ``changelog_size``
     the number of changesets link revisions must stay below (None when the
     revlog is checked alone); ``sidefile(suffix)`` maps ``<radix><suffix>``
-    names (nodemap docket, v2 files) to filesystem paths.
+    names (nodemap docket, v2 files) to filesystem paths; ``nodemap`` says
+    whether to look for a persistent nodemap.
     """
 
     def __init__(self, rl: Revlog, path: str, out: Collector, *,
                  changelog_size: int | None = None,
-                 sidefile: Callable[[str], str] | None = None) -> None:
+                 sidefile: Callable[[str], str] | None = None,
+                 nodemap: bool = True) -> None:
         self.rl = rl
         self.path = path
         self.out = out
         self.changelog_size = changelog_size
         radix = rl.index_file[:-2] if rl.index_file.endswith(".i") else rl.index_file
         self.sidefile = sidefile or radix.__add__
+        self.nodemap = nodemap  # look for a persistent nodemap (stores say whether they keep one)
         self.entries: list[IndexEntry | None] = []
         self.unreadable: dict[int, Problem] = {}  # rev -> why its text is missing
         # rev -> the damaged field its text was rebuilt around (the engine cannot read it)
@@ -130,7 +133,8 @@ class RevlogChecker:
         self._check_offsets()
         self._check_sizes()
         verify_sidefiles.check_docket(self)
-        verify_sidefiles.check_nodemap(self)
+        if self.nodemap:
+            verify_sidefiles.check_nodemap(self)
 
     def _entry(self, rev: int) -> IndexEntry | None:
         """The decoded entry, or None (reported) when it cannot be trusted at all."""
