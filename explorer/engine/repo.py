@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from . import rewrite
 from .commit import Change, Committer, Entry, changeset_manifest, parse_flat
 from .constants import NULL_NODE, NULL_REV
 from .errors import RevlogError, StoreError
@@ -37,6 +39,7 @@ class Repo:
         self._revlogs: dict[str, Revlog] = {}
         self._tr: Transaction | None = None
         self._new_files: set[str] = set()
+        self._gone_files: set[str] = set()
         self._manifests: dict[int, dict[str, Entry]] = {}
         self._texts: dict[bytes, bytes] = {}
         self._level: int | None = None
@@ -134,6 +137,7 @@ class Repo:
         finally:
             self._tr = None
             self._new_files.clear()
+            self._gone_files.clear()
 
     def _forget_caches(self) -> None:
         self._manifests.clear()
@@ -183,6 +187,69 @@ class Repo:
                         dict(flags or {}), merged_extra)
         with self.transaction() as tr:
             return Committer(self, tr).commit(change)
+
+    # -- rewriting history --------------------------------------------------------------
+
+    def strip(self, rev: int) -> list[bytes]:
+        """Remove changeset ``rev`` and every later one; return the nodes removed."""
+        cl = self.changelog
+        if not 0 <= rev < len(cl):
+            raise RevlogError(f"no changeset {rev} to strip")
+        stripped = [cl.node(r) for r in range(rev, len(cl))]
+        with self.transaction("strip") as tr:
+            cuts = []
+            for kind, path in self.store.revlog_paths():
+                rl = self.revlog(path)
+                keep = rev if kind == "changelog" else rewrite.cut_point(rl, rev)
+                if keep < len(rl):
+                    cuts.append((rl, keep))
+            for rl, keep in cuts:
+                rewrite.truncate(self, rl, keep, tr)
+            tr.on_finalize("004-strip", lambda t: self._after_strip(set(stripped), t))
+        self._forget_caches()
+        return stripped
+
+    def censor(self, path: str, node: bytes | str, tombstone: bytes = b"") -> None:
+        """Replace the content of file revision ``node`` of ``path`` with a tombstone."""
+        flog = self.revlog(f"data/{path}.i")
+        rev = flog.lookup(node)
+        with self.transaction("censor") as tr:
+            rewrite.censor(self, path, rev, tombstone, tr)
+        self._forget_caches()
+
+    def forget_file(self, *names: str) -> None:
+        """Store files removed by this transaction (dropped from the fncache at close)."""
+        self._gone_files.update(names)
+
+    def note_new_file(self, name: str) -> None:
+        self._new_files.add(name)
+
+    def forget_revlog(self, name: str) -> None:
+        rl = self._revlogs.pop(name, None)
+        if rl is not None:
+            rl.close()
+
+    def _after_strip(self, stripped: set[bytes], tr: Transaction) -> None:
+        """Phase roots, bookmarks, caches and dirstate must not name stripped nodes."""
+        path = self.store.fs_path("phaseroots")
+        if os.path.exists(path):
+            with open(path, "rb") as f:
+                lines = f.read().splitlines(keepends=True)
+            kept = [line for line in lines if bytes.fromhex(line.split()[1].decode()) not in
+                    stripped]
+            if kept != lines:
+                tr.add_backup("phaseroots")
+                _atomic_write(path, b"".join(kept))
+        hg_dir = Path(self.store.root)
+        for bookmarks in (hg_dir / "bookmarks", hg_dir / "store" / "bookmarks"):
+            if bookmarks.exists():
+                lines = bookmarks.read_bytes().splitlines(keepends=True)
+                _atomic_write(str(bookmarks), b"".join(
+                    line for line in lines if bytes.fromhex(line[:40].decode()) not in stripped))
+        shutil.rmtree(hg_dir / "cache", ignore_errors=True)
+        dirstate = hg_dir / "dirstate"
+        if dirstate.exists() and any(n in dirstate.read_bytes()[:128] for n in stripped):
+            dirstate.unlink()  # its parent is gone: the working copy is back at null
 
     def note_commit(self, rev: int, manifest: dict[str, Entry], manifest_node: bytes) -> None:
         """Remember the new changeset's manifest (the next commit's p1, usually)."""
@@ -250,10 +317,11 @@ class Repo:
     # -- store files written at close ------------------------------------------------------
 
     def _write_fncache(self, tr: Transaction) -> None:
-        if "fncache" not in self.store.requirements or not self._new_files:
+        if "fncache" not in self.store.requirements or not (self._new_files or self._gone_files):
             return
         current = set(self.store.fncache())
         wanted = current | {n for n in self._new_files if n.startswith(("data/", "meta/"))}
+        wanted -= self._gone_files
         if wanted == current:
             return
         tr.add_backup("fncache")

@@ -756,7 +756,8 @@ class Revlog:
     # -- writing -------------------------------------------------------------------
 
     def add_revision(self, text: bytes, p1: int, p2: int, link_rev: int, tr, flags: int = 0, *,
-                     cached_delta: tuple[int, bytes] | None = None) -> int:
+                     cached_delta: tuple[int, bytes] | None = None,
+                     node: bytes | None = None) -> int:
         """Append a revision inside transaction ``tr``; return its rev.
 
         The delta base is chosen as Mercurial chooses it; an identical node
@@ -767,7 +768,7 @@ class Revlog:
             from .writer import RevlogWriter, default_config
 
             self._writer = RevlogWriter(self, self.write_config or default_config(self))
-        return self._writer.add(text, p1, p2, link_rev, tr, flags, cached_delta)
+        return self._writer.add(text, p1, p2, link_rev, tr, flags, cached_delta, node)
 
     def clear_caches(self) -> None:
         """Forget the cached text and read window (for cold reads, or after writes)."""

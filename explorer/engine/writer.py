@@ -99,15 +99,20 @@ class RevlogWriter:
     # -- the one public operation ----------------------------------------------------
 
     def add(self, text: bytes, p1: int, p2: int, link: int, tr: Transaction, flags: int = 0,
-            cached: tuple[int, bytes] | None = None) -> int:
-        """Append ``text`` with parents ``p1``/``p2``; an existing node returns its rev."""
+            cached: tuple[int, bytes] | None = None, node: bytes | None = None) -> int:
+        """Append ``text`` with parents ``p1``/``p2``; an existing node returns its rev.
+
+        ``node`` is given only when rewriting history (a censored revision keeps
+        its node though its stored text changed); otherwise it is the hash.
+        """
         rl = self.rl
         for p in (p1, p2):
             if not -1 <= p < len(rl):
                 raise RevlogError(f"{rl.name}: parent {p} is not a revision")
         if len(text) > MAX_REVISION_SIZE:
             raise RevlogError(f"{rl.name}: {len(text)} bytes exceed a revlog's 2 GiB limit")
-        node = hash_revision(text, rl.node(p1), rl.node(p2))
+        if node is None:
+            node = hash_revision(text, rl.node(p1), rl.node(p2))
         if rl.has_node(node):
             return rl.rev(node)
         if rl.version == REVLOG_V0 and flags:
