@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .changelog import parse_changeset
-from .constants import NULL_NODE, NULL_REV, REVIDX_EXTSTORED
+from .constants import NULL_NODE, NULL_REV, REVIDX_EXTSTORED, REVLOG_V0
 from .errors import CorruptionError, RevlogError, StoreError
 from .filelog import renamed
 from .mpatch import PatchError, parse_hunks
@@ -52,6 +52,7 @@ class Links:
         self.out = out
         self.listed = listed  # fncache / file index entries not yet matched to a revlog
         self.changelog_size = 0
+        self.changelog_version: int | None = None
         self.manifest_links: dict[bytes, list[int]] = {}
         self.file_links: dict[str, list[int]] = {}
         self.bad_changesets: set[int] = set()
@@ -91,6 +92,13 @@ class Links:
         return None
 
     def checker(self, rl: Revlog, path: str) -> RevlogChecker:
+        if self.changelog_version is None:
+            self.changelog_version = rl.version
+        elif (rl.version == REVLOG_V0) != (self.changelog_version == REVLOG_V0):
+            self.report("format-mix", path, f"'{path}' uses revlog format "
+                        f"{0 if rl.version == REVLOG_V0 else 1}, the changelog format "
+                        f"{0 if self.changelog_version == REVLOG_V0 else 1}", severity=WARNING,
+                        file=rl.index_path, offset=0, field="header")
         radix = path[:-2]
         # Mercurial keeps nodemaps for the changelog and manifest, with the requirement.
         nodemap = "persistent-nodemap" in self.store.requirements and rl.kind != "filelog"

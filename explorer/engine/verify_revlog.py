@@ -30,7 +30,6 @@ from .constants import (
     REVIDX_ELLIPSIS,
     REVIDX_EXTSTORED,
     REVIDX_ISCENSORED,
-    REVLOG_V0,
     REVLOG_V1,
 )
 from .errors import CorruptionError, RevlogError
@@ -139,7 +138,7 @@ class RevlogChecker:
     def _entry(self, rev: int) -> IndexEntry | None:
         """The decoded entry, or None (reported) when it cannot be trusted at all."""
         raw = self.rl.entry_bytes(rev)
-        if not raw.strip(b"\0") and not (rev == 0 and self.rl.version == REVLOG_V0):
+        if not raw.strip(b"\0"):
             self._skip[rev] = self.report(
                 "zeroed-entry", f"entry is {len(raw)} zero bytes", rev=rev,
                 file=self.rl.index_path, offset=self.rl.entry_offset(rev), field_name="entry",
@@ -601,8 +600,3 @@ def is_censored_text(text: bytes) -> bool:
         return is_censored(text)
     except CorruptionError:
         return False
-
-
-def revlog_version_family(version: int) -> int:
-    """0 for v0, 1 for every later format (hg warns when a store mixes the two)."""
-    return 0 if version == REVLOG_V0 else 1

@@ -24,6 +24,8 @@ from explorer.engine.store import Store
 from explorer.engine.verify import Report, verify_revlog, verify_store
 
 from .errors import ReportError
+
+DAMAGED = 1
 from .formats import json_lines
 from .target import find_repository
 
@@ -132,3 +134,13 @@ def _summary(result: VerifyResult) -> Iterator[str]:
 
 def verify_json(result: VerifyResult) -> Iterator[str]:
     return json_lines(p.to_json() for p in result.report.problems)
+
+
+def verify_output(result: VerifyResult, *, as_json: bool) -> Iterator[str]:
+    """The report, then a ``ReportError`` with exit status 1 when anything is damaged."""
+    yield from verify_json(result) if as_json else verify_text(result)
+    report = result.report
+    if report.damaged:
+        first = report.first_damaged_changeset
+        where = f" (first damaged changeset: {first})" if first is not None else ""
+        raise ReportError(f"damaged: {len(report.errors)} integrity errors{where}", DAMAGED)
