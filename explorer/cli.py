@@ -32,6 +32,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import NoReturn
 
+from explorer import editing
 from explorer.engine import CorruptionError, RevlogError
 from explorer.reports import data, deltachain, index, revids, revlogindex, stats, summary
 from explorer.reports.errors import ABORT, ReportError
@@ -39,7 +40,7 @@ from explorer.reports.formats import hg_json, json_lines
 from explorer.reports.target import Selection, Target, resolve
 
 PROG = "revlog-explorer"
-_COMMANDS = ("index", "revlogindex", "deltachain", "stats", "data")
+_COMMANDS = ("index", "revlogindex", "deltachain", "stats", "data", *editing.COMMANDS)
 DAMAGED = 1
 _FLUSH_AT = 1 << 16
 
@@ -112,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE|REV")
     p.add_argument("rev", nargs="?", metavar="REV")
     p.set_defaults(run=_run_data)
+    editing.add_parsers(sub)
     return parser
 
 

@@ -285,6 +285,18 @@ class Store:
 # --- discovery ----------------------------------------------------------------
 
 
+def find_repository(start: str) -> str | None:
+    """The nearest directory at or above ``start`` holding a ``.hg`` (hg's discovery)."""
+    path = os.path.abspath(start)
+    while True:
+        if os.path.isdir(os.path.join(path, ".hg")):
+            return path
+        parent = os.path.dirname(path)
+        if parent == path:
+            return None
+        path = parent
+
+
 def _find_hg_dir(path: str) -> str:
     """The .hg directory that ``path`` (a root, a .hg or a store) belongs to."""
     if not os.path.lexists(path):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from explorer.engine import NULL_REV, Revlog, StoreError
-from explorer.engine.store import Store
+from explorer.engine.store import Store, find_repository
 
 from .errors import ReportError
 
@@ -86,18 +86,6 @@ def resolve(selection: Selection, cwd: str | None = None) -> Target:
         if tracked is not None:
             return tracked
     return _revlog_at_path(selection.file, cwd, in_repo=store is not None)
-
-
-def find_repository(start: str) -> str | None:
-    """The nearest directory at or above ``start`` that holds a ``.hg`` directory."""
-    path = os.path.abspath(start)
-    while True:
-        if os.path.isdir(os.path.join(path, ".hg")):
-            return path
-        parent = os.path.dirname(path)
-        if parent == path:
-            return None
-        path = parent
 
 
 def _check_combination(sel: Selection) -> None:
