@@ -16,10 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from explorer.engine import Revlog, RevlogError, StoreError, faults
-from explorer.engine.store import Store
+from explorer.engine.store import Store, find_repository
 
 from .errors import ReportError
-from .target import find_repository
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,10 @@ from collections.abc import Iterator
 
 from explorer.engine import RevlogError, StoreError
 from explorer.engine.compare import Difference, compare_stores
-from explorer.engine.store import Store
+from explorer.engine.store import Store, find_repository
 
 from .errors import ReportError
 from .formats import json_lines
-from .target import find_repository
 
 
 def run_diff(good: str, bad: str, cwd: str) -> list[Difference]:

@@ -15,10 +15,9 @@ from collections.abc import Iterator
 
 from explorer.engine import RevlogError, StoreError
 from explorer.engine.rollback import TransactionFiles, Truncation, read
-from explorer.engine.store import Store
+from explorer.engine.store import Store, find_repository
 
 from .errors import ReportError
-from .target import find_repository
 
 _TITLES = {
     "journal": "journal: an abandoned transaction; hg recover would play it back",

@@ -20,14 +20,13 @@ from dataclasses import dataclass
 
 from explorer.engine import Revlog, RevlogError, StoreError
 from explorer.engine.problems import Problem, Progress
-from explorer.engine.store import Store
+from explorer.engine.store import Store, find_repository
 from explorer.engine.verify import Report, verify_revlog, verify_store
 
 from .errors import ReportError
+from .formats import json_lines
 
 DAMAGED = 1
-from .formats import json_lines
-from .target import find_repository
 
 
 @dataclass
