@@ -13,7 +13,7 @@ import os
 from . import rollback
 from .errors import CorruptionError, StoreError
 from .problems import ERROR, WARNING, Collector, Problem, Severity
-from .store import Layout, Store
+from .store import REVLOG_SUFFIXES, Layout, Store
 
 _SPLIT_DIRS = ("data-s", "meta-s")
 
@@ -114,7 +114,9 @@ def _listing(store: Store, out: Collector) -> set[str] | None:
     None when the list itself is unreadable."""
     try:
         if store.layout is Layout.FNCACHE:
-            return _safe_names(store, out, store.fncache(), "fncache")
+            listed = _safe_names(store, out, store.fncache(), "fncache")
+            _unlisted(store, out, listed)
+            return listed
         if store.layout is Layout.FILEINDEX:
             names = [f"data/{p}.i" for p in store.file_index()]
             return _safe_names(store, out, names, "fileindex")
@@ -132,6 +134,20 @@ def _listing(store: Store, out: Collector) -> set[str] | None:
         _add(out, "bad-filename", name, f"cannot decode filename '{name}'",
              file=os.path.join(store.store_dir, name))
     return {path for _, path in found if path.startswith(("data/", "meta/"))}
+
+
+def _unlisted(store: Store, out: Collector, listed: set[str]) -> None:
+    """Revlog files on disk that the fncache does not list: Mercurial never sees them."""
+    known = {store.fs_path(name) for name in listed}
+    for top in ("data", "meta"):
+        for directory, _dirs, files in os.walk(os.path.join(store.store_dir, top)):
+            for name in files:
+                full = os.path.join(directory, name)
+                if full not in known and name.endswith(REVLOG_SUFFIXES):
+                    rel = os.path.relpath(full, store.store_dir).replace(os.sep, "/")
+                    _add(out, "not-in-fncache", rel, f"{rel} is not listed in the fncache: "
+                         f"Mercurial ignores it", severity=WARNING, file=full,
+                         hint="hg debugrebuildfncache adds it back, if it belongs")
 
 
 def _safe_names(store: Store, out: Collector, names: list[str], listing: str) -> set[str]:

@@ -133,3 +133,13 @@ def test_v2_docket_against_its_files(hgrepos, tmp_path):
     assert ("docket-mismatch", data.name) in kinds
     assert ("uncommitted-bytes", index.name) in kinds
     assert ("chunk-outside-file", data.name) in kinds
+
+
+def test_revlog_files_the_fncache_does_not_list(hgrepos, tmp_path):
+    repo = hgrepos.copy("zstd", tmp_path / "repo")
+    with Store.open(repo) as store:
+        stray = Path(store.store_dir) / "data" / "stray.i"
+    stray.write_bytes(b"")
+    with Store.open(repo) as store:
+        (p,) = [p for p in verify_store(store).problems if p.kind == "not-in-fncache"]
+    assert p.path == "data/stray.i" and not p.is_error
