@@ -63,24 +63,31 @@ def tree(sdist: Path) -> dict[bytes, bytes]:
     return files
 
 
-def build(package: str = "hypothesis", count: int = 600) -> Path:
-    """Path of the cached repository, building it first if needed."""
-    repo_path = cache_dir() / "history" / f"{package}-{count}"
-    if (repo_path / ".hg" / "complete").exists():
-        return repo_path
+def release_trees(package: str, count: int):
+    """(version, unix time, files) of the last ``count`` sdists, downloaded once."""
     wanted = releases(package, count)
     downloads = cache_dir() / "sdists" / package
     downloads.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(8) as pool:
         paths = list(pool.map(lambda r: fetch(r[2], downloads / r[2].rsplit("/", 1)[1]), wanted))
-    _commit_releases(repo_path, package, wanted, paths)
+    from datetime import datetime, timezone
+
+    for (uploaded, version, _), sdist in zip(wanted, paths):
+        when = datetime.fromisoformat(uploaded).replace(tzinfo=timezone.utc).timestamp()
+        yield version, int(when), tree(sdist)
+
+
+def build(package: str = "hypothesis", count: int = 600) -> Path:
+    """Path of the cached repository, building it first if needed."""
+    repo_path = cache_dir() / "history" / f"{package}-{count}"
+    if (repo_path / ".hg" / "complete").exists():
+        return repo_path
+    _commit_releases(repo_path, package, release_trees(package, count))
     (repo_path / ".hg" / "complete").write_text("ok\n")
     return repo_path
 
 
-def _commit_releases(repo_path: Path, package: str, wanted, sdists: list[Path]) -> None:
-    from datetime import datetime, timezone
-
+def _commit_releases(repo_path: Path, package: str, trees) -> None:
     from mercurial import context, hg
     from mercurial import ui as uimod
 
@@ -90,8 +97,7 @@ def _commit_releases(repo_path: Path, package: str, wanted, sdists: list[Path]) 
     previous: dict[bytes, bytes] = {}
     parent = repo[b"tip"].node()
     with repo.wlock(), repo.lock(), repo.transaction(b"import-releases"):
-        for (uploaded, version, _), sdist in zip(wanted, sdists):
-            files = tree(sdist)
+        for version, when, files in trees:
             changed = sorted(p for p in files.keys() | previous.keys()
                              if files.get(p) != previous.get(p))
             if not changed:
@@ -102,10 +108,9 @@ def _commit_releases(repo_path: Path, package: str, wanted, sdists: list[Path]) 
                     return None
                 return context.memfilectx(repo, memctx, path, files[path])
 
-            when = datetime.fromisoformat(uploaded).replace(tzinfo=timezone.utc).timestamp()
             ctx = context.memctx(repo, (parent, None), f"{package} {version}".encode(), changed,
                                  filectx, user=b"release <release@example.org>",
-                                 date=(int(when), 0))
+                                 date=(when, 0))
             parent = ctx.commit()
             previous = files
 
