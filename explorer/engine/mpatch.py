@@ -121,11 +121,14 @@ def apply_deltas(base: bytes | memoryview, deltas: Sequence[bytes | memoryview])
     return bytes(text)
 
 
-def _hunks_per_delta(deltas: Sequence[bytes | memoryview], sample: int = 4) -> float:
-    """Average hunk count of the first few deltas, walking their headers only."""
+def _hunks_per_delta(deltas: Sequence[bytes | memoryview], sample: int = 16) -> float:
+    """Average hunk count of a few deltas spread over the chain, walking headers only.
+
+    Evenly spread: the first deltas after a snapshot are often unlike the rest.
+    """
     unpack = _LENGTH.unpack_from
     hunks = 0
-    picked = deltas[:sample]
+    picked = deltas[:: max(1, len(deltas) // sample)][:sample]
     for delta in picked:
         pos, size = 0, len(delta)
         while pos + 12 <= size:
