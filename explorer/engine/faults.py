@@ -93,6 +93,8 @@ def plan(rl: Revlog, kind: str, rev: int, *, path: str | None = None,
     """
     if kind not in KINDS:
         raise FaultError(f"unknown fault kind {kind!r}; known: {', '.join(KINDS)}")
+    if not len(rl):
+        raise FaultError(f"{rl.name} has no revisions")
     if not 0 <= rev < len(rl):
         raise FaultError(f"{rl.name} has no revision {rev} (0..{len(rl) - 1})")
     path = path or rl.name

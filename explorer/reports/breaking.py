@@ -46,9 +46,14 @@ def run_break(request: BreakRequest, cwd: str) -> faults.Fault:
     repo = find_repository(source) if os.path.isdir(source) else None
     if repo is None:
         raise ReportError(f"{request.path}: not a repository or a revlog .i file")
-    if request.output:
-        repo = _copy_tree(repo, os.path.join(cwd, request.output))
-    return _break_in_store(request, repo)
+    if not request.output:
+        return _break_in_store(request, repo)
+    copy = _copy_tree(repo, os.path.join(cwd, request.output))
+    try:
+        return _break_in_store(request, copy)
+    except ReportError:
+        shutil.rmtree(copy, ignore_errors=True)  # nothing was damaged: leave nothing behind
+        raise
 
 
 def _copy_tree(source: str, dest: str) -> str:
