@@ -114,10 +114,12 @@ def test_fault_matrix(hgrepos, tmp_path, spec, path, what, kind):
 
 def test_where_hg_falls_short(hgrepos, tmp_path):
     """hg misses a base past the revision in a non-generaldelta revlog (it reads past the
-    field), crashes on a changelog parent past the end, and aborts without a report on a
+    field) and in any manifest (it checks manifest deltas, never rebuilds a manifest),
+    crashes on a changelog parent past the end, and aborts without a report on a
     truncated index; we report each, at the damaged field."""
     cases = {
         ("no-generaldelta", "00manifest.i", "base-past-rev"): "missed",
+        ("zstd", "00manifest.i", "base-past-rev"): "missed",
         ("zstd", "00changelog.i", "parent-out-of-range"): "crashed",
         ("zstd", "00changelog.i", "truncate-index"): "aborted",
     }
