@@ -256,8 +256,8 @@ class Links:
         if self.have_manifest:
             for f in sorted(set(self.file_links) - set(self.file_nodes)):
                 cs = self.file_links[f][0]
-                self.report("not-in-manifest", f"data/{f}.i", "in changeset but not in manifest",
-                            changeset=cs, hint=f"changeset {cs} lists it")
+                self.report("not-in-manifest", f"data/{f}.i", "in changeset but not in manifest"
+                            + self._lost(), changeset=cs, hint=f"changeset {cs} lists it")
         if self.changelog_size:
             for f in sorted(set(self.file_nodes) - set(self.file_links)):
                 first = min(self.file_nodes[f].values(), key=lambda v: (v[2] is None, v[2]))
@@ -309,6 +309,12 @@ class Links:
             self.renames.append(Rename(f, rev, ck.changeset_of(rev), source[0], source[1],
                                        (ck.rl.data_path, ck.rl.chunk_offset(rev))))
 
+    def _lost(self) -> str:
+        """A note for problems that manifest revisions lost to damage may explain."""
+        if not self.lost_manifests:
+            return ""
+        return f" (but {self.lost_manifests} manifest revisions could not be read)"
+
     def _file_linkrevs(self, ck: RevlogChecker, f: str, links: set[int],
                        nodes: dict[bytes, tuple[str, int, int | None]]) -> None:
         for rev, e in enumerate(ck.entries):
@@ -324,10 +330,8 @@ class Links:
                                 hint=f"changesets touching it: "
                                      f"{' '.join(map(str, sorted(links))) or 'none'}")
             if self.have_manifest and e.node not in nodes:
-                lost = (f" (but {self.lost_manifests} manifest revisions could not be read)"
-                        if self.lost_manifests else "")
                 ck.report_field("unreferenced", rev, "node",
-                                f"{e.node.hex()[:12]} not in manifests{lost}")
+                                f"{e.node.hex()[:12]} not in manifests{self._lost()}")
             else:
                 nodes.pop(e.node, None)
         for node, (file, offset, link) in sorted(nodes.items(), key=lambda item: item[1][1:]):
