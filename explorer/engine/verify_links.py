@@ -198,6 +198,7 @@ class Links:
     def _salvage_entries(self, ck: RevlogChecker, directory: str, rev: int) -> None:
         """A manifest revision whose text is lost may still have a readable delta: its
         inserted lines are whole entries (Mercurial's manifest deltas are line-aligned)."""
+        self.lost_manifests += 1  # whatever its delta still tells, the revision is lost
         try:
             chunk = ck.rl.chunk(rev)
             e = ck.rl.entry(rev)
@@ -208,7 +209,7 @@ class Links:
                          for line in _split(chunk[at : at + size])]
             self._note_entries(ck, directory, rev, lines)
         except (RevlogError, PatchError):
-            self.lost_manifests += 1  # reported already; its entries stay unknown
+            pass  # reported already; its entries stay unknown
 
     def _note_entries(self, ck: RevlogChecker, directory: str, rev: int,
                       lines: list[bytes]) -> None:
