@@ -151,7 +151,7 @@ class Revlog:
         self.generaldelta = bool(index.flags & FLAG_GENERALDELTA) or index.version == REVLOG_V2
         self.filelog_meta = bool(index.flags & FLAG_FILELOG_META)
         self.delta_info = bool(index.flags & FLAG_DELTA_INFO)
-        self.sparse = sparse and self.generaldelta
+        self.sparse = sparse  # the store's sparse-revlog setting
         self._sidefile = sidefile
         self._cache: tuple[int, bytes] | None = None
         self._nodemap: dict[bytes, int] | None = None
@@ -564,7 +564,13 @@ class Revlog:
 
     def is_snapshot(self, rev: int) -> bool:
         """True for a full text, or (sparse-revlog) a delta against another snapshot
-        that is not a parent: an *intermediate snapshot*."""
+        that is not a parent: an *intermediate snapshot*.
+
+        Exactly Mercurial's test (its C index): the walk follows the stored base
+        field even in a non-generaldelta revlog of a sparse store (where that
+        field is the chain base), and sees a parent through its empty deltas by
+        the same field; with delta-info flags the writer's flag is the answer.
+        """
         if rev == NULL_REV:
             return True
         if not self.sparse:
@@ -584,12 +590,12 @@ class Revlog:
             rev = base
 
     def _skip_empty(self, p: int) -> int:
-        """Follow a parent down through empty deltas, as snapshot detection does."""
-        while p != NULL_REV and 0 <= p < len(self) and self._index.chain_fields(p)[0] == 0:
-            b = self.delta_parent(p)
-            if b == NULL_REV:
+        """Follow a parent down through empty deltas by their base field."""
+        while 0 <= p < len(self):
+            clen, base = self._index.chain_fields(p)
+            if clen or base == p or not -1 <= base < p:
                 break
-            p = b
+            p = base
         return p
 
     def snapshot_depth(self, rev: int) -> int:

@@ -3,10 +3,8 @@
 The engine answers "how do I rebuild this revision"; the reports must answer
 "what does hg print", which differs in a few corners:
 
-* Snapshot detection follows Mercurial's C index: with delta-info flags it
-  trusts the snapshot flag; otherwise it reads the raw base field (also in
-  non-generaldelta revlogs, where that field is the chain base) and sees a
-  parent through its empty deltas by that same field.
+* Snapshot detection is the engine's, which follows Mercurial's C index
+  (``Revlog.is_snapshot``).
 * ``hg debugdeltachain`` uses the rebuild chain, which leaves out empty
   deltas (they change nothing); ``hg debugrevlog --dump`` counts every step
   down to the chain base, empty deltas included. Both are here.
@@ -22,7 +20,6 @@ from array import array
 from typing import NamedTuple
 
 from explorer.engine import NULL_REV, Revlog
-from explorer.engine.constants import REVIDX_DELTA_IS_SNAPSHOT
 
 
 class ChainSummary(NamedTuple):
@@ -46,10 +43,9 @@ class ChainSummary(NamedTuple):
 class HgChains:
     """Per-revision delta facts of one revlog, memoized, in Mercurial's terms."""
 
-    def __init__(self, revlog: Revlog, *, sparse_revlog: bool) -> None:
+    def __init__(self, revlog: Revlog) -> None:
         self.revlog = revlog
         self.entry = revlog.entry
-        self.sparse_revlog = sparse_revlog
         self.generaldelta = revlog.generaldelta
         n = len(revlog)
         self._known = bytearray(n)
@@ -130,31 +126,8 @@ class HgChains:
     # -- snapshots ------------------------------------------------------------------
 
     def is_snapshot(self, rev: int) -> bool:
-        """Mercurial's snapshot test: full texts, and in sparse revlogs, deltas against
-        a snapshot that is neither parent (parents seen through their empty deltas)."""
-        if not self.sparse_revlog:
-            return self.delta_parent(rev) == NULL_REV
-        if self.revlog.delta_info:  # the writer recorded the answer in the revision flags
-            return bool(self.entry(rev).flags & REVIDX_DELTA_IS_SNAPSHOT)
-        while rev >= 0:
-            e = self.entry(rev)
-            base = e.base
-            if base == rev or base == NULL_REV:
-                return True
-            if base > rev:
-                self.revlog.delta_parent(rev)  # raises: a base above its revision
-            if base in (self._through_empty(e.p1), self._through_empty(e.p2)):
-                return False
-            rev = base
-        return rev == NULL_REV
-
-    def _through_empty(self, parent: int) -> int:
-        while parent >= 0 and self.entry(parent).compressed_length == 0:
-            base = self.entry(parent).base
-            if base == parent:
-                break
-            parent = base
-        return parent
+        """Mercurial's snapshot test (the engine follows hg's C index exactly)."""
+        return self.revlog.is_snapshot(rev)
 
     def snapshot_depth(self, rev: int) -> int:
         """0 for a full snapshot, k for an intermediate snapshot k levels up."""

@@ -74,7 +74,7 @@ def chain_rows(target: Target, revs: Iterable[int] | None, groups: Groups
 def _rows(target: Target, selected: Iterable[int], groups: Groups
           ) -> Iterator[list[tuple[str, str, Any]]]:
     rl = target.revlog
-    chains = HgChains(rl, sparse_revlog=target.sparse_revlog)
+    chains = HgChains(rl)
     show_sparse = groups.sparse and target.sparse_read
     chain_ids: dict[int, int] = {}
     for rev in selected:

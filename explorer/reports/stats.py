@@ -130,7 +130,7 @@ def compute_stats(target: Target) -> RevlogStats:
     rl = target.revlog
     if len(rl) == 0:
         raise ReportError(f"{target.label} has no revision: no statistics to show")
-    chains = HgChains(rl, sparse_revlog=target.sparse_revlog)
+    chains = HgChains(rl)
     flags = [name for bit, name in FLAG_NAMES if rl.format_flags & bit]
     st = RevlogStats(rl.version, flags or ["(none)"],
                      bool(rl.format_flags & (FLAG_GENERALDELTA | FLAG_FILELOG_META
@@ -390,7 +390,7 @@ def dump_rows(target: Target) -> Iterator[tuple[int | float, ...]]:
     so far; ``heads`` counts the heads among the revisions seen so far.
     """
     rl = target.revlog
-    chains = HgChains(rl, sparse_revlog=target.sparse_revlog)
+    chains = HgChains(rl)
     total = 0
     heads: set[int] = set()
     for rev in rl:

@@ -151,4 +151,5 @@ def _revlog_at_path(file: str, cwd: str, *, in_repo: bool) -> Target:
     if not file.endswith((".i", ".d")):
         hint = "a file tracked in the repository (path from its root) or " if in_repo else ""
         raise ReportError(f"'{file}' is not a revlog: give {hint}the path of a .i file")
-    return Target(Revlog.open(full[:-2] + ".i", name=file[:-2] + ".i"), file, "path")
+    return Target(Revlog.open(full[:-2] + ".i", name=file[:-2] + ".i", sparse=False), file,
+                  "path")

@@ -53,7 +53,7 @@ def test_spec_repositories(hgrepo, hgconfig, monkeypatch):
     monkeypatch.chdir(hgrepo)
     for selection, rl in hg_revlogs(hgrepo, hgconfig):
         target = resolve(selection)
-        check_revlog(HgChains(target.revlog, sparse_revlog=target.sparse_revlog), rl)
+        check_revlog(HgChains(target.revlog), rl)
 
 
 @pytest.mark.parametrize("name", ["odd", "worktree", "dag"])
@@ -62,4 +62,4 @@ def test_handmade_repositories(handmade_repos, name, monkeypatch):
     monkeypatch.chdir(repo)
     for selection, rl in hg_revlogs(repo, {}):
         target = resolve(selection)
-        check_revlog(HgChains(target.revlog, sparse_revlog=target.sparse_revlog), rl)
+        check_revlog(HgChains(target.revlog), rl)
