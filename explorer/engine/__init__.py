@@ -16,15 +16,19 @@ from .errors import (
     UnsupportedFormatError,
 )
 from .index import IndexEntry
+from .repo import Repo
 from .revlog import Revlog, hash_revision
 from .store import Store
+from .transaction import Transaction
 
 __all__ = [
     "IndexEntry",
     "NULL_NODE",
     "NULL_REV",
+    "Repo",
     "Revlog",
     "Store",
+    "Transaction",
     "hash_revision",
     "AmbiguousPrefixError",
     "CorruptionError",
