@@ -11,9 +11,12 @@ revlogindex    hg debugrevlogindex     ``--json``
 deltachain     hg debugdeltachain      ``-T json``, ``--json``
 stats          hg debugrevlog          ``--json`` (also with ``--dump``)
 data           hg debugdata            ``--json``
+verify         hg verify               ``--json``; also one ``.i`` alone
 =============  ======================  ==========================================
 
 Each also accepts a path to a revlog ``.i`` file, inside a repository or not.
+``explorer.editing`` adds init, commit, strip and censor; ``explorer.damage``
+adds verify, diff-store, break and journal (``verify`` exits 1 on damage).
 With no subcommand, ``revlog-explorer [PATH] [--rev REV]`` opens the explorer
 TUI on a terminal (the demo store without PATH) and prints a short store
 summary when its output is not a terminal.
@@ -32,7 +35,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import NoReturn
 
-from explorer import editing
+from explorer import damage, editing
 from explorer.engine import CorruptionError, RevlogError
 from explorer.reports import data, deltachain, index, revids, revlogindex, stats, summary
 from explorer.reports.errors import ABORT, ReportError
@@ -40,7 +43,8 @@ from explorer.reports.formats import hg_json, json_lines
 from explorer.reports.target import Selection, Target, resolve
 
 PROG = "revlog-explorer"
-_COMMANDS = ("index", "revlogindex", "deltachain", "stats", "data", *editing.COMMANDS)
+_COMMANDS = ("index", "revlogindex", "deltachain", "stats", "data", *editing.COMMANDS,
+             *damage.COMMANDS)
 DAMAGED = 1
 _FLUSH_AT = 1 << 16
 
@@ -114,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("rev", nargs="?", metavar="REV")
     p.set_defaults(run=_run_data)
     editing.add_parsers(sub)
+    damage.add_parsers(sub)
     return parser
 
 
