@@ -46,6 +46,7 @@ SPECS = ["zstd", "zlib", "none", "split-inline", "no-generaldelta", "gd-no-spars
          "censored", "store-no-fncache", "v0"]
 INTERESTING = [-(2**31), -2, -1, 0, 1, 2, 3, 63, 64, 65, 255, 2**16, 2**31 - 1]
 KINDS = ["flip", "bytes", "zeros", "truncate", "extend", "copy", "int", "field"]
+REPORT_EVERY = 10_000
 
 
 class Timeout(BaseException):
@@ -198,6 +199,9 @@ def worker(args: tuple) -> tuple[Counter, list, float]:
         for i in range(count):
             run_one(rng, subjects, i % store_every == 0, timeout, stats, examples)
             del examples[50:]
+            if (i + 1) % REPORT_EVERY == 0:  # a long run shows how far it got, even if cut
+                print(f"seed {seed}: {i + 1} inputs, {dict(stats)}, "
+                      f"{time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return stats, examples, time.perf_counter() - start
