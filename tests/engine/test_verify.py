@@ -223,3 +223,28 @@ def test_problem_fields(hgrepos, tmp_path):
     for name in ("severity", "path", "file", "rev", "offset", "field", "message", "hint"):
         assert name in record
     assert os.path.samefile(record["file"], fault.file)
+
+
+def test_leftovers_of_interrupted_transactions(hgrepos, tmp_path):
+    """Pending and split files a crash leaves are warned about, and named."""
+    repo = hgrepos.copy("zstd", tmp_path / "repo")
+    store_dir = Path(Store.open(repo).store_dir)
+    (store_dir / "00changelog.i.a").write_bytes((store_dir / "00changelog.i").read_bytes())
+    (store_dir / "00manifest.i.s").write_bytes(b"")
+    (store_dir / "data-s").mkdir()
+    (store_dir / "data-s" / "big.txt.i").write_bytes(b"")
+    with Store.open(repo) as store:
+        report = verify_store(store)
+    assert not report.errors
+    found = {(p.kind, p.path) for p in report.warnings}
+    assert found == {("pending-file", "00changelog.i.a"), ("split-file", "00manifest.i.s"),
+                     ("split-file", "data-s/")}
+
+
+def test_malformed_journal(hgrepos, tmp_path):
+    repo = hgrepos.copy("zstd", tmp_path / "repo")
+    store_dir = Path(Store.open(repo).store_dir)
+    (store_dir / "journal").write_bytes(b"00changelog.i\x00notanumber\n")
+    with Store.open(repo) as store:
+        kinds = {p.kind for p in verify_store(store).errors}
+    assert {"abandoned-transaction", "bad-journal"} <= kinds
