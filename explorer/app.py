@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import ClassVar
 
 from textual import work
@@ -53,13 +54,16 @@ from explorer.widgets.text import TextPane
 class ExplorerApp(App[None]):
     """Explore ``path`` (None: the demo store), starting at revision ``rev`` if given."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses may live anywhere
     TITLE = "revlog-explorer"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", tooltip="Leave the explorer"),
         Binding("question_mark", "help", "Help", key_display="?",
                 tooltip="Every key of every pane"),
-        Binding("g", "goto", "Go to rev", tooltip="Jump to a revision number or node"),
+        Binding("g", "goto", "Go to rev", tooltip="Jump to a revision number or node (or "
+                "type the number first, then g or Enter, as in less)"),
+        *[Binding(digit, f"digit({digit})", "Type a revision number", show=False)
+          for digit in "0123456789"],
         Binding("slash", "find", "Find node", key_display="/",
                 tooltip="Find revisions whose node starts with a hex prefix"),
         Binding("n", "next_match(1)", "Next match", show=False),
@@ -89,6 +93,7 @@ class ExplorerApp(App[None]):
         self.source: Source | None = None
         self.view: RevlogView | None = None
         self.matches: list[int] = []
+        self.typed: int | None = None  # a revision number being typed (less-style go-to)
         self._after_open: tuple[str, str | int | None, tuple[str, int] | None] | None = None
 
     # -- layout ----------------------------------------------------------------
@@ -111,22 +116,38 @@ class ExplorerApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # The panes, looked up once: handlers may still run while the app shuts down.
+        self.index = self.query_one(IndexTable)
+        self.problems = self.query_one(ProblemsPane)
+        self.store = self.query_one(StorePane)
+        self.store_box = self.query_one(StoreBox)
+        self.store_info = self.query_one("#store-info", Static)
+        self.dag = self.query_one(DagView)
+        self.chain = self.query_one(ChainTable)
+        self.text = self.query_one(TextPane)
+        self.hexview = self.query_one(HexView)
+        self.detail = self.query_one(ContentSwitcher)
         for selector, title in (("#store-box", "store"), ("#problems", "problems"),
                                 ("#index", "index"), ("#dag", "DAG"),
                                 ("#chain", "delta chain"), ("#detail", "text")):
             self.query_one(selector).border_title = title
         self.index.focus()
-        self._open_source()
+        if self.path is None:
+            self._open_source()  # the demo store may have to be built first: not here
+        else:
+            self._open_now()
 
-    @property
-    def index(self) -> IndexTable:
-        return self.query_one(IndexTable)
-
-    @property
-    def problems(self) -> ProblemsPane:
-        return self.query_one(ProblemsPane)
 
     # -- opening ---------------------------------------------------------------
+
+    def _open_now(self) -> None:
+        """Open the source before the first frame (opening reads no revision)."""
+        try:
+            source = open_source(self.path)
+        except SourceError as err:
+            self._cannot_open(str(err))
+            return
+        self._opened(source)
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False,
           description="opening the store")
@@ -147,8 +168,8 @@ class ExplorerApp(App[None]):
         if not source.refs:
             self._cannot_open(f"{source.label} holds no revlog yet (an empty repository)")
             return
-        self.query_one(StorePane).show(source, source.start)
-        self.query_one("#store-box").border_title = f"store · {len(source.refs)} revlogs"
+        self.store.show(source, source.start)
+        self.store_box.border_title = f"store · {len(source.refs)} revlogs"
         for name in source.undecodable:
             self.report([Problem(ERROR, name, None, None, None, None,
                                  "file name does not decode in this store's encoding",
@@ -166,7 +187,7 @@ class ExplorerApp(App[None]):
         self.open_revlog(row, rev)
         if byte is not None:
             self.action_show_detail("hex")
-            self.query_one(HexView).jump_to_file_byte(*byte)
+            self.hexview.jump_to_file_byte(*byte)
 
     def open_revlog(self, row: int, rev: str | int | None = None) -> None:
         """Show revlog ``row`` of the source, the cursor on ``rev`` (a number, node or
@@ -184,12 +205,12 @@ class ExplorerApp(App[None]):
             for p in self.problems.table.problems:
                 if p.path == view.name and p.is_error:
                     view.mark_damaged(p.rev, p.message)
-        self.query_one(StorePane).mark_open(row)
+        self.store.mark_open(row)
         self.matches = []
         if view is not None:
             self._title_index(view)
             self.index.show(view, self._resolve(view, rev))
-        self.query_one(DagView).show(view)
+        self.dag.show(view)
         if old is not None:
             old.close()
 
@@ -209,8 +230,7 @@ class ExplorerApp(App[None]):
                              f"cannot open: {message}", kind="read")])
         self.index.show(None)
         self.index.border_title = f"index · {path} · cannot be opened: {message}"
-        for pane in (self.query_one(ChainTable), self.query_one(TextPane),
-                     self.query_one(HexView)):
+        for pane in (self.chain, self.text, self.hexview):
             pane.load(None, 0)
 
     def _title_index(self, view: RevlogView) -> None:
@@ -229,16 +249,19 @@ class ExplorerApp(App[None]):
     def select(self, rev: int) -> None:
         """Every pane follows the index cursor to ``rev``."""
         view = self.view
-        self.query_one(DagView).follow(self.index.first_visible, rev)
-        for pane in (self.query_one(ChainTable), self.query_one(TextPane),
-                     self.query_one(HexView)):
+        self.dag.follow(self.index.first_visible, rev)
+        for pane in (self.chain, self.text, self.hexview):
             pane.load(view, rev)
 
     def on_index_table_scrolled(self, event: IndexTable.Scrolled) -> None:
-        self.query_one(DagView).follow(event.top, self.index.cursor)
+        self.dag.follow(event.top, self.index.cursor)
 
     def on_virtual_table_chosen(self, event: VirtualTable.Chosen) -> None:
-        if isinstance(event.table, StorePane):
+        if event.table is self.index:
+            typed = self._take_typed()
+            if typed is not None:
+                self._goto(str(typed))
+        elif isinstance(event.table, StorePane):
             self.open_revlog(event.row)
             self.index.focus()
         elif isinstance(event.table, ChainTable):
@@ -247,8 +270,8 @@ class ExplorerApp(App[None]):
             self.jump_to(event.table.problems[event.row])
 
     def _describe_store_row(self, row: int) -> None:
-        store = self.query_one(StorePane)
-        self.query_one("#store-info", Static).update(store.describe(row))
+        store = self.store
+        self.store_info.update(store.describe(row), layout=False)
 
     # -- problems --------------------------------------------------------------
 
@@ -265,7 +288,7 @@ class ExplorerApp(App[None]):
             self.index.invalidate()
         if new:
             count = len(self.problems.table.problems)
-            self.query_one("#problems").border_title = f"problems ({count})"
+            self.problems.border_title = f"problems ({count})"
 
     def on_failed(self, event: Failed) -> None:
         self.report([read_problem(event.view, event.rev, event.error)])
@@ -288,7 +311,7 @@ class ExplorerApp(App[None]):
             self.index.move_to(problem.rev)
         if problem.file is not None and problem.offset is not None:
             self.action_show_detail("hex")
-            self.query_one(HexView).jump_to_file_byte(problem.file, problem.offset)
+            self.hexview.jump_to_file_byte(problem.file, problem.offset)
         self.index.focus()
 
     # -- actions ---------------------------------------------------------------
@@ -298,23 +321,24 @@ class ExplorerApp(App[None]):
         getattr(self.index, f"action_{action}")()
 
     def action_focus_index(self) -> None:
+        self._take_typed()
         if self.screen.maximized is not None:
             self.screen.minimize()
         self.index.focus()
 
     def action_show_detail(self, which: str) -> None:
-        self.query_one(ContentSwitcher).current = which
-        self.query_one("#detail").border_title = which if which == "hex" else (
-            "delta" if self.query_one(TextPane).delta_mode else "text")
+        self.detail.current = which
+        self.detail.border_title = which if which == "hex" else (
+            "delta" if self.text.delta_mode else "text")
 
     def action_toggle_delta(self) -> None:
-        text = self.query_one(TextPane)
+        text = self.text
         text.delta_mode = not text.delta_mode
         self.action_show_detail("text")
         text.start_loading()
 
     def action_toggle_ascii(self) -> None:
-        self.query_one(DagView).toggle_ascii()
+        self.dag.toggle_ascii()
 
     def action_zoom(self) -> None:
         screen = self.screen
@@ -334,18 +358,38 @@ class ExplorerApp(App[None]):
         ]
         sections = []
         for title, cls in groups:
-            keys = []
+            by_description: dict[str, list[str]] = {}
             for binding in cls.BINDINGS:
                 if isinstance(binding, Binding):
-                    keys.append((self.get_key_display(binding), binding.description))
+                    by_description.setdefault(binding.description, []).append(
+                        self.get_key_display(binding))
+            keys = [(keys[0] if len(keys) == 1 else f"{keys[0]}…{keys[-1]}", description)
+                    for description, keys in by_description.items()]
             if cls is type(self):
                 keys += [("tab / shift+tab", "Next / previous pane"),
                          ("ctrl+p", "Command palette: every action")]
             sections.append((title, keys))
         return sections
 
+    def action_digit(self, digit: int) -> None:
+        """Digits typed outside a prompt make a revision number for g or Enter."""
+        if self.view is None:
+            return
+        self.typed = self.typed * 10 + digit if self.typed is not None else digit
+        self.index.border_subtitle = f"go to {self.typed}: g or Enter · Escape drops it"
+
+    def _take_typed(self) -> int | None:
+        typed, self.typed = self.typed, None
+        if typed is not None:
+            self.index.border_subtitle = ""
+        return typed
+
     def action_goto(self) -> None:
         if self.view is None:
+            return
+        typed = self._take_typed()
+        if typed is not None:
+            self._goto(str(typed))
             return
         self.push_screen(PromptScreen("Go to revision", "rev number, -1 for tip, or node prefix",
                                       f"0 … {len(self.view) - 1}"), self._goto)
@@ -466,7 +510,7 @@ class ExplorerApp(App[None]):
         if first is not None:
             summary += f"; first damaged changeset: {first}"
         self.problems.status(summary + ". Enter on a problem goes to it.")
-        self.query_one(ProblemsTable).focus()
+        self.problems.table.focus()
 
     # -- editing a test repository -----------------------------------------------
 
@@ -543,9 +587,8 @@ class ExplorerApp(App[None]):
         """Let go of the open revlog (its files are about to change)."""
         view, self.view = self.view, None
         self.index.show(None)
-        self.query_one(DagView).show(None)
-        for pane in (self.query_one(ChainTable), self.query_one(TextPane),
-                     self.query_one(HexView)):
+        self.dag.show(None)
+        for pane in (self.chain, self.text, self.hexview):
             pane.load(None, 0)
         if view is not None:
             view.close()
@@ -559,7 +602,7 @@ class ExplorerApp(App[None]):
         """Read the store again and show ``path`` at ``rev`` (the hex cursor on ``byte``)."""
         self._after_open = (path, rev, byte)
         self.problems.table.clear()
-        self.query_one("#problems").border_title = "problems"
+        self.problems.border_title = "problems"
         self.problems.status("read again from disk; verify (v) to check it")
         self._open_source()
 
@@ -568,7 +611,8 @@ class ExplorerApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for binding in self.BINDINGS:
-            if isinstance(binding, Binding) and binding.action not in ("quit",):
+            if isinstance(binding, Binding) and binding.action != "quit" and \
+                    not binding.action.startswith("digit"):
                 yield SystemCommand(binding.description, binding.tooltip or binding.description,
                                     _runner(self, binding.action))
         if self.source is not None:

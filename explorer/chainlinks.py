@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
+from explorer.engine import Revlog
 from explorer.engine.compression import chunk_kind
 from explorer.engine.constants import (
     REVIDX_DELTA_GOOD,
@@ -18,7 +19,6 @@ from explorer.engine.constants import (
     REVIDX_DELTA_P1_SMALL,
     REVIDX_DELTA_P2_SMALL,
 )
-from explorer.reports.deltachain import delta_type
 from explorer.revlogview import RevlogView
 
 
@@ -55,19 +55,18 @@ def chain_links(view: RevlogView, rev: int, cancelled: Callable[[], bool] = lamb
     links = []
     read = 0
     with view.lock:
-        chains = view.chains
-        for r in rl.delta_chain(rev):
+        chain = rl.delta_chain(rev)
+        for depth, r in enumerate(chain):
             if cancelled():
                 raise Cancelled
             e = rl.entry(r)
             raw = rl.raw_chunk(r)
             read += len(raw)
-            snapshot = chains.is_snapshot(r)
             links.append(Link(
                 rev=r,
                 base=rl.delta_parent(r),
-                why=delta_type(chains, r),
-                depth=chains.snapshot_depth(r) if snapshot else None,
+                why=delta_type(rl, r),
+                depth=depth if rl.is_snapshot(r) else None,
                 stored=len(raw),
                 compression=chunk_kind(raw),
                 delta=len(rl.chunk(r)),
@@ -76,6 +75,34 @@ def chain_links(view: RevlogView, rev: int, cancelled: Callable[[], bool] = lamb
                 flags=e.flags,
             ))
     return links
+
+
+def delta_type(rl: Revlog, rev: int) -> str:
+    """What ``rev`` is stored against, in ``hg debugdeltachain``'s words."""
+    base = rl.delta_parent(rev)
+    if base == -1:
+        return "base"
+    if not rl.generaldelta:
+        return "prev"
+    e = rl.entry(rev)
+    if base == e.p1:
+        return "p1"
+    if base == e.p2:
+        return "p2"
+    if base == _through_empty(rl, e.p1):
+        return "skip1"
+    if base == _through_empty(rl, e.p2):
+        return "skip2"
+    if rl.is_snapshot(rev):
+        return "snap"
+    return "prev" if base == rev - 1 else "other"
+
+
+def _through_empty(rl: Revlog, parent: int) -> int:
+    """A parent seen through its empty deltas (hg never deltas against those)."""
+    while parent >= 0 and rl.length(parent) == 0 and rl.delta_parent(parent) != -1:
+        parent = rl.delta_parent(parent)
+    return parent
 
 
 REASONS = {

@@ -56,55 +56,50 @@ class Source:
         return os.path.dirname(self.store.root)
 
 
-def demo_path() -> str:
-    """Where the built-in demo store lives (built on first use)."""
-    try:
-        from explorer import demo
-    except ImportError:
-        raise SourceError("the built-in demo store is not available in this version: "
-                          "give a repository, store or .i file") from None
-    return os.fspath(demo.demo_path())
-
-
 def open_source(path: str | os.PathLike[str] | None) -> Source:
-    """Open what ``path`` names (None: the demo store)."""
+    """Open what ``path`` names (None: the demo store, built on first use).
+
+    Messages and the label name the path as the user gave it.
+    """
     if path is None:
-        source = _open_store(demo_path())
-        source.label = "demo store"
+        from explorer import demo  # the writer it needs is not loaded otherwise
+
+        source = _open_store(os.fspath(demo.demo_path()), "demo store")
         return source
-    path = os.path.abspath(os.fspath(path))
-    if not os.path.lexists(path):
-        raise SourceError(f"{path}: no such file or directory")
-    if os.path.isdir(path):
-        return _open_store(path)
-    if path.endswith(".d") and os.path.isfile(path[:-2] + ".i"):
-        path = path[:-2] + ".i"
-    if not path.endswith(".i"):
-        raise SourceError(f"{path} is a file, but not a revlog index (.i): give a repository, "
+    given = os.fspath(path)
+    full = os.path.abspath(given)
+    if not os.path.lexists(full):
+        raise SourceError(f"{given}: no such file or directory")
+    if os.path.isdir(full):
+        return _open_store(full, given)
+    if full.endswith(".d") and os.path.isfile(full[:-2] + ".i"):
+        full = full[:-2] + ".i"
+    if not full.endswith(".i"):
+        raise SourceError(f"{given} is a file, but not a revlog index (.i): give a repository, "
                           "its .hg, a store directory or an .i file")
-    return _open_file(path)
+    return _open_file(full, given)
 
 
-def _open_file(path: str) -> Source:
+def _open_file(path: str, label: str) -> Source:
     name = os.path.basename(path)
     kind = "changelog" if name.startswith("00changelog") else (
         "manifest" if name.startswith("00manifest") else "filelog")
     ref = RevlogRef(kind, name, path, path[:-2] + ".d")
-    return Source(label=path, refs=[ref])
+    return Source(label=label, refs=[ref])
 
 
-def _open_store(path: str) -> Source:
+def _open_store(path: str, label: str) -> Source:
     """The store at or above ``path``. A file list that cannot be read (a damaged
     fncache) leaves the changelog and manifest, and says why."""
-    root = _repository_root(path)
+    root = _repository_root(path, label)
     try:
         store = Store.open(root)
     except CorruptionError as err:
-        raise SourceError(f"the store at {root} is damaged: {err}") from None
+        raise SourceError(f"the store of {label} is damaged: {err}") from None
     except RevlogError as err:
         raise SourceError(str(err)) from None
     except OSError as err:
-        raise SourceError(f"{root}: {err.strerror}") from None
+        raise SourceError(f"{label}: {err.strerror}") from None
     undecodable: list[str] = []
     listing_error = None
     try:
@@ -120,11 +115,11 @@ def _open_store(path: str) -> Source:
                   store.fs_path(store_path[:-2] + ".d"))
         for kind, store_path in listed
     ]
-    return Source(label=root, refs=refs, store=store, requirements=set(store.requirements),
+    return Source(label=label, refs=refs, store=store, requirements=set(store.requirements),
                   undecodable=undecodable, listing_error=listing_error)
 
 
-def _repository_root(path: str) -> str:
+def _repository_root(path: str, label: str) -> str:
     """``path`` itself when it is a .hg or store directory, else the nearest working
     copy at or above it (so any directory inside a repository works)."""
     if os.path.basename(path) in (".hg", "store") or os.path.isfile(
@@ -136,6 +131,6 @@ def _repository_root(path: str) -> str:
             return probe
         parent = os.path.dirname(probe)
         if parent == probe:
-            raise SourceError(f"{path} is not inside a Mercurial repository "
+            raise SourceError(f"{label} is not inside a Mercurial repository "
                               "(no .hg here or above) and is not a store directory")
         probe = parent

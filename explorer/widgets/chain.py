@@ -113,4 +113,4 @@ class ChainPane(Vertical):
         self._describe()
 
     def _describe(self) -> None:
-        self.query_one("#chain-why", Static).update(self.table.explanation())
+        self.query_one("#chain-why", Static).update(self.table.explanation(), layout=False)

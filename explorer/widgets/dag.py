@@ -20,9 +20,10 @@ from textual.worker import get_current_worker
 
 from explorer.graph import Cancelled, DagLayout, Row, draw
 from explorer.revlogview import RevlogView
+from explorer.widgets.styles import CachedStyles
 
 
-class DagView(Widget, can_focus=True):
+class DagView(CachedStyles, Widget, can_focus=True):
     """The graph of the revlog shown in the index, drawn like ``hg log -G`` turned over.
 
     Focused, its keys move the index cursor: the two panes share one cursor.
@@ -113,7 +114,7 @@ class DagView(Widget, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base = self.base_style
         if y == 0:
             return self._text(self._title(), "dag--header", width)
         layout = self.layout_
@@ -131,7 +132,7 @@ class DagView(Widget, can_focus=True):
         return "graph"
 
     def _text(self, text: str, component: str, width: int) -> Strip:
-        style = self.rich_style + self.get_component_rich_style(component)
+        style = self.base_style + self.part_style(component)
         return Strip([Segment(text[:width].ljust(width), style)], width)
 
     def _progress_line(self, y: int, width: int) -> Strip:
@@ -152,15 +153,15 @@ class DagView(Widget, can_focus=True):
         text = draw(row, self.style_name, current)
         if len(text) > width - 1:
             text = text[: width - 2] + "…"
-        line = self.rich_style + self.get_component_rich_style("dag--line")
+        base = self.base_style
+        line = base + self.part_style("dag--line")
         node_style = "dag--bad" if row.broken else "dag--cursor" if current else "dag--node"
-        node = self.rich_style + self.get_component_rich_style(node_style)
+        node = base + self.part_style(node_style)
         at = 2 * row.node  # two characters per column: the cell, then the gap
-        segments = [Segment(" ", self.rich_style), Segment(text[:at], line)]
+        segments = [Segment(" ", base), Segment(text[:at], line)]
         if at < len(text):
             segments += [Segment(text[at], node), Segment(text[at + 1:], line)]
-        strip = Strip(segments)
-        return strip.extend_cell_length(width, self.rich_style).crop(0, width)
+        return Strip(segments).extend_cell_length(width, base).crop(0, width)
 
 
 def _parents(view: RevlogView, rev: int) -> tuple[int, int]:

@@ -29,9 +29,11 @@ from textual.widgets import Static
 from explorer.anatomy import Section, Span, sections
 from explorer.revlogview import RevlogView
 from explorer.widgets.loader import RevisionLoader
+from explorer.widgets.styles import CachedStyles, set_virtual_size
 
 PALETTE = ["#e5c07b", "#61afef", "#98c379", "#c678dd", "#56b6c2", "#e06c75", "#d19a66"]
 ADDRESS_WIDTH = 9
+_COLOURS = [Style(color=colour) for colour in PALETTE]
 
 
 class Line(NamedTuple):
@@ -41,7 +43,7 @@ class Line(NamedTuple):
     first: int
 
 
-class HexView(RevisionLoader, ScrollView, can_focus=True):
+class HexView(RevisionLoader, CachedStyles, ScrollView, can_focus=True):
     """Hex dump of the selected revision's entry and chunk, with a byte cursor."""
 
     GROUP = "hex"
@@ -117,7 +119,7 @@ class HexView(RevisionLoader, ScrollView, can_focus=True):
         self.lines = lines
         self._generation += 1
         width = ADDRESS_WIDTH + 2 + 4 * self.per_line + 4 + 30
-        self.virtual_size = Size(width, len(lines))
+        set_virtual_size(self, Size(width, len(lines)))
         self.refresh()
 
     def on_resize(self) -> None:
@@ -135,7 +137,7 @@ class HexView(RevisionLoader, ScrollView, can_focus=True):
         if self.error and index == 0:
             strip = Strip([Segment(self.error, Style(color="red", bold=True))])
         elif index >= len(self.lines):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self.base_style)
         else:
             line = self.lines[index]
             at_cursor = self.cursor[0] == line.section and \
@@ -144,25 +146,25 @@ class HexView(RevisionLoader, ScrollView, can_focus=True):
             strip = self._strips.get(key)
             if strip is None:
                 strip = self._strips[key] = self._draw(line, at_cursor)
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.base_style)
 
     def _draw(self, line: Line, at_cursor: bool) -> Strip:
         section = self.sections[line.section]
-        base = self.rich_style
+        base = self.base_style
         if line.first == -1:
             where = "" if section.offset is None else \
                 f"  {section.file.rsplit('/', 1)[-1]} @ {section.offset}"
-            title = self.get_component_rich_style("hex--title")
+            title = self.part_style("hex--title")
             return Strip([Segment(section.title, base + title),
-                          Segment(where, base + self.get_component_rich_style("hex--dim"))])
+                          Segment(where, base + self.part_style("hex--dim"))])
         if line.first == -2:
             return Strip([])
         data = section.data[line.first : line.first + self.per_line]
         address = "" if section.offset is None else str(section.offset + line.first)
         segments = [Segment(address.rjust(ADDRESS_WIDTH) + "  ",
-                            base + self.get_component_rich_style("hex--address"))]
+                            base + self.part_style("hex--address"))]
         styles = [self._byte_style(section, line.first + i) for i in range(len(data))]
-        cursor = self.get_component_rich_style("hex--cursor")
+        cursor = self.part_style("hex--cursor")
         if at_cursor and self.has_focus:
             styles[self.cursor[1] - line.first] += cursor
         elif at_cursor:
@@ -176,16 +178,14 @@ class HexView(RevisionLoader, ScrollView, can_focus=True):
         names = [s.name for s in section.spans if line.first <= s.start < line.first + len(data)]
         if names:
             segments.append(Segment(" " * (self.per_line - len(data)) + "  ◂ " + ", ".join(names),
-                                    base + self.get_component_rich_style("hex--legend")))
+                                    base + self.part_style("hex--legend")))
         return Strip(segments)
 
     def _byte_style(self, section: Section, at: int) -> Style:
-        span = _span_at(section, at)
-        if span is None:
-            return self.get_component_rich_style("hex--dim")
-        if span.name.startswith("padding"):
-            return self.get_component_rich_style("hex--dim")
-        return Style(color=PALETTE[section.spans.index(span) % len(PALETTE)])
+        i = _span_index(section, at)
+        if i is None or section.spans[i].name.startswith("padding"):
+            return self.part_style("hex--dim")
+        return _COLOURS[i % len(_COLOURS)]
 
     # -- cursor --------------------------------------------------------------
 
@@ -294,12 +294,17 @@ class HexView(RevisionLoader, ScrollView, can_focus=True):
         self.refresh()
 
 
-def _span_at(section: Section, at: int) -> Span | None:
-    starts = [s.start for s in section.spans]
-    i = bisect_right(starts, at) - 1
+def _span_index(section: Section, at: int) -> int | None:
+    """Which span holds byte ``at`` (spans are sorted and do not overlap)."""
+    i = bisect_right(section.spans, at, key=lambda s: s.start) - 1
     if i >= 0 and section.spans[i].start <= at < section.spans[i].end:
-        return section.spans[i]
+        return i
     return None
+
+
+def _span_at(section: Section, at: int) -> Span | None:
+    i = _span_index(section, at)
+    return None if i is None else section.spans[i]
 
 
 class HexPane(Vertical):
@@ -317,4 +322,4 @@ class HexPane(Vertical):
 
     def on_hex_view_field_changed(self, event: HexView.FieldChanged) -> None:
         event.stop()
-        self.query_one("#hex-explain", Static).update(self.view.describe())
+        self.query_one("#hex-explain", Static).update(self.view.describe(), layout=False)

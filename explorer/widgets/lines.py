@@ -9,9 +9,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from explorer.document import Document, ready
+from explorer.widgets.styles import CachedStyles, set_virtual_size
 
 
-class LinesView(ScrollView, can_focus=True):
+class LinesView(CachedStyles, ScrollView, can_focus=True):
     """Shows a document; arrows, PgUp/PgDn, Home/End scroll it (ScrollView's keys)."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -26,7 +27,7 @@ class LinesView(ScrollView, can_focus=True):
         self.document = document
         self._strips.clear()
         width = max(document.width, self.scrollable_content_region.width)
-        self.virtual_size = Size(width, len(document))
+        set_virtual_size(self, Size(width, len(document)))
         self.scroll_to(0, 0, animate=False)
         self.refresh()
 
@@ -46,16 +47,16 @@ class LinesView(ScrollView, can_focus=True):
         index = scroll_y + y
         width = self.scrollable_content_region.width
         if index >= len(self.document):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self.base_style)
         strip = self._strips.get(index)
         if strip is None:
             text = self.document.line(index)
             text.no_wrap = True
             segments = list(text.render(self.app.console, end=""))
-            strip = self._strips[index] = Strip(segments).apply_style(self.rich_style)
+            strip = self._strips[index] = Strip(segments).apply_style(self.base_style)
             if strip.cell_length > self.virtual_size.width:
-                self.virtual_size = Size(strip.cell_length, len(self.document))
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+                set_virtual_size(self, Size(strip.cell_length, len(self.document)))
+        return strip.crop_extend(scroll_x, scroll_x + width, self.base_style)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -107,7 +107,7 @@ class ProblemsPane(Vertical):
             self.status(self.table.describe(event.row))
 
     def status(self, text: str) -> None:
-        self.query_one("#problems-status", Static).update(text)
+        self.query_one("#problems-status", Static).update(text, layout=False)
 
     def progress(self, done: int | None, total: int | None) -> None:
         """Show verify progress (None hides the bar)."""

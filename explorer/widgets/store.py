@@ -122,7 +122,7 @@ class StorePane(VirtualTable):
             self._request_facts()
 
     def on_resize(self) -> None:
-        super().on_resize()
+        # (VirtualTable's on_resize runs too: Textual calls each class's handler)
         self._request_facts()
 
     def _request_facts(self) -> None:

@@ -23,6 +23,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from explorer.widgets.styles import CachedStyles, set_virtual_size
+
 
 class Column(NamedTuple):
     """A column: header title, width in cells (0: whatever the others leave, at
@@ -39,7 +41,7 @@ FILL_MIN = 12
 Cell = tuple[str, str]  # text, and a style name ("" or a COMPONENT_CLASSES suffix)
 
 
-class VirtualTable(ScrollView, can_focus=True):
+class VirtualTable(CachedStyles, ScrollView, can_focus=True):
     """Rows and a cursor over a count; subclasses say what a row holds."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -125,7 +127,7 @@ class VirtualTable(ScrollView, can_focus=True):
         fixed = sum(c.width + 1 for c in self.column_specs if c.width) + 1
         room = max(FILL_MIN, self.scrollable_content_region.width - fixed - 1)
         self.columns = [c._replace(width=room) if not c.width else c for c in self.column_specs]
-        self.virtual_size = Size(self.row_width, self.row_count + 1)
+        set_virtual_size(self, Size(self.row_width, self.row_count + 1))
         self.invalidate()
 
     def invalidate(self) -> None:
@@ -156,12 +158,12 @@ class VirtualTable(ScrollView, can_focus=True):
         else:
             row = self.first_visible + y - 1
             if row >= self.row_count:
-                return Strip.blank(width, self.rich_style)
+                return Strip.blank(width, self.base_style)
             state = "cursor" if row == self.cursor else ""
             if state and not self.has_focus:
                 state = "cursor-blurred"
             strip = self._cached((row, state), lambda: self._row_strip(row, state))
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.base_style)
 
     def _cached(self, key: tuple, make) -> Strip:
         key = (*key, self._generation)
@@ -171,18 +173,18 @@ class VirtualTable(ScrollView, can_focus=True):
         return strip
 
     def _header_strip(self) -> Strip:
-        style = self.get_component_rich_style("vtable--header")
         cells = [(c.title, "") for c in self.columns]
-        return Strip(self._segments(cells, self.rich_style + style, {}), self.row_width)
+        style = self.base_style + self.part_style("vtable--header")
+        return Strip(self._segments(cells, style, {}), self.row_width)
 
     def _row_strip(self, row: int, state: str) -> Strip:
-        base = self.rich_style
+        base = self.base_style
         extra = self.row_style(row)
         if extra:
-            base += self.get_component_rich_style(f"vtable--{extra}")
-        top = self.get_component_rich_style(f"vtable--{state}") if state else Style()
+            base += self.part_style(f"vtable--{extra}")
+        top = self.part_style(f"vtable--{state}") if state else Style()
         cells = self.row_cells(row)
-        styles = {name: self.get_component_rich_style(f"vtable--{name}")
+        styles = {name: self.part_style(f"vtable--{name}")
                   for name in {name for _, name in cells} if name}
         return Strip(self._segments(cells, base, styles, top), self.row_width)
 
@@ -275,7 +277,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._generation += 1
+        self._generation += 1  # drawn rows carry the old styles
 
 
 def _fit(text: str, column: Column) -> str:

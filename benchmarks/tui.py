@@ -1,0 +1,309 @@
+"""Explorer responsiveness: first paint and the work of each key, on huge and small revlogs.
+
+Targets (issue 4): the first index rows painted within 0.5 s of starting, and
+under 16 ms of work per key (one frame at 60 Hz) for down, PgDn, End and
+go-to, on a 1,000,000-revision revlog written by our engine and on the demo
+store.
+
+* first paint: a fresh interpreter runs the explorer headless; the time is
+  from the interpreter's first line (before any import) to the first frame
+  written with index rows on it. Median of several starts.
+* per key: in one running app, the main thread's CPU time from the key press
+  until the chain and text panes show the new revision (``time.thread_time``:
+  all the UI thread's work for the key, its follow-up frames included, but
+  not the thread workers that read the revision), the wall time to the first
+  frame (the cursor moved), and the wall time until those panes are filled.
+  Medians of many presses; workers finish between presses.
+
+    python benchmarks/tui.py [--revisions 1000000] [--presses 200]
+
+The million-revision revlog is built once (a few minutes) with
+``Revlog.add_revision`` into ``~/.cache/revlog-explorer/tui`` (or
+``$REVLOG_EXPLORER_CACHE``) and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.history import cache_dir  # noqa: E402
+
+FRAME_BUDGET_MS = 16.0
+FIRST_PAINT_BUDGET_S = 0.5
+
+
+# -- the million-revision revlog ---------------------------------------------------------
+
+
+def file_text(rev: int) -> bytes:
+    """A small file whose lines change a little at every revision."""
+    lines = [b"line %d of a file changed at every revision\n" % i for i in range(12)]
+    lines[rev % 12] = b"revision %d changed this line\n" % rev
+    return b"".join(lines)
+
+
+def parents(rev: int) -> tuple[int, int]:
+    """Mostly linear, with a short branch merged back every 97 revisions."""
+    if rev == 0:
+        return -1, -1
+    if rev % 97 == 0 and rev > 40:
+        return rev - 1, rev - 30
+    if rev % 97 == 67 and rev > 40:  # the branch the merge brings back
+        return rev - 20, -1
+    return rev - 1, -1
+
+
+def build_million(count: int) -> Path:
+    """A store holding one filelog of ``count`` revisions, written by our engine.
+
+    The store is generaldelta without sparse-revlog (as hg wrote before 4.6):
+    the engine's sparse delta search looks at every full snapshot since the
+    parents' chain base, which grows with the revlog (measured: 0.3 ms per
+    revision at 20,000, 19 ms at 30,000), so a million would take days.
+    """
+    from explorer.engine.repo import Repo
+
+    path = cache_dir() / "tui" / f"filelog-{count}"
+    if (path / "complete").exists():
+        return path / "repo"
+    path.mkdir(parents=True, exist_ok=True)
+    repo_path = path / "repo"
+    if repo_path.exists():
+        import shutil
+
+        shutil.rmtree(repo_path)
+    start = time.perf_counter()
+    with Repo.init(repo_path, sparse=False) as repo:
+        rl = repo.revlog("data/big.txt.i")
+        step = 50_000
+        for first in range(0, count, step):
+            with repo.transaction() as tr:
+                for rev in range(first, min(count, first + step)):
+                    p1, p2 = parents(rev)
+                    rl.add_revision(file_text(rev), p1, p2, rev, tr)
+            print(f"  {min(count, first + step):,} revisions "
+                  f"({time.perf_counter() - start:.0f} s)", file=sys.stderr)
+    (path / "complete").write_text("ok\n")
+    return repo_path
+
+
+# -- first paint (in a fresh interpreter) -------------------------------------------------
+
+_CHILD = r"""
+import time
+START = time.perf_counter()
+import asyncio, json, os, sys
+os.environ["TEXTUAL_ANIMATIONS"] = "none"
+sys.path.insert(0, {root!r})
+from explorer.app import ExplorerApp
+from explorer.widgets.index import IndexTable
+
+painted = []
+
+class Timed(ExplorerApp):
+    def _display(self, screen, renderable):
+        super()._display(screen, renderable)
+        index = self.query_one(IndexTable)
+        if not painted and index.view is not None and index.row_count and index._lines:
+            painted.append(time.perf_counter() - START)
+
+async def main():
+    app = Timed({path!r})
+    async with app.run_test(size=(160, 45)) as pilot:
+        while not painted:
+            await pilot.pause(0.001)
+    print(json.dumps(painted[0]))
+
+asyncio.run(main())
+"""
+
+
+def first_paint(path: Path | None, runs: int) -> list[float]:
+    code = _CHILD.format(root=str(ROOT), path=None if path is None else str(path))
+    times = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True).stdout
+        times.append(json.loads(out.strip().splitlines()[-1]))
+    return times
+
+
+# -- keys (in one app) ----------------------------------------------------------------
+
+
+class Frames:
+    """Times of the frames the app writes (its compositor's output), and of the
+    chain and text panes showing a result."""
+
+    def __init__(self, app) -> None:
+        self.times: list[float] = []
+        self.shown: dict[str, float] = {}
+        self._wrap(app, "_display", self.times.append)
+        for name, pane in (("chain", app.chain), ("text", app.text)):
+            self._wrap(pane, "display_result", lambda t, name=name: self.shown.update({name: t}))
+
+    @staticmethod
+    def _wrap(obj, method: str, note) -> None:
+        original = getattr(obj, method)
+
+        def wrapped(*args):
+            original(*args)
+            note(time.perf_counter())
+
+        setattr(obj, method, wrapped)
+
+
+async def settle(pilot) -> float:
+    """Wait for every worker; return how long that took."""
+    from textual.worker import WorkerCancelled, WorkerFailed, WorkerState
+
+    start = time.perf_counter()
+    app = pilot.app
+    for _ in range(1000):
+        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        if not busy:
+            break
+        for worker in busy:
+            try:
+                await worker.wait()
+            except (WorkerCancelled, WorkerFailed):
+                pass
+        await pilot.pause()
+    return time.perf_counter() - start
+
+
+async def one_key(pilot, frames: Frames, key: str) -> tuple[float, float, float]:
+    """Main-thread CPU ms until the screen is idle again, wall ms to the first
+    frame, and wall ms until the chain and text panes show the new revision."""
+    before = len(frames.times)
+    frames.shown.clear()
+    cpu0, wall0 = time.thread_time(), time.perf_counter()
+    await pilot.press(key)
+    while len(frames.times) == before or len(frames.shown) < 2:
+        await pilot.pause(0.0005)
+    cpu = time.thread_time() - cpu0
+    panes = max(frames.shown.values()) - wall0
+    return 1000 * cpu, 1000 * (frames.times[before] - wall0), 1000 * panes
+
+
+async def measure_keys(path: Path | None, presses: int) -> dict[str, dict[str, float]]:
+    from explorer.app import ExplorerApp
+
+    app = ExplorerApp(path)
+    results: dict[str, dict[str, list[float]]] = {}
+    async with app.run_test(size=(160, 45)) as pilot:
+        app.animation_level = "none"
+        frames = Frames(app)
+        await settle(pilot)
+        n = len(app.view)
+
+        async def record(name: str, key: str, before=None) -> None:
+            if before is not None:
+                await before()
+            cpu, wall, panes = await one_key(pilot, frames, key)
+            await settle(pilot)
+            entry = results.setdefault(name, {"cpu": [], "wall": [], "panes": []})
+            entry["cpu"].append(cpu)
+            entry["wall"].append(wall)
+            entry["panes"].append(panes)
+
+        for _ in range(presses):
+            await record("down", "down")
+        app.index.move_to(0)
+        await settle(pilot)
+        for _ in range(presses // 2):
+            await record("PgDn", "pagedown")
+        for _ in range(max(10, presses // 10)):
+            app.index.move_to(0)
+            await settle(pilot)
+            await record("End", "end")
+        targets = [(i * 7919) % n for i in range(max(10, presses // 4))]
+        for target in targets:
+            async def type_number(target=target) -> None:
+                await pilot.press(*str(target))
+            await record("go-to (number, then g)", "g", type_number)
+            assert app.index.cursor == target, (app.index.cursor, target)
+        for target in targets:
+            async def fill_prompt(target=target) -> None:
+                await pilot.press("g", *str(target))
+            await record("go-to (Enter in the g prompt)", "enter", fill_prompt)
+            assert app.index.cursor == target, (app.index.cursor, target)
+    return {name: {k: statistics.median(v) for k, v in entry.items()}
+            for name, entry in results.items()}
+
+
+# -- report -----------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import platform
+
+    import textual
+
+    return (f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}; "
+            f"textual {textual.__version__}")
+
+
+def demo_store() -> Path | None:
+    try:
+        from explorer import demo
+    except ImportError:
+        return None
+    return Path(demo.demo_path())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--revisions", type=int, default=1_000_000)
+    parser.add_argument("--presses", type=int, default=200)
+    parser.add_argument("--starts", type=int, default=7, help="fresh starts timed")
+    args = parser.parse_args()
+    os.environ["TEXTUAL_ANIMATIONS"] = "none"
+    big = build_million(args.revisions)
+    targets = [(f"{args.revisions:,}-revision filelog", big)]
+    demo = demo_store()
+    if demo is not None:
+        targets.append(("demo store", None))
+    print(f"machine: {machine()}")
+    print(f"command: python benchmarks/tui.py --revisions {args.revisions} "
+          f"--presses {args.presses} --starts {args.starts}\n")
+    if demo is None:
+        print("(no demo store in this version: explorer/demo.py is missing)\n")
+    print("| store | measure | median | target |")
+    print("|---|---|---|---|")
+    for label, path in targets:
+        paint = statistics.median(first_paint(path, args.starts))
+        print(f"| {label} | start → first index rows painted | {paint * 1000:.0f} ms "
+              f"| < {FIRST_PAINT_BUDGET_S * 1000:.0f} ms "
+              f"{'✓' if paint < FIRST_PAINT_BUDGET_S else '✗'} |", flush=True)
+        keys = asyncio.run(measure_keys(path, args.presses))
+        for name, m in keys.items():
+            ok = "✓" if m["cpu"] < FRAME_BUDGET_MS else "✗"
+            print(f"| {label} | {name}: UI-thread work (wall to frame) | {m['cpu']:.1f} ms "
+                  f"({m['wall']:.1f} ms) | < {FRAME_BUDGET_MS:.0f} ms {ok} |", flush=True)
+        for name, m in keys.items():
+            print(f"| {label} | {name}: chain and text panes filled (thread workers) "
+                  f"| {m['panes']:.0f} ms | (background) |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
