@@ -176,6 +176,7 @@ def run_one(rng: random.Random, subjects: list[Subject], whole_store: bool, time
         stats["escape"] += 1
         examples.append(("escape", subject.source.name, str(path.relative_to(subject.repo)),
                          what, traceback.format_exc()))
+        print(*examples[-1], sep="\n  ", file=sys.stderr, flush=True)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         subject.restore(path)

@@ -71,7 +71,15 @@ def decompress_with(header: bytes, chunk: bytes, limit: int) -> bytes:
     raise DecompressionError(f"unknown default compression {header!r}")
 
 
+def _check_limit(limit: int) -> None:
+    # A damaged index can declare a negative size; zlib would read a max_length of 0
+    # as "no limit" and zstd refuses it with its own error.
+    if limit < 0:
+        raise DecompressionError(f"the index declares a negative size ({limit})")
+
+
 def decompress_zlib(chunk: bytes, limit: int) -> bytes:
+    _check_limit(limit)
     try:
         obj = zlib.decompressobj()
         out = obj.decompress(chunk, limit + 1)
@@ -89,6 +97,7 @@ def decompress_zlib(chunk: bytes, limit: int) -> bytes:
 def decompress_zstd(chunk: bytes, limit: int) -> bytes:
     """Decode a zstd frame; a declared content size beyond ``limit`` is refused before
     anything is allocated (zstd would trust it)."""
+    _check_limit(limit)
     try:
         size = _frame_content_size(chunk)
         if size > limit:

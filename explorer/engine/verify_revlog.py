@@ -113,6 +113,7 @@ class RevlogChecker(ContentChecks):
             if e is None:
                 continue
             self._check_flags(e)
+            self._check_size(e)
             chain_base = self._check_base(e, chain_base)
             self._check_parents(e)
             self._check_link(e)
@@ -147,6 +148,13 @@ class RevlogChecker(ContentChecks):
         if unknown:
             self.report_field("bad-flags", e.rev, "flags",
                               f"unknown revision flags {unknown:#06x}")
+
+    def _check_size(self, e: IndexEntry) -> None:
+        """A negative text size is damage; reading would have no bound to hold to."""
+        if e.uncompressed_length is not None and e.uncompressed_length < 0:
+            self._skip[e.rev] = self.report_field(
+                "bad-size", e.rev, "uncompressed_length",
+                f"the text size {e.uncompressed_length} is negative")
 
     def _check_base(self, e: IndexEntry, chain_base: int) -> int:
         """Check the delta base; return the chain base a following non-generaldelta

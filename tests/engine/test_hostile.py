@@ -11,8 +11,9 @@ import zlib
 from pathlib import Path
 
 import pytest
+import zstandard
 
-from explorer.engine import Revlog, Store, StoreError, faults
+from explorer.engine import CorruptionError, Revlog, Store, StoreError, faults
 from explorer.engine.verify import verify_revlog, verify_store
 
 from .test_fuzz import deadline
@@ -79,6 +80,19 @@ def test_decompression_bomb_allocates_nothing_big(tmp_path):
     assert [p.kind for p in problems] == ["bad-chunk"]
     assert "inflates past" in problems[0].message
     assert peak < 8 << 20
+
+
+@pytest.mark.parametrize("compress", [zlib.compress, zstandard.ZstdCompressor().compress])
+@pytest.mark.parametrize("size", [-1, -(2**31)])
+def test_negative_declared_size_is_damage_not_unlimited(tmp_path, compress, size):
+    """zlib takes a limit of 0 for no limit at all: a size of -1 must not get there."""
+    chunk = compress(bytes(1 << 20))
+    with one_revision_revlog(tmp_path / "neg.i", chunk, size) as rl:
+        (problem,) = verify_revlog(rl)
+        with pytest.raises(CorruptionError, match="negative size"):
+            rl.revision(0)
+    assert (problem.kind, problem.field, problem.offset) == ("bad-size", "uncompressed_length",
+                                                             12)
 
 
 def test_every_base_past_its_revision_ends_with_errors(hgrepos, tmp_path):
