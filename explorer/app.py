@@ -354,16 +354,21 @@ class ExplorerApp(App[None]):
         """Every binding, grouped by where it works."""
         groups: list[tuple[str, type]] = [
             ("Everywhere", type(self)), ("Lists: index, store, chain, problems", VirtualTable),
-            ("Text pane", TextPane), ("Hex pane", HexView),
+            ("DAG pane (moves the index cursor)", DagView), ("Text pane", TextPane),
+            ("Hex pane", HexView),
         ]
         sections = []
         for title, cls in groups:
             by_description: dict[str, list[str]] = {}
+            tooltips: dict[str, str] = {}
             for binding in cls.BINDINGS:
                 if isinstance(binding, Binding):
                     by_description.setdefault(binding.description, []).append(
                         self.get_key_display(binding))
-            keys = [(keys[0] if len(keys) == 1 else f"{keys[0]}…{keys[-1]}", description)
+                    tooltips[binding.description] = binding.tooltip
+            keys = [(keys[0] if len(keys) == 1 else f"{keys[0]}…{keys[-1]}",
+                     f"{description}: {tooltips[description]}" if tooltips[description]
+                     else description)
                     for description, keys in by_description.items()]
             if cls is type(self):
                 keys += [("tab / shift+tab", "Next / previous pane"),

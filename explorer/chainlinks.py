@@ -132,10 +132,20 @@ def explain(link: Link, position: int, count: int) -> str:
     level = f" of level {link.depth}" if link.depth is not None else ""
     words = REASONS.get(link.why, link.why).replace("{level}", level)
     quality = _quality(link.flags)
-    stored = (f" Stored as {link.compression}: {link.stored} bytes on disk for a "
+    how = _STORED_AS.get(link.compression, link.compression)
+    stored = (f" Stored {how}: {link.stored} bytes on disk for a "
               f"{link.delta}-byte {'text' if link.base == -1 else 'delta'}"
               f" (×{link.ratio:.1f}).")
     return head + words + stored + (" " + quality if quality else "")
+
+
+_STORED_AS = {
+    "zlib": "zlib-compressed",
+    "zstd": "zstd-compressed",
+    "uncompressed": "uncompressed (marked 'u')",
+    "none": "raw (it starts with NUL: no mark needed)",
+    "empty": "empty",
+}
 
 
 def _quality(flags: int) -> str:

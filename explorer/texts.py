@@ -203,8 +203,9 @@ def delta_document(view: RevlogView, rev: int) -> Document:
         Text.assemble((f"rev {rev}", LABEL), f" = rev {base} + a delta of {len(hunks)} hunk"
                       f"{'s' if len(hunks) != 1 else ''} ({len(delta)} bytes)"),
         Text(f"It replaces {removed} bytes of the {len(base_text)}-byte base with {added} "
-             f"new bytes; each hunk is a {HUNK_HEADER_SIZE}-byte header (start, end, "
-             "length) and its data.", style=MUTED),
+             "new bytes.", style=MUTED),
+        Text(f"Each hunk is a {HUNK_HEADER_SIZE}-byte header (start, end, length), then "
+             "its data.", style=MUTED),
         Text(""),
     ]
     for i, (start, end, at, length) in enumerate(hunks):

@@ -17,7 +17,7 @@ from textual.widgets import Static
 
 from explorer.chainlinks import Link, chain_links, explain
 from explorer.revlogview import RevlogView
-from explorer.widgets.loader import RevisionLoader
+from explorer.widgets.loader import RevisionLoader, describe_error
 from explorer.widgets.store import human_size
 from explorer.widgets.table import Cell, Column, VirtualTable
 
@@ -38,7 +38,8 @@ class ChainTable(RevisionLoader, VirtualTable):
 
     def display_result(self, result: object) -> None:
         self.links = result if isinstance(result, list) else []
-        self.error = "" if result is None or isinstance(result, list) else str(result)
+        self.error = "" if result is None or isinstance(result, list) else \
+            f"cannot be read: {describe_error(result)}"
         rev_w = max(4, len(str(len(self.target[0]) - 1))) if self.target else 4
         columns = [
             Column("rev", rev_w), Column("base", rev_w), Column("why", 5, "left"),

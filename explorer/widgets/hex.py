@@ -28,7 +28,7 @@ from textual.widgets import Static
 
 from explorer.anatomy import Section, Span, sections
 from explorer.revlogview import RevlogView
-from explorer.widgets.loader import RevisionLoader
+from explorer.widgets.loader import RevisionLoader, describe_error
 from explorer.widgets.styles import CachedStyles, set_virtual_size
 
 PALETTE = ["#e5c07b", "#61afef", "#98c379", "#c678dd", "#56b6c2", "#e06c75", "#d19a66"]
@@ -87,7 +87,8 @@ class HexView(RevisionLoader, CachedStyles, ScrollView, can_focus=True):
 
     def display_result(self, result: object) -> None:
         self.sections = result if isinstance(result, list) else []
-        self.error = "" if result is None or isinstance(result, list) else str(result)
+        self.error = "" if result is None or isinstance(result, list) else \
+            f"cannot be read: {describe_error(result)}"
         self._layout()
         self.set_reactive(HexView.cursor, (0, 0))
         self.scroll_to(0, 0, animate=False)
@@ -275,15 +276,14 @@ class HexView(RevisionLoader, CachedStyles, ScrollView, can_focus=True):
         section_index, at = self.cursor
         section = self.sections[section_index]
         span = _span_at(section, at)
-        where = f"byte {at} of {section.title.split(':')[0]}"
-        if section.offset is not None:
-            where += f" (file byte {section.offset + at})"
         if span is None:
-            return f"{where}: not part of any field."
+            return f"byte {at} of the {section.title.split(' of ')[0]}: not part of any field."
         value = section.data[span.start : span.end]
         shown = value[:8].hex(" ") + (" …" if len(value) > 8 else "")
-        return (f"{span.name} · bytes {span.start}–{span.end - 1} · {where} · {shown}\n"
-                f"{span.explain}")
+        where = f"bytes {span.start}–{span.end - 1}"
+        if section.offset is not None:
+            where += f" (file {section.offset + span.start}–{section.offset + span.end - 1})"
+        return f"{span.name} · {where} · {shown}\n{span.explain}"
 
     def on_focus(self) -> None:
         self._generation += 1

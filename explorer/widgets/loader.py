@@ -9,12 +9,13 @@ cannot be read is reported with ``Failed`` (the problems pane lists it).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from explorer.engine import RevlogError
+from explorer.engine import CorruptionError, RevlogError
 from explorer.engine.mpatch import PatchError
 from explorer.revlogview import RevlogView
 
@@ -27,6 +28,16 @@ class Failed(Message):
         self.view = view
         self.rev = rev
         self.error = error
+
+
+def describe_error(err: Exception) -> str:
+    """A read error in a line: what is wrong, and where (file name, not its whole path)."""
+    if isinstance(err, CorruptionError):
+        where = [os.path.basename(err.file)] if err.file else []
+        if err.offset is not None:
+            where.append(f"byte {err.offset}")
+        return err.message + (f" ({', '.join(where)})" if where else "")
+    return str(err)
 
 
 class RevisionLoader:

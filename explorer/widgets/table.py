@@ -55,7 +55,8 @@ class VirtualTable(CachedStyles, ScrollView, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("home", "first", "First row", show=False),
         Binding("end", "last", "Last row", show=False),
-        Binding("enter", "choose", "Open", show=False),
+        Binding("enter", "choose", "Open", show=False, tooltip="the store's revlog, the chain's "
+                "revision, the problem's byte; in the index, go to a typed number"),
     ]
 
     cursor: reactive[int] = reactive(0, repaint=False, init=False)
@@ -95,6 +96,7 @@ class VirtualTable(CachedStyles, ScrollView, can_focus=True):
         self.row_count = 0
         self._generation = 0
         self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._center_pending = False
 
     # -- what subclasses provide --------------------------------------------
 
@@ -212,7 +214,15 @@ class VirtualTable(CachedStyles, ScrollView, can_focus=True):
             self.refresh_line(row + 1)  # line 0 of the virtual area is the header
 
     def _show_cursor(self, center: bool = False) -> None:
-        """Scroll so the cursor row is visible (centred after a far jump)."""
+        """Scroll so the cursor row is visible (centred after a far jump).
+
+        Before the widget has a size the page is unknown: centring then waits
+        for the first resize, so where the rows land never depends on which
+        came first, the data or the layout.
+        """
+        if not self.size.height:
+            self._center_pending = self._center_pending or center
+            return
         first, page = self.first_visible, self.page_rows
         if first <= self.cursor < first + page:
             return
@@ -227,7 +237,9 @@ class VirtualTable(CachedStyles, ScrollView, can_focus=True):
     def move_to(self, row: int) -> None:
         """Put the cursor on ``row`` (clamped), centring it when it was off screen."""
         row = max(0, min(row, self.row_count - 1))
-        if row < self.first_visible or row >= self.first_visible + self.page_rows:
+        if not self.size.height:
+            self._center_pending = True
+        elif row < self.first_visible or row >= self.first_visible + self.page_rows:
             self.scroll_to(y=max(0, row - self.page_rows // 2), animate=False, force=True)
         self.cursor = row
 
@@ -267,7 +279,12 @@ class VirtualTable(CachedStyles, ScrollView, can_focus=True):
     def on_resize(self) -> None:
         if any(not c.width for c in self.column_specs):
             self._fit_columns()
-        self._show_cursor(center=True)
+        if self._center_pending:
+            self._center_pending = False
+            top = self.cursor - self.page_rows // 2
+            self.scroll_to(y=max(0, top), animate=False, force=True)
+        else:
+            self._show_cursor(center=True)
 
     def on_focus(self) -> None:
         self._refresh_row(self.cursor)

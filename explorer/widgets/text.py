@@ -12,7 +12,7 @@ from explorer.document import Document, message
 from explorer.revlogview import RevlogView
 from explorer.texts import delta_document, revision_document
 from explorer.widgets.lines import LinesView
-from explorer.widgets.loader import RevisionLoader
+from explorer.widgets.loader import RevisionLoader, describe_error
 
 
 class TextPane(RevisionLoader, LinesView):
@@ -45,4 +45,5 @@ class TextPane(RevisionLoader, LinesView):
         elif result is None:
             self.show(message(""))
         else:
-            self.show(message(Text(f"cannot be read: {result}", style="bold red")))
+            self.show(message(Text(f"cannot be read: {describe_error(result)}",
+                                   style="bold red")))
