@@ -25,7 +25,15 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header, Static
 from textual.worker import get_current_worker
 
-from explorer.edits import FAULTS, add_revision, editable_text, file_path, inject_fault
+from explorer.edits import (
+    FAULTS,
+    add_revision,
+    changeset_of,
+    editable_text,
+    file_path,
+    inject_fault,
+    strip_changesets,
+)
 from explorer.engine import CorruptionError, RevlogError, Store
 from explorer.engine.problems import ERROR, Problem
 from explorer.engine.verify import Cancelled as VerifyCancelled
@@ -80,6 +88,8 @@ class ExplorerApp(App[None]):
         Binding("escape", "focus_index", "Back to index", show=False),
         Binding("a", "add_revision", "Add revision", show=False,
                 tooltip="Commit a new revision of the selected file (edit its text first)"),
+        Binding("s", "strip", "Strip", show=False,
+                tooltip="Remove the selected revision's changeset and every later one"),
         Binding("f", "inject_fault", "Inject fault", show=False,
                 tooltip="Damage the selected revision on purpose, to see what it looks like"),
         Binding("r", "reload", "Reload", show=False, tooltip="Read the store again from disk"),
@@ -217,6 +227,8 @@ class ExplorerApp(App[None]):
     def _resolve(self, view: RevlogView, rev: str | int | None) -> int:
         if rev is None or not len(view):
             return 0
+        if isinstance(rev, int):  # ours (after an edit): the revlog may have shrunk
+            return max(0, min(rev, len(view) - 1))
         try:
             return view.revlog.lookup(rev if isinstance(rev, int) else str(rev))
         except RevlogError as err:
@@ -553,6 +565,38 @@ class ExplorerApp(App[None]):
             return
         self.call_from_thread(self.notify, f"added changeset {node.hex()[:12]}")
         self.call_from_thread(self._reload, ref.path, "-1")
+
+    def action_strip(self) -> None:
+        view, source = self.view, self.source
+        if view is None or source is None or not len(view):
+            return
+        if source.store is None:
+            self.notify("stripping needs a repository: this is a lone revlog file",
+                        severity="error")
+            return
+        changeset = changeset_of(view.ref, view.revlog, self.index.cursor)
+        question = (f"Strip changeset {changeset} and every later one from {source.root}?\n"
+                    "Their manifest and file revisions go too; the revlogs are cut back "
+                    "through a journaled transaction. There is no undo.")
+        self.push_screen(ConfirmScreen(f"Strip from changeset {changeset}", question),
+                         lambda yes: yes and self._start_strip(view, changeset))
+
+    def _start_strip(self, view: RevlogView, changeset: int) -> None:
+        path, rev = view.name, self.index.cursor
+        self._close_view()
+        self._strip(self.source, changeset, path, rev)
+
+    @work(thread=True, exclusive=True, group="edit", exit_on_error=False,
+          description="stripping")
+    def _strip(self, source: Source, changeset: int, path: str, rev: int) -> None:
+        try:
+            count = strip_changesets(source, changeset)
+        except RevlogError as err:
+            self.call_from_thread(self.notify, f"nothing stripped: {err}", severity="error")
+        else:
+            self.call_from_thread(self.notify, f"stripped {count} changeset"
+                                               f"{'s' if count != 1 else ''} from {changeset}")
+        self.call_from_thread(self._reload, path, max(0, rev - 1))
 
     def action_inject_fault(self) -> None:
         view = self.view

@@ -1,9 +1,10 @@
 """Changes the explorer makes to a test repository, all through the engine.
 
-Adding a revision commits a changeset (so the manifest and changelog stay
-consistent and ``hg verify`` still passes); a fault is damage made on
-purpose, for teaching. Each runs in a worker of the app after the user
-confirmed it; nothing here imports Textual.
+Adding a revision commits a changeset and stripping removes changesets from
+the tip down (so manifests, filelogs and changelog stay consistent and
+``hg verify`` still passes); a fault is damage made on purpose, for teaching.
+Each runs in a worker of the app after the user confirmed it; nothing here
+imports Textual.
 """
 
 from __future__ import annotations
@@ -57,6 +58,20 @@ def add_revision(source: Source, ref: RevlogRef, text: str) -> bytes:
         files, message = {}, text.strip() or "empty changeset from revlog-explorer"
     with Repo.open(source.root) as repo:
         return repo.commit(files, message=message, user=USER, date=(int(time.time()), 0))
+
+
+def strip_changesets(source: Source, changeset: int) -> int:
+    """Remove changeset ``changeset`` and every later one (and the manifest and file
+    revisions they introduced); return how many changesets went."""
+    if source.store is None:
+        raise EditError("stripping needs a repository: this is a lone revlog file")
+    with Repo.open(source.root) as repo:
+        return len(repo.strip(changeset))
+
+
+def changeset_of(ref: RevlogRef, rl: Revlog, rev: int) -> int:
+    """The changeset a revision belongs to: itself in the changelog, else its link rev."""
+    return rev if ref.kind == "changelog" else rl.entry(rev).link_rev
 
 
 def inject_fault(source: Source, ref: RevlogRef, kind: str, rev: int) -> engine_faults.Fault:

@@ -1,4 +1,4 @@
-"""Verify, and editing a test repository: add a revision, inject a fault; hg agrees after."""
+"""Verify, and editing a test repository: add, strip, inject a fault; hg agrees after."""
 
 from __future__ import annotations
 
@@ -96,6 +96,7 @@ def test_cancelled_edits_change_nothing(repo_copy):
         await press(pilot, "a", "escape")
         await press(pilot, "a", "ctrl+s", "n")
         await press(pilot, "f", "escape")
+        await press(pilot, "s", "n")
 
     run(ExplorerApp(repo_copy), test)
     assert (repo_copy / ".hg" / "store" / "00changelog.i").stat().st_size == size
@@ -123,3 +124,28 @@ def test_inject_a_fault_then_see_it(repo_copy):
     run(ExplorerApp(repo_copy), test)
     code, out = hg_verify(repo_copy)
     assert code != 0 and "main.py" in out
+
+
+def test_strip_from_a_file_revision(repo_copy):
+    store = Store.open(repo_copy)
+    flog = store.filelog("src/main.py")
+    changeset = flog.entry(9).link_rev
+    remaining_files = sum(1 for r in flog if flog.entry(r).link_rev < changeset)
+    store.close()
+
+    async def test(pilot):
+        app = pilot.app
+        app.open_revlog(row_of(app, "data/src/main.py.i"), 9)
+        await settle(pilot)
+        await press(pilot, "s")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert f"changeset {changeset}" in app.screen.question
+        await press(pilot, "y")
+        await settle(pilot)
+        assert app.view.name == "data/src/main.py.i"
+        assert len(app.view) == remaining_files
+
+    run(ExplorerApp(repo_copy), test)
+    assert len(Store.open(repo_copy).changelog) == changeset
+    code, out = hg_verify(repo_copy)
+    assert code == 0, out
