@@ -500,27 +500,29 @@ class ExplorerApp(App[None]):
         try:
             if source.store is not None:
                 report = verify_store(Store.open(source.store.root), progress)
-                problems = report.problems
-                first = report.first_damaged_changeset
+                problems, first = report.problems, report.first_damaged_changeset
+                checked = (f"{report.changesets} changesets, {report.changes} file revisions, "
+                           f"{report.files} files")
             else:
                 ref = source.refs[0]
                 with source.open(ref) as rl:
                     problems, first = verify_revlog(rl, ref.path, progress), None
+                    checked = f"{len(rl)} revisions"
         except VerifyCancelled:
             return
         except RevlogError as err:
-            problems, first = [Problem(ERROR, "", None, None, None, None,
-                                       f"verify stopped: {err}", kind="read")], None
-        self.call_from_thread(self._verified, problems, first)
+            problems, first, checked = [Problem(ERROR, "", None, None, None, None,
+                                                f"verify stopped: {err}", kind="read")], None, ""
+        self.call_from_thread(self._verified, problems, first, checked)
 
-    def _verified(self, problems: list[Problem], first: int | None) -> None:
+    def _verified(self, problems: list[Problem], first: int | None, checked: str) -> None:
         self.problems.progress(None, None)
         self.problems.table.clear("verify")
         self.report(problems)
         errors = sum(1 for p in problems if p.is_error)
         warnings = len(problems) - errors
         if not problems:
-            self.problems.status("verify: no problems found")
+            self.problems.status(f"verify: no problems in {checked}")
             return
         summary = f"verify: {errors} error{'s' if errors != 1 else ''}, {warnings} warning" \
                   f"{'s' if warnings != 1 else ''}"

@@ -107,12 +107,12 @@ def manifest_blocks(text: bytes) -> list[Block]:
     entries = list(parse_manifest(text))
     head = [Text.assemble((f"{len(entries)} entries", LABEL),
                           ("   flag: x executable, l symlink, t directory "
-                           "(tree manifest); node: the file's revision", MUTED))]
+                           "(tree manifest); node: the file revision's, short", MUTED))]
 
     def line(i: int) -> Text:
         entry = entries[i]
         return Text.assemble((FLAG_WORDS.get(entry.flags, "?") + " ", "bold yellow"),
-                             (entry.node.hex() + " ", MUTED), entry.path)
+                             (entry.node.hex()[:12] + " ", MUTED), entry.path)
 
     return [ready(head), Block(len(entries), line)]
 

@@ -19,7 +19,7 @@ from explorer.widgets.table import Cell, Column, VirtualTable
 
 _COLUMNS = [
     Column("", 1),
-    Column("revlog", 14, "left"),
+    Column("revlog", 14, "path"),
     Column("rev", 4),
     Column("problem", 0, "left"),
 ]

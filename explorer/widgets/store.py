@@ -167,7 +167,7 @@ class StoreBox(Vertical):
 _COLUMNS = [
     Column("", 1),
     Column("", 2, "left"),
-    Column("revlog", 0, "left"),
+    Column("revlog", 0, "path"),
     Column("revs", 5),
     Column("size", 5),
 ]

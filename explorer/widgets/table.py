@@ -28,7 +28,8 @@ from explorer.widgets.styles import CachedStyles, set_virtual_size
 
 class Column(NamedTuple):
     """A column: header title, width in cells (0: whatever the others leave, at
-    least ``FILL_MIN``), and alignment."""
+    least ``FILL_MIN``), and alignment: "right", "left" or "path" (left, cut in
+    the middle)."""
 
     title: str
     width: int
@@ -298,8 +299,12 @@ class VirtualTable(CachedStyles, ScrollView, can_focus=True):
 
 
 def _fit(text: str, column: Column) -> str:
-    """``text`` padded or cut (with an ellipsis) to the column's width."""
+    """``text`` padded or cut (with an ellipsis) to the column's width. A "path"
+    column keeps both ends (the directory's start and the file name)."""
     width = column.width
     if len(text) > width:
+        if column.align == "path":
+            tail = (width - 1) * 2 // 3
+            return text[: width - 1 - tail] + "…" + text[-tail:]
         return text[: width - 1] + "…" if column.align == "left" else "…" + text[-(width - 1):]
-    return text.ljust(width) if column.align == "left" else text.rjust(width)
+    return text.rjust(width) if column.align == "right" else text.ljust(width)
