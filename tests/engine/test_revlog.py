@@ -125,3 +125,22 @@ def test_persistent_nodemap_is_used(hgoracle):
     rl = open_from_oracle(hgoracle, "00changelog.i")
     rl.rev(rl.node(len(rl) - 1))
     assert rl._persistent_nodemap() is not None
+
+
+def test_chunk_compression_follows_v2_modes(hgoracle):
+    """v2 chunks may carry no header byte: the entry's mode says how they are stored."""
+    names = {b"x": "zlib", b"(": "zstd", b"u": "uncompressed", b"\0": "none"}
+    for path, info, rl in revlogs(hgoracle):
+        default = (info["docket"] or {}).get("default_compression_header")
+        for want in info["revs"]:
+            got = rl.chunk_compression(want["rev"])
+            mode = want["data_compression_mode"]
+            if not want["chunk"]:
+                expected = "empty"
+            elif mode == 0:  # plain: raw bytes, no header
+                expected = "uncompressed"
+            elif mode == 1:  # default: the docket's engine, header byte kept
+                expected = names[default]
+            else:
+                expected = names[want["chunk"][:1]]
+            assert got == expected, (path, want["rev"])
