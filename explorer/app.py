@@ -52,7 +52,7 @@ from explorer.widgets.dialogs import (
 )
 from explorer.widgets.hex import HexPane, HexView
 from explorer.widgets.index import IndexTable
-from explorer.widgets.loader import Failed
+from explorer.widgets.loader import Failed, run_jobs
 from explorer.widgets.problems import ProblemsPane, ProblemsTable
 from explorer.widgets.store import StoreBox, StorePane
 from explorer.widgets.table import VirtualTable
@@ -259,11 +259,11 @@ class ExplorerApp(App[None]):
             self._describe_store_row(event.row)
 
     def select(self, rev: int) -> None:
-        """Every pane follows the index cursor to ``rev``."""
+        """Every pane follows the index cursor to ``rev`` (the visible ones in one worker)."""
         view = self.view
         self.dag.follow(self.index.first_visible, rev)
-        for pane in (self.chain, self.text, self.hexview):
-            pane.load(view, rev)
+        jobs = [pane.want(view, rev) for pane in (self.chain, self.text, self.hexview)]
+        run_jobs(self, [job for job in jobs if job is not None], "detail")
 
     def on_index_table_scrolled(self, event: IndexTable.Scrolled) -> None:
         self.dag.follow(event.top, self.index.cursor)
