@@ -1,0 +1,28 @@
+"""The DAG pane: laid out in a worker, drawn level with the index rows."""
+
+from __future__ import annotations
+
+from explorer.app import ExplorerApp
+from explorer.graph import draw
+from explorer.widgets.dag import DagView
+from tests.tui.conftest import press, run
+
+
+def test_lines_match_the_layout_and_follow_the_index(repo):
+    async def test(pilot):
+        app = pilot.app
+        dag = app.query_one(DagView)
+        assert dag.layout_ is not None and dag.layout_.done
+        await press(pilot, "end")
+        top = app.index.first_visible
+        assert dag.top == top and dag.cursor == app.index.cursor
+        row = dag.layout_.rows(top, top + 1)[0]
+        line = dag.render_line(1).text
+        assert line.strip() == draw(row, "unicode", current=row.rev == dag.cursor).strip()
+        await press(pilot, "u")
+        assert dag.render_line(1).text.strip() == draw(row, "ascii").strip()
+        dag.focus()
+        await press(pilot, "up")  # the DAG's keys move the shared cursor
+        assert app.index.cursor == len(app.view) - 2
+
+    run(ExplorerApp(repo), test)
