@@ -137,6 +137,7 @@ class ExplorerApp(App[None]):
         self.text = self.query_one(TextPane)
         self.hexview = self.query_one(HexView)
         self.detail = self.query_one(ContentSwitcher)
+        self.index.followers.append(self.dag.follow)
         for selector, title in (("#store-box", "store"), ("#problems", "problems"),
                                 ("#index", "index"), ("#dag", "DAG"),
                                 ("#chain", "delta chain"), ("#detail", "text")):
@@ -259,14 +260,11 @@ class ExplorerApp(App[None]):
             self._describe_store_row(event.row)
 
     def select(self, rev: int) -> None:
-        """Every pane follows the index cursor to ``rev`` (the visible ones in one worker)."""
+        """Every pane follows the index cursor to ``rev`` (the visible ones in one worker;
+        the DAG already moved with the index)."""
         view = self.view
-        self.dag.follow(self.index.first_visible, rev)
         jobs = [pane.want(view, rev) for pane in (self.chain, self.text, self.hexview)]
         run_jobs(self, [job for job in jobs if job is not None], "detail")
-
-    def on_index_table_scrolled(self, event: IndexTable.Scrolled) -> None:
-        self.dag.follow(event.top, self.index.cursor)
 
     def on_virtual_table_chosen(self, event: VirtualTable.Chosen) -> None:
         if event.table is self.index:

@@ -3,10 +3,14 @@
 Entries are decoded from the index bytes as rows scroll into view; chain
 length and snapshot depth need a chain walk, so a worker computes them for
 the rows on screen and the rows show "…" until then. A damaged revision's
-row is marked. Scrolling posts ``Scrolled`` so the DAG pane can follow.
+row is marked. Panes that scroll with it (the DAG) register in ``followers``
+and are told of every scroll and cursor move at once, not by message, so
+they change in the same frame as the index.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from textual.message import Message
 from textual.worker import get_current_worker
@@ -18,19 +22,10 @@ from explorer.widgets.table import Cell, Column, VirtualTable
 class IndexTable(VirtualTable):
     """The index entries of one revlog."""
 
-    class Scrolled(Message):
-        """The first row on screen changed (the DAG pane follows it)."""
-
-        def __init__(self, top: int) -> None:
-            super().__init__()
-            self.top = top
-
-        def can_replace(self, message: Message) -> bool:
-            return isinstance(message, IndexTable.Scrolled)
-
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.view: RevlogView | None = None
+        self.followers: list[Callable[[int, int], None]] = []
 
     def show(self, view: RevlogView | None, rev: int = 0) -> None:
         """Show the entries of ``view`` with the cursor on ``rev``."""
@@ -70,8 +65,20 @@ class IndexTable(VirtualTable):
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
         if round(old) != round(new):
-            self.post_message(self.Scrolled(round(new)))
+            self._tell_followers()
             self._request_facts()
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        super().watch_cursor(old, new)
+        self._tell_followers()
+
+    def reset(self, *args, **kwargs) -> None:
+        super().reset(*args, **kwargs)
+        self._tell_followers()
+
+    def _tell_followers(self) -> None:
+        for follow in self.followers:
+            follow(self.first_visible, self.cursor)
 
     def on_resize(self) -> None:
         # (VirtualTable's on_resize runs too: Textual calls each class's handler)

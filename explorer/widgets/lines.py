@@ -55,7 +55,8 @@ class LinesView(CachedStyles, ScrollView, can_focus=True):
             segments = list(text.render(self.app.console, end=""))
             strip = self._strips[index] = Strip(segments).apply_style(self.base_style)
             if strip.cell_length > self.virtual_size.width:
-                set_virtual_size(self, Size(strip.cell_length, len(self.document)))
+                set_virtual_size(self, Size(strip.cell_length, len(self.document)),
+                                 repaint=False)
         return strip.crop_extend(scroll_x, scroll_x + width, self.base_style)
 
     def notify_style_update(self) -> None:

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from textual.dom import DOMNode
 from textual.message import Message
+from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from explorer.engine import CorruptionError, RevlogError
@@ -109,7 +110,16 @@ class RevisionLoader:
             self._shown = None
             self.display_result(None)
             return None
-        return self._job() if self.display else None
+        return self._job() if self.shown_on_screen() else None
+
+    def shown_on_screen(self) -> bool:
+        """Displayed, and so are its containers (a pane in a switcher may be hidden)."""
+        node = self
+        while isinstance(node, Widget):
+            if not node.display:
+                return False
+            node = node.parent
+        return True
 
     def load(self, view: RevlogView | None, rev: int) -> None:
         """Show ``rev`` of ``view``, building it in this pane's own worker."""

@@ -45,16 +45,18 @@ class CachedStyles(Widget):
         self._style_cache = None
 
 
-def set_virtual_size(widget: Widget, size: Size) -> None:
+def set_virtual_size(widget: Widget, size: Size, repaint: bool = True) -> None:
     """Change a line widget's scrollable size without laying out the whole screen.
 
     ``virtual_size`` is a layout reactive: each change re-arranges every
     widget (measured: about a third of the work of a key press that loads a
     new chain or text). Only the widget's own scrollbars depend on it, so
     update those; a scrollbar that appears or goes still triggers a layout.
+    ``repaint=False`` when called while drawing (the content did not change).
     """
     if size == widget.virtual_size:
         return
     widget.set_reactive(Widget.virtual_size, size)
     widget._scroll_update(size)
-    widget.refresh()
+    if repaint:
+        widget.refresh()

@@ -29,7 +29,7 @@ def assert_in_step(app: ExplorerApp, rev: int) -> None:
     assert text.target[1] == rev
     assert text.document.line(0).plain.startswith(f"rev {rev} ")
     hexes = app.query_one(HexView)
-    if hexes.display:
+    if hexes.shown_on_screen():
         assert hexes.sections[0].title.startswith(f"index entry of rev {rev}:")
 
 
@@ -295,7 +295,7 @@ def test_damaged_revision_is_named_and_the_rest_stays_usable(repo_copy):
         await press(pilot, "enter")
         assert app.index.cursor == 10
         hexes = app.query_one(HexView)
-        assert hexes.display
+        assert hexes.shown_on_screen()
         section, at = hexes.cursor
         assert hexes.sections[section].offset + at == problems[0].offset
 
