@@ -41,6 +41,7 @@ from explorer.engine.verify import verify_revlog, verify_store
 from explorer.revlogview import RevlogView
 from explorer.source import RevlogRef, Source, SourceError, open_source
 from explorer.widgets.chain import ChainPane, ChainTable
+from explorer.widgets.commandline import CommandLine
 from explorer.widgets.dag import DagView
 from explorer.widgets.dialogs import (
     CannotOpenScreen,
@@ -48,7 +49,6 @@ from explorer.widgets.dialogs import (
     ConfirmScreen,
     EditorScreen,
     HelpScreen,
-    PromptScreen,
 )
 from explorer.widgets.hex import HexPane, HexView
 from explorer.widgets.index import IndexTable
@@ -124,6 +124,7 @@ class ExplorerApp(App[None]):
                         yield TextPane(id="text")
                         yield HexPane(id="hex")
         yield Footer()
+        yield CommandLine(id="command-line")
 
     def on_mount(self) -> None:
         # The panes, looked up once: handlers may still run while the app shuts down.
@@ -137,6 +138,7 @@ class ExplorerApp(App[None]):
         self.text = self.query_one(TextPane)
         self.hexview = self.query_one(HexView)
         self.detail = self.query_one(ContentSwitcher)
+        self.command_line = self.query_one(CommandLine)
         self.index.followers.append(self.dag.follow)
         for selector, title in (("#store-box", "store"), ("#problems", "problems"),
                                 ("#index", "index"), ("#dag", "DAG"),
@@ -406,8 +408,8 @@ class ExplorerApp(App[None]):
         if typed is not None:
             self._goto(str(typed))
             return
-        self.push_screen(PromptScreen("Go to revision", "rev number, -1 for tip, or node prefix",
-                                      f"0 … {len(self.view) - 1}"), self._goto)
+        self.command_line.ask("go to", f"a revision (0 … {len(self.view) - 1}, -1 for the tip) "
+                              "or a node prefix · Enter · Escape", self._goto)
 
     def _goto(self, answer: str | None) -> None:
         view = self.view
@@ -426,8 +428,8 @@ class ExplorerApp(App[None]):
     def action_find(self) -> None:
         if self.view is None:
             return
-        self.push_screen(PromptScreen("Find node", "hex prefix of a node id",
-                                      "n / N: next / previous match"), self._find)
+        self.command_line.ask("find node", "a hex prefix of node ids · then n / N for the "
+                              "other matches", self._find)
 
     def _find(self, prefix: str | None) -> None:
         if prefix and self.view is not None:

@@ -1,4 +1,4 @@
-"""Modal screens: prompt, confirmation, choice, text editor, key help, and an error page."""
+"""Modal screens: confirmation, choice, text editor, key help, and an error page."""
 
 from __future__ import annotations
 
@@ -10,33 +10,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
+from textual.widgets import Button, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
-
-
-class PromptScreen(ModalScreen[str | None]):
-    """Ask for one line (a revision, a node prefix); Escape cancels."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, title: str, placeholder: str = "", hint: str = "") -> None:
-        super().__init__()
-        self.title_text = title
-        self.placeholder = placeholder
-        self.hint = hint
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Input(placeholder=self.placeholder, id="prompt-input")
-            if self.hint:
-                yield Static(self.hint, classes="explain")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ConfirmScreen(ModalScreen[bool]):
