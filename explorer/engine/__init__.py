@@ -16,20 +16,24 @@ from .errors import (
     UnsupportedFormatError,
 )
 from .index import IndexEntry
+from .problems import Problem
 from .repo import Repo
 from .revlog import Revlog, hash_revision
 from .store import Store
 from .transaction import Transaction
+from .verify import verify_store
 
 __all__ = [
     "IndexEntry",
     "NULL_NODE",
     "NULL_REV",
+    "Problem",
     "Repo",
     "Revlog",
     "Store",
     "Transaction",
     "hash_revision",
+    "verify_store",
     "AmbiguousPrefixError",
     "CorruptionError",
     "LockError",

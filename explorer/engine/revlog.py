@@ -520,8 +520,7 @@ class Revlog:
             if not -1 <= base < r:
                 self._bad_base(r, base)
             if clen > 0:
-                limit = 16 * ulen + 4096 if ulen >= 0 else 1100 * clen + 1024
-                links.append((r, offset + (r + 1) * esize, clen, limit))
+                links.append((r, offset + (r + 1) * esize, clen, self._bound(ulen, clen, False)))
             elif clen:
                 self._bad_length(r, clen)
             r = base if generaldelta else r - 1
@@ -529,7 +528,7 @@ class Revlog:
         if r == stop:
             links.reverse()
             return links, True
-        links.append((r, offset + (r + 1) * esize, clen, ulen if ulen >= 0 else 1100 * clen + 1024))
+        links.append((r, offset + (r + 1) * esize, clen, self._bound(ulen, clen, True)))
         links.reverse()
         return links, False
 
@@ -550,7 +549,8 @@ class Revlog:
             if not -1 <= base < r:
                 self._bad_base(r, base)
             if clen > 0:
-                links.append((r, 0 if r == 0 and header else word >> 16, clen, 16 * ulen + 4096))
+                links.append((r, 0 if r == 0 and header else word >> 16, clen,
+                              16 * ulen + 4096 if ulen >= 0 else -1))
             elif clen:
                 self._bad_length(r, clen)
             r = base if generaldelta else r - 1
@@ -604,15 +604,25 @@ class Revlog:
 
     # -- chunks ----------------------------------------------------------------
 
+    def _bound(self, ulen: int, clen: int, full: bool) -> int:
+        """Largest decompressed size accepted for a chunk (the bomb guard).
+
+        A full text must be exactly its declared size; a delta stays within a
+        generous multiple of it. v0 declares no size: a bound from the chunk's
+        length and zlib's best ratio stands in. A negative declared size is
+        damage: a negative bound makes the decompressor refuse the chunk.
+        """
+        if self.version == REVLOG_V0:
+            return 1100 * clen + 1024
+        if ulen < 0:
+            return -1
+        return ulen if full else 16 * ulen + 4096
+
     def _link(self, rev: int) -> Link:
         """The chain link of ``rev`` alone (its chunk's position, length and size bound)."""
         self._index.check_rev(rev)
         offset, clen, ulen, base = self._index.link(rev)
-        full = base == rev or base == NULL_REV
-        if ulen < 0:
-            limit = 1100 * clen + 1024
-        else:
-            limit = ulen if full else 16 * ulen + 4096
+        limit = self._bound(ulen, clen, base == rev or base == NULL_REV)
         return rev, self._index.data_position(rev, offset), clen, limit
 
     def raw_chunk(self, rev: int) -> bytes:
