@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -99,12 +99,22 @@ class ExplorerApp(App[None]):
                  ) -> None:
         super().__init__()
         self.path = None if path is None else os.fspath(path)
+        self.command_line = CommandLine(id="command-line")
         self.start_rev = rev
         self.source: Source | None = None
         self.view: RevlogView | None = None
         self.matches: list[int] = []
         self.typed: int | None = None  # a revision number being typed (less-style go-to)
         self._after_open: tuple[str, str | int | None, tuple[str, int] | None] | None = None
+
+    async def on_event(self, event: events.Event) -> None:
+        """While the command line asks, the keys are its own (the focus stays put)."""
+        if isinstance(event, events.Key) and self.command_line.asking \
+                and not event.is_forwarded:
+            event.stop()
+            self.command_line.key(event)
+            return
+        await super().on_event(event)
 
     # -- layout ----------------------------------------------------------------
 
@@ -124,7 +134,7 @@ class ExplorerApp(App[None]):
                         yield TextPane(id="text")
                         yield HexPane(id="hex")
         yield Footer()
-        yield CommandLine(id="command-line")
+        yield self.command_line
 
     def on_mount(self) -> None:
         # The panes, looked up once: handlers may still run while the app shuts down.
@@ -138,7 +148,6 @@ class ExplorerApp(App[None]):
         self.text = self.query_one(TextPane)
         self.hexview = self.query_one(HexView)
         self.detail = self.query_one(ContentSwitcher)
-        self.command_line = self.query_one(CommandLine)
         self.index.followers.append(self.dag.follow)
         for selector, title in (("#store-box", "store"), ("#problems", "problems"),
                                 ("#index", "index"), ("#dag", "DAG"),
