@@ -122,6 +122,8 @@ def load_bytes(path: str, limit: int | None = None) -> bytes | mmap.mmap:
         return b""
     except OSError as exc:
         raise CorruptionError(f"cannot open: {exc.strerror}", file=path) from None
+    except ValueError:  # a NUL byte in a name read from a damaged docket
+        raise CorruptionError("file name holds a NUL byte", file=repr(path)) from None
     try:
         size = os.fstat(fd).st_size
         if limit is not None:

@@ -48,6 +48,9 @@ def parse_nodemap_docket(raw: bytes, file: str) -> NodemapDocket | None:
     if len(raw) < end + uid_len + node_len:
         raise CorruptionError("nodemap docket is truncated", file=file, offset=len(raw))
     uid = bytes(raw[end : end + uid_len])
+    if not uid.isalnum():  # it names a file: nothing but letters and digits
+        raise CorruptionError(f"nodemap data uid {uid!r} is not alphanumeric", file=file,
+                              offset=end)
     tip_node = bytes(raw[end + uid_len : end + uid_len + node_len])
     return NodemapDocket(uid, tip_rev, data_length, unused, tip_node)
 

@@ -71,6 +71,8 @@ class _DataFile:
                 self._fd, self.end = -1, 0
             except OSError as exc:
                 raise CorruptionError(f"cannot open: {exc.strerror}", file=self.path) from None
+            except ValueError:  # a NUL byte in a name read from a damaged docket
+                raise CorruptionError("file name holds a NUL byte", file=repr(self.path)) from None
         return self._fd
 
     def size(self) -> int:

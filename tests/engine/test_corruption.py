@@ -281,3 +281,15 @@ def test_decompression_bomb_is_refused(damage):
     with pytest.raises(CorruptionError, match="over the expected 10|past the expected 10") as info:
         rl.revision(rev)
     assert_names(info.value, d.files["00changelog.d"], rev, at)
+
+
+def test_nodemap_docket_naming_an_impossible_file(damage):
+    """Found by fuzzing: a NUL in the nodemap uid once escaped as ValueError from os.open.
+    Lookups fall back to the index and still find every node."""
+    d = damage("persistent-nodemap", "00changelog.i")
+    docket = d.files["00changelog.n"]
+    d.patch(docket, 36, b"\0\0\0\0")  # inside the uid
+    rl = d.open()
+    for want in d.info["revs"]:
+        assert rl.rev(want["node"]) == want["rev"]
+        assert rl.lookup(want["node"].hex()[:8]) == want["rev"]
