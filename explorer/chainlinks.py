@@ -8,7 +8,6 @@ words explaining each reason are presentation, kept here with the rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import NamedTuple
 
 from explorer.engine import Revlog
@@ -44,12 +43,7 @@ class Link(NamedTuple):
         return self.delta / self.stored if self.stored else 1.0
 
 
-class Cancelled(Exception):
-    """The chain was no longer wanted (the cursor moved on)."""
-
-
-def chain_links(view: RevlogView, rev: int, cancelled: Callable[[], bool] = lambda: False
-                ) -> list[Link]:
+def chain_links(view: RevlogView, rev: int) -> list[Link]:
     """The links rebuilding ``rev``, from its full snapshot up (reads every chunk)."""
     rl = view.revlog
     links = []
@@ -57,8 +51,6 @@ def chain_links(view: RevlogView, rev: int, cancelled: Callable[[], bool] = lamb
     with view.lock:
         chain = rl.delta_chain(rev)
         for depth, r in enumerate(chain):
-            if cancelled():
-                raise Cancelled
             e = rl.entry(r)
             raw = rl.raw_chunk(r)
             read += len(raw)

@@ -191,10 +191,6 @@ class DagLayout:
                 out.append(row)
         return out
 
-    def parents_of(self, rev: int) -> tuple[int, int]:
-        """The parent fields read for ``rev`` (-2 when its entry could not be read)."""
-        return self._p1[rev], self._p2[rev]
-
 
 def draw(row: Row, style: str = "unicode", current: bool = False) -> str:
     """The text of one line: two characters per column (cell, then gap)."""

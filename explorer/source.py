@@ -38,7 +38,6 @@ class Source:
     refs: list[RevlogRef]
     store: Store | None = None
     start: int = 0
-    requirements: set[str] = field(default_factory=set)
     undecodable: list[str] = field(default_factory=list)
     listing_error: CorruptionError | None = None
 
@@ -64,8 +63,7 @@ def open_source(path: str | os.PathLike[str] | None) -> Source:
     if path is None:
         from explorer import demo  # the writer it needs is not loaded otherwise
 
-        source = _open_store(os.fspath(demo.demo_path()), "demo store")
-        return source
+        return _open_store(os.fspath(demo.demo_path()), "demo store")
     given = os.fspath(path)
     full = os.path.abspath(given)
     if not os.path.lexists(full):
@@ -115,8 +113,8 @@ def _open_store(path: str, label: str) -> Source:
                   store.fs_path(store_path[:-2] + ".d"))
         for kind, store_path in listed
     ]
-    return Source(label=label, refs=refs, store=store, requirements=set(store.requirements),
-                  undecodable=undecodable, listing_error=listing_error)
+    return Source(label=label, refs=refs, store=store, undecodable=undecodable,
+                  listing_error=listing_error)
 
 
 def _repository_root(path: str, label: str) -> str:

@@ -104,7 +104,9 @@ class IndexTable(VirtualTable):
 
     def _facts_arrived(self, view: RevlogView, rows: list[int]) -> None:
         if view is self.view:
-            self.invalidate()
+            self.redraw_cells(rows, FACT_COLUMNS)
+            if any(r in view.damage for r in rows):
+                self.invalidate()  # damaged rows change colour throughout
             damaged = [r for r in rows if r in view.damage]
             if damaged:
                 self.post_message(self.DamageFound(view, damaged))
@@ -116,6 +118,9 @@ class IndexTable(VirtualTable):
             super().__init__()
             self.view = view
             self.revs = revs
+
+
+FACT_COLUMNS = 10  # chain length and snapshot level come after the ten entry fields
 
 
 def _fact(value: int) -> Cell:

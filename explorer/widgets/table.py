@@ -17,7 +17,7 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -137,6 +137,18 @@ class VirtualTable(CachedStyles, ScrollView, can_focus=True):
         """Forget drawn rows (their contents changed) and redraw."""
         self._generation += 1
         self.refresh()
+
+    def redraw_cells(self, rows: list[int], first_column: int) -> None:
+        """Redraw ``rows`` from column ``first_column`` on (cells filled in later):
+        only that part of the screen is composed again, not the whole table."""
+        x = 1 + sum(c.width + 1 for c in self.columns[:first_column]) - round(self.scroll_x)
+        width = self.row_width - x
+        for row in rows:
+            for state in ("", "cursor", "cursor-blurred"):
+                self._lines.discard((row, state, self._generation))
+            y = row - self.first_visible + 1
+            if 0 < y <= self.page_rows and width > 0:
+                self.refresh(Region(max(0, x), y, width, 1))
 
     @property
     def page_rows(self) -> int:
