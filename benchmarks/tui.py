@@ -68,9 +68,10 @@ def build_million(count: int) -> Path:
     """A store holding one filelog of ``count`` revisions, written by our engine.
 
     The store is generaldelta without sparse-revlog (as hg wrote before 4.6):
-    the engine's sparse delta search looks at every full snapshot since the
-    parents' chain base, which grows with the revlog (measured: 0.3 ms per
-    revision at 20,000, 19 ms at 30,000), so a million would take days.
+    a sparse search filters every full snapshot made since the parents' chain
+    base, so the cost of a revision grows with the revlog, in Mercurial as in
+    the engine (benchmarks/snapshots.py: 2 ms a revision at 200,000 revisions),
+    and a sparse million would take hours to write.
     """
     from explorer.engine.repo import Repo
 

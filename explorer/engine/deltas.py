@@ -68,18 +68,68 @@ class DeltaInfo:
 
 
 class SnapshotIndex:
-    """Snapshots by the revision they are stored against (-1 for full texts),
-    kept up to date as revisions are added, so searches stay incremental."""
+    """What searches learn about stored revisions, kept across them: snapshots
+    by the revision they are stored against (-1 for full texts), each one's
+    depth, and each revision's chain length, size and base.
+
+    Every search filters the same growing set of snapshots, so without this
+    each one would walk their chains again. Stored revisions never change
+    while a writer lives (a strip or a rollback reopens the revlog, and with
+    it the writer), so nothing here goes stale.
+    """
 
     def __init__(self) -> None:
         self.children: dict[int, set[int]] = defaultdict(set)
+        self._snapshots: set[int] = set()
+        self._depth: dict[int, int] = {}
+        self._chains: dict[int, tuple[int, int, int]] = {}
+        self._sizes: dict[int, tuple[int, int, int]] = {}
         self._done = 0
 
     def update(self, rl: Revlog) -> None:
         for rev in range(self._done, len(rl)):
             if rl.is_snapshot(rev):
                 self.children[rl.delta_parent(rev)].add(rev)
+                self._snapshots.add(rev)
         self._done = len(rl)
+
+    def is_snapshot(self, rl: Revlog, rev: int) -> bool:
+        if rev < self._done:
+            return rev == NULL_REV or rev in self._snapshots
+        return rl.is_snapshot(rev)
+
+    def snapshot_depth(self, rl: Revlog, rev: int) -> int:
+        depth = self._depth.get(rev)
+        if depth is None:
+            depth = self._depth[rev] = rl.snapshot_depth(rev)
+        return depth
+
+    def sizes(self, rl: Revlog, rev: int) -> tuple[int, int, int | None]:
+        """(flags, compressed length, raw size as stored: None for v0) of ``rev``."""
+        known = self._sizes.get(rev)
+        if known is None:
+            e = rl.entry(rev)
+            known = self._sizes[rev] = (e.flags, e.compressed_length, e.uncompressed_length)
+        return known
+
+    def chain(self, rl: Revlog, rev: int, generaldelta: bool) -> tuple[int, int, int]:
+        """(links below ``rev`` in its chain, compressed bytes of all of it, its
+        base): every revision down to the chain base counts, empty deltas
+        included (as Mercurial counts)."""
+        walked = []
+        r = rev
+        while r not in self._chains:
+            base = rl.entry(r).base
+            if base == r or base == NULL_REV:
+                self._chains[r] = (0, rl.length(r), r)
+                break
+            walked.append(r)
+            r = base if generaldelta else r - 1
+        links, size, chain_base = self._chains[r]
+        for r in reversed(walked):
+            links, size = links + 1, size + rl.length(r)
+            self._chains[r] = (links, size, chain_base)
+        return self._chains[rev]
 
 
 class DeltaSearch:
@@ -104,7 +154,6 @@ class DeltaSearch:
         self.tested = {NULL_REV}
         self.best: DeltaInfo | None = None
         self.group_is_snapshot = False
-        self._chaininfo: dict[int, tuple[int, int]] = {}
 
     # -- the answer ----------------------------------------------------------------
 
@@ -210,7 +259,7 @@ class DeltaSearch:
         by_level: dict[int, set[int]] = defaultdict(set)
         for chain in self._parent_chains:
             for level, rev in enumerate(chain):
-                if not rl.is_snapshot(rev):
+                if not self.snapshots.is_snapshot(rl, rev):
                     break
                 by_level[level].add(rev)
         self.snapshots.update(rl)
@@ -223,7 +272,7 @@ class DeltaSearch:
             for level, rev in enumerate(rl.delta_chain(other)):
                 if rev < floor:
                     continue
-                if deepest < level or not rl.is_snapshot(rev):
+                if deepest < level or not self.snapshots.is_snapshot(rl, rev):
                     break
                 by_level[level].add(rev)
         lowest = None
@@ -244,7 +293,8 @@ class DeltaSearch:
         kept = []
         for rev in candidates:
             # an empty delta changes nothing: its base is the real candidate
-            while not (rev == NULL_REV or rev in self.tested or self.rl.length(rev)):
+            while not (rev == NULL_REV or rev in self.tested
+                       or self.snapshots.sizes(self.rl, rev)[1]):
                 self.tested.add(rev)
                 rev = self.rl.delta_parent(rev)
             if self._keep(rev):
@@ -257,10 +307,11 @@ class DeltaSearch:
         rl, cfg = self.rl, self.cfg
         if rev == NULL_REV or rev in self.tested or rev >= self.target:
             return False
-        if rl.flags(rev) & RAWTEXT_CHANGING_FLAGS:
+        flags, length, raw_size = self.snapshots.sizes(rl, rev)
+        if flags & RAWTEXT_CHANGING_FLAGS:
             return False
         limit = self.textlen * LIMIT_DELTA2TEXT
-        if limit < rl.length(rev):
+        if limit < length:
             return False
         chain_len, chain_size = self.chain_info(rev)
         if cfg.max_chain_len and chain_len >= cfg.max_chain_len:
@@ -268,19 +319,21 @@ class DeltaSearch:
         if limit < chain_size:
             return False
         if cfg.sparse:
-            return self._keep_sparse(rev)
+            return self._keep_sparse(rev, length, raw_size)
         return True
 
-    def _keep_sparse(self, rev: int) -> bool:
+    def _keep_sparse(self, rev: int, length: int, raw_size: int | None) -> bool:
         rl = self.rl
-        if rl.raw_size(rev) < self.textlen // LIMIT_BASE2TEXT:
+        if raw_size is None or raw_size < 0:
+            raw_size = rl.raw_size(rev)
+        if raw_size < self.textlen // LIMIT_BASE2TEXT:
             return False
         bound = self.cfg.upper_bound_comp
-        if bound is None or rev in (self.p1, self.p2) or not rl.is_snapshot(rev):
+        if bound is None or rev in (self.p1, self.p2) or not self.snapshots.is_snapshot(rl, rev):
             return True
-        depth = rl.snapshot_depth(rev)
-        lowest = max(self.textlen - rl.raw_size(rev), 0) // bound
-        return (self.textlen >> depth) >= lowest and rl.length(rev) >= lowest
+        depth = self.snapshots.snapshot_depth(rl, rev)
+        lowest = max(self.textlen - raw_size, 0) // bound
+        return (self.textlen >> depth) >= lowest and length >= lowest
 
     def _good(self, info: DeltaInfo) -> bool:
         textlen, cfg = self.textlen, self.cfg
@@ -306,33 +359,17 @@ class DeltaSearch:
 
     def chain_info(self, rev: int) -> tuple[int, int]:
         """(links below ``rev`` in its chain, compressed bytes of all of it, base included)."""
-        known = self._chaininfo.get(rev)
-        if known is None:
-            chain = self._full_chain(rev)
-            known = (len(chain) - 1, sum(self.rl.length(r) for r in chain))
-            self._chaininfo[rev] = known
-        return known
-
-    def _full_chain(self, rev: int) -> list[int]:
-        """Every revision down to the chain base, empty deltas included (as hg counts)."""
-        chain = [rev]
-        rl = self.rl
-        while True:
-            base = rl.entry(rev).base
-            if base == rev or base == NULL_REV:
-                return chain
-            rev = base if self.cfg.generaldelta else rev - 1
-            chain.append(rev)
+        return self.snapshots.chain(self.rl, rev, self.cfg.generaldelta)[:2]
 
     def _delta_against(self, base: int) -> DeltaInfo | None:
         rl = self.rl
-        chain_base = self._full_chain(base)[-1]
+        chain_base = self.snapshots.chain(rl, base, self.cfg.generaldelta)[2]
         delta_base = base if self.cfg.generaldelta else chain_base
         depth = None
         if self.cfg.sparse and self.group_is_snapshot and delta_base not in (self.p1, self.p2):
-            if not rl.is_snapshot(delta_base):
+            if not self.snapshots.is_snapshot(rl, delta_base):
                 return None
-            depth = len(rl.delta_chain(delta_base))
+            depth = self.snapshots.snapshot_depth(rl, delta_base) + 1
         delta = self._raw_delta(base)
         bound = self.cfg.upper_bound_comp
         if bound is not None and depth:
