@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from explorer.engine import Revlog
+from explorer.engine import IndexEntry, Revlog
 from explorer.engine.compression import chunk_kind
 from explorer.engine.constants import (
+    COMP_MODE_PLAIN,
     REVIDX_DELTA_GOOD,
     REVIDX_DELTA_HAS_QUALITY,
     REVIDX_DELTA_P1_SMALL,
@@ -60,13 +61,21 @@ def chain_links(view: RevlogView, rev: int) -> list[Link]:
                 why=delta_type(rl, r),
                 depth=depth if rl.is_snapshot(r) else None,
                 stored=len(raw),
-                compression=chunk_kind(raw),
+                compression=_compression(e, raw),
                 delta=len(rl.chunk(r)),
                 text=e.uncompressed_length,
                 read=read,
                 flags=e.flags,
             ))
     return links
+
+
+def _compression(entry: IndexEntry, raw: bytes) -> str:
+    """How a chunk is stored. A v2 entry may say it in its compression mode
+    instead of a mark byte: a plain chunk's first byte is data, not a mark."""
+    if entry.data_compression_mode == COMP_MODE_PLAIN:
+        return "plain" if raw else "empty"
+    return chunk_kind(raw)
 
 
 def delta_type(rl: Revlog, rev: int) -> str:
@@ -136,6 +145,7 @@ _STORED_AS = {
     "zstd": "zstd-compressed",
     "uncompressed": "uncompressed (marked 'u')",
     "none": "raw (it starts with NUL: no mark needed)",
+    "plain": "uncompressed (the v2 entry's compression mode says so: no mark)",
     "empty": "empty",
 }
 

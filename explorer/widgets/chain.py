@@ -51,8 +51,7 @@ class ChainTable(RevisionLoader, VirtualTable):
 
     def row_cells(self, row: int) -> list[Cell]:
         link = self.links[row]
-        comp = {"uncompressed": "u", "none": "raw", "empty": "-"}.get(link.compression,
-                                                                     link.compression)
+        comp = _COMP_SHORT.get(link.compression, link.compression)
         return [
             (str(link.rev), "accent"),
             ("-" if link.base == -1 else str(link.base), ""),
@@ -115,3 +114,7 @@ class ChainPane(Vertical):
 
     def _describe(self) -> None:
         self.query_one("#chain-why", Static).update(self.table.explanation(), layout=False)
+
+
+# The comp column is 4 wide: a plain v2 chunk and a NUL-led v1 one are both raw.
+_COMP_SHORT = {"uncompressed": "u", "none": "raw", "plain": "raw", "empty": "-"}
