@@ -133,7 +133,9 @@ def measure(label: str, repo_path: Path, target: str, rounds: int, sample: int) 
     ]
 
 
-def machine() -> str:
+def host() -> str:
+    """The CPU, its cores and the Python: the part of a result's machine line
+    every benchmark gives."""
     cpu = "unknown CPU"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -142,9 +144,13 @@ def machine() -> str:
                 break
     except OSError:
         pass
+    return f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}"
+
+
+def machine() -> str:
     from mercurial import policy, util
 
-    return (f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}; "
+    return (f"{host()}; "
             f"Mercurial {util.version().decode()} (module policy {policy.policy.decode()})")
 
 

@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.history import cache_dir  # noqa: E402
+from benchmarks.read import host  # noqa: E402
 
 FRAME_BUDGET_MS = 16.0
 FIRST_PAINT_BUDGET_S = 0.5
@@ -165,25 +166,6 @@ class Frames:
         setattr(obj, method, wrapped)
 
 
-async def settle(pilot) -> float:
-    """Wait for every worker; return how long that took."""
-    from textual.worker import WorkerCancelled, WorkerFailed, WorkerState
-
-    start = time.perf_counter()
-    app = pilot.app
-    for _ in range(1000):
-        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
-        if not busy:
-            break
-        for worker in busy:
-            try:
-                await worker.wait()
-            except (WorkerCancelled, WorkerFailed):
-                pass
-        await pilot.pause()
-    return time.perf_counter() - start
-
-
 async def one_key(pilot, frames: Frames, key: str, needs_panes: bool = True
                   ) -> tuple[float, float, float]:
     """Main-thread CPU ms until the screen is idle again, wall ms to the first
@@ -204,6 +186,7 @@ async def one_key(pilot, frames: Frames, key: str, needs_panes: bool = True
 
 async def measure_keys(path: Path | None, presses: int) -> dict[str, dict[str, float]]:
     from explorer.app import ExplorerApp
+    from explorer.headless import settle
 
     app = ExplorerApp(path)
     results: dict[str, dict[str, list[float]]] = {}
@@ -264,20 +247,9 @@ async def measure_keys(path: Path | None, presses: int) -> dict[str, dict[str, f
 
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import platform
-
     import textual
 
-    return (f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}; "
-            f"textual {textual.__version__}")
+    return f"{host()}; textual {textual.__version__}"
 
 
 def demo_store() -> Path | None:

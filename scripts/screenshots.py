@@ -23,11 +23,11 @@ os.environ["TEXTUAL_ANIMATIONS"] = "none"
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from textual.worker import WorkerCancelled, WorkerFailed, WorkerState  # noqa: E402
 
 from explorer import demo  # noqa: E402
 from explorer.app import ExplorerApp  # noqa: E402
 from explorer.engine import Store, faults  # noqa: E402
+from explorer.headless import settle  # noqa: E402
 
 SIZE = (160, 45)
 LEDGER = "data/ledger.txt.i"
@@ -61,21 +61,6 @@ SCENES: dict[str, tuple[str, str | None, str | None, list[Step]]] = {
                   ("focus", "problems-table")]),
     "help": ("Every key", None, None, [("keys", "question_mark")]),
 }
-
-
-async def settle(pilot) -> None:
-    app = pilot.app
-    for _ in range(100):
-        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
-        if not busy:
-            break
-        for worker in busy:
-            try:
-                await worker.wait()
-            except (WorkerCancelled, WorkerFailed):
-                pass
-        await pilot.pause()
-    await pilot.pause()
 
 
 async def play(app: ExplorerApp, steps: list[Step], save: Callable[[ExplorerApp], None]) -> None:

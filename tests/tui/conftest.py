@@ -20,9 +20,9 @@ os.environ["TEXTUAL_ANIMATIONS"] = "none"  # read when textual is first imported
 import pytest  # noqa: E402
 from textual.pilot import Pilot  # noqa: E402
 from textual.widgets import Input, TextArea  # noqa: E402
-from textual.worker import WorkerCancelled, WorkerFailed, WorkerState  # noqa: E402
 
 from explorer.app import ExplorerApp  # noqa: E402
+from explorer.headless import settle  # noqa: E402
 
 SIZE = (160, 45)
 
@@ -31,22 +31,6 @@ SIZE = (160, 45)
 def no_blinking(monkeypatch):
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
     monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
-
-
-async def settle(pilot: Pilot) -> None:
-    """Wait until no worker runs and the screen has caught up."""
-    app = pilot.app
-    for _ in range(100):
-        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
-        if not busy:
-            break
-        for worker in busy:
-            try:
-                await worker.wait()
-            except (WorkerCancelled, WorkerFailed):
-                pass
-        await pilot.pause()
-    await pilot.pause()
 
 
 def run(app: ExplorerApp, test: Callable[[Pilot], Awaitable[None]], size=SIZE) -> None:

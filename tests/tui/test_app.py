@@ -8,6 +8,7 @@ import pytest
 
 from explorer.app import ExplorerApp
 from explorer.engine import Revlog, Store
+from explorer.headless import settle
 from explorer.widgets.chain import ChainTable
 from explorer.widgets.dag import DagView
 from explorer.widgets.dialogs import CannotOpenScreen, HelpScreen
@@ -15,7 +16,7 @@ from explorer.widgets.hex import HexView
 from explorer.widgets.problems import ProblemsTable
 from explorer.widgets.store import StorePane
 from explorer.widgets.text import TextPane
-from tests.tui.conftest import press, run, settle
+from tests.tui.conftest import press, run
 
 
 def assert_in_step(app: ExplorerApp, rev: int) -> None:

@@ -6,12 +6,13 @@ from pathlib import Path
 
 from explorer.app import ExplorerApp
 from explorer.engine import Store
+from explorer.headless import settle
 from explorer.widgets.dialogs import ChoiceScreen, ConfirmScreen, EditorScreen
 from explorer.widgets.hex import HexView
 from explorer.widgets.problems import ProblemsTable
 from explorer.widgets.text import TextPane
 from tests.hgrepos import hg, hg_run
-from tests.tui.conftest import press, run, settle
+from tests.tui.conftest import press, run
 
 
 def hg_verify(repo: Path) -> tuple[int, str]:

@@ -15,7 +15,8 @@ import pytest
 from explorer import demo
 from explorer.app import ExplorerApp
 from explorer.engine import Store, faults
-from tests.tui.conftest import SIZE, press, settle
+from explorer.headless import settle
+from tests.tui.conftest import SIZE, press
 
 LEDGER = "data/ledger.txt.i"  # 260 revisions: a long chain with level 1-2 snapshots
 MERGE = 232  # the demo's merge changeset

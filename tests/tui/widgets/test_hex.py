@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from explorer.app import ExplorerApp
 from explorer.engine import Store
+from explorer.headless import settle
 from explorer.widgets.hex import HexView
-from tests.tui.conftest import press, run, settle
+from tests.tui.conftest import press, run
 
 
 def test_cursor_walks_bytes_fields_and_sections(repo):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from explorer.app import ExplorerApp
 from explorer.engine import Store
+from explorer.headless import settle
 from explorer.revlogview import NOT_SNAPSHOT, UNKNOWN
-from tests.tui.conftest import press, run, settle
+from tests.tui.conftest import press, run
 
 
 def test_rows_are_the_engine_s_entries(long_chain):
