@@ -229,10 +229,7 @@ def _mode(rl: Revlog, rev: int) -> int:
 
 
 def _compressed(rl: Revlog, rev: int, raw: bytes) -> bool:
-    mode = _mode(rl, rev)
-    if mode == COMP_MODE_PLAIN or not raw:
-        return False
-    return mode == COMP_MODE_DEFAULT or chunk_kind(raw) in ("zlib", "zstd")
+    return rl.chunk_compression(rev, raw) in ("zlib", "zstd")
 
 
 def chunk_section(rl: Revlog, rev: int, raw: bytes) -> Section:

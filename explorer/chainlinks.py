@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from explorer.engine import IndexEntry, Revlog
-from explorer.engine.compression import chunk_kind
+from explorer.engine import Revlog
 from explorer.engine.constants import (
-    COMP_MODE_PLAIN,
     REVIDX_DELTA_GOOD,
     REVIDX_DELTA_HAS_QUALITY,
     REVIDX_DELTA_P1_SMALL,
@@ -61,21 +59,13 @@ def chain_links(view: RevlogView, rev: int) -> list[Link]:
                 why=delta_type(rl, r),
                 depth=depth if rl.is_snapshot(r) else None,
                 stored=len(raw),
-                compression=_compression(e, raw),
+                compression=rl.chunk_compression(r, raw),
                 delta=len(rl.chunk(r)),
                 text=e.uncompressed_length,
                 read=read,
                 flags=e.flags,
             ))
     return links
-
-
-def _compression(entry: IndexEntry, raw: bytes) -> str:
-    """How a chunk is stored. A v2 entry may say it in its compression mode
-    instead of a mark byte: a plain chunk's first byte is data, not a mark."""
-    if entry.data_compression_mode == COMP_MODE_PLAIN:
-        return "plain" if raw else "empty"
-    return chunk_kind(raw)
 
 
 def delta_type(rl: Revlog, rev: int) -> str:

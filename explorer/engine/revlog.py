@@ -631,19 +631,25 @@ class Revlog:
         """The chunk exactly as stored on disk."""
         return self._read_chunks([self._link(rev)])[0]
 
-    def chunk_compression(self, rev: int) -> str:
-        """How the chunk of ``rev`` is stored: 'zlib', 'zstd', 'none', 'uncompressed'
-        or 'empty'. v2 entries may say it in their compression mode rather than with a
-        header byte (plain chunks are 'uncompressed'; default ones use the docket's engine).
+    def chunk_compression(self, rev: int, raw: bytes | None = None) -> str:
+        """How the chunk of ``rev`` is stored: 'zlib', 'zstd', 'none', 'uncompressed',
+        'plain' or 'empty'. v2 entries may say it in their compression mode rather
+        than with a header byte: a plain chunk's first byte is data ('plain'), a
+        default one uses the docket's engine. ``raw``: the chunk, when the caller
+        has already read it.
         """
+        if raw is None:
+            raw = self.raw_chunk(rev)
+        if not raw:
+            return "empty"
         mode = COMP_MODE_INLINE
         if self.docket is not None:
             mode = self.entry(rev).data_compression_mode
         if mode == COMP_MODE_PLAIN:
-            return "uncompressed" if self.length(rev) else "empty"
+            return "plain"
         if mode == COMP_MODE_DEFAULT:
             return compression.HEADER_NAMES.get(self.docket.default_compression, "unknown")
-        return compression.chunk_kind(self.raw_chunk(rev))
+        return compression.chunk_kind(raw)
 
     def chunk(self, rev: int) -> bytes:
         """The chunk decompressed: a full text or a delta."""

@@ -138,7 +138,7 @@ def test_chunk_compression_follows_v2_modes(hgoracle):
             if not want["chunk"]:
                 expected = "empty"
             elif mode == 0:  # plain: raw bytes, no header
-                expected = "uncompressed"
+                expected = "plain"
             elif mode == 1:  # default: the docket's engine, header byte kept
                 expected = names[default]
             else:
