@@ -37,7 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import history  # noqa: E402
 from benchmarks.read import machine  # noqa: E402
-from explorer.engine import Store, bdiff, mpatch  # noqa: E402
+from explorer.engine import Store  # noqa: E402
+from explorer.engine.format import bdiff, mpatch  # noqa: E402
 
 Pair = tuple[bytes, bytes]
 Diff = Callable[[bytes, bytes], bytes]

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.read import machine  # noqa: E402
 from benchmarks.tui import file_text, parents  # noqa: E402
-from explorer.engine.repo import Repo  # noqa: E402
+from explorer.engine.repo.repo import Repo  # noqa: E402
 
 FILELOG = ("data/big.txt.i", "data/big.txt.d")
 

@@ -74,7 +74,7 @@ def build_million(count: int) -> Path:
     the engine (benchmarks/snapshots.py: 2 ms a revision at 200,000 revisions),
     and a sparse million would take hours to write.
     """
-    from explorer.engine.repo import Repo
+    from explorer.engine.repo.repo import Repo
 
     path = cache_dir() / "tui" / f"filelog-{count}"
     if (path / "complete").exists():

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import history  # noqa: E402
 from benchmarks.read import machine  # noqa: E402
-from explorer.engine.repo import Repo  # noqa: E402
+from explorer.engine.repo.repo import Repo  # noqa: E402
 
 
 @dataclass

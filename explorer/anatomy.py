@@ -4,7 +4,7 @@ For the selected revision the hex pane shows three runs of bytes: its index
 entry, its chunk as stored, and (when compressed) the chunk decompressed.
 Each run is cut into named spans, every span with a sentence explaining its
 value. Where each entry field sits comes from the engine
-(``explorer.engine.fields``); the sentences are presentation and live here.
+(``explorer.engine.format.fields``); the sentences are presentation and live here.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from explorer.engine import CorruptionError, IndexEntry, Revlog
-from explorer.engine.compression import chunk_kind
-from explorer.engine.constants import (
+from explorer.engine.format.compression import chunk_kind
+from explorer.engine.format.constants import (
     COMP_MODE_DEFAULT,
     COMP_MODE_INLINE,
     COMP_MODE_NAMES,
@@ -24,8 +24,8 @@ from explorer.engine.constants import (
     header_flag_names,
     revision_flag_names,
 )
-from explorer.engine.fields import HEADER_FIELD, LAYOUTS, header_overlaid
-from explorer.engine.mpatch import PatchError, parse_hunks
+from explorer.engine.format.fields import HEADER_FIELD, LAYOUTS, header_overlaid
+from explorer.engine.format.mpatch import PatchError, parse_hunks
 from explorer.revlogview import RevlogView
 
 SHOWN = 64 * 1024  # bytes of a chunk shown; the rest is summarised

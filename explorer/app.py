@@ -26,17 +26,14 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from explorer.engine import CorruptionError, RevlogError
-from explorer.engine.problems import ERROR, Problem
+from explorer.engine.verify.problems import ERROR, Problem
 from explorer.revlogview import RevlogView
 from explorer.source import Source, SourceError, open_source
 from explorer.store_actions import StoreActions
 from explorer.widgets.chain import ChainPane, ChainTable
 from explorer.widgets.commandline import CommandLine
 from explorer.widgets.dag import DagView
-from explorer.widgets.dialogs import (
-    CannotOpenScreen,
-    HelpScreen,
-)
+from explorer.widgets.dialogs import CannotOpenScreen, HelpScreen
 from explorer.widgets.hex import HexPane, HexView
 from explorer.widgets.index import IndexTable
 from explorer.widgets.loader import Failed, run_jobs

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from explorer.engine import Revlog
-from explorer.engine.constants import (
+from explorer.engine.format.constants import (
     REVIDX_DELTA_GOOD,
     REVIDX_DELTA_HAS_QUALITY,
     REVIDX_DELTA_P1_SMALL,

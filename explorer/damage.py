@@ -19,7 +19,7 @@ import argparse
 import os
 from collections.abc import Iterable
 
-from explorer.engine import faults
+from explorer.engine.damage import faults
 from explorer.reports import breaking, diffstore, journal, verify
 
 COMMANDS = ("verify", "diff-store", "break", "journal")

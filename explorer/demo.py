@@ -20,7 +20,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from explorer.engine.repo import Repo
+from explorer.engine.repo.repo import Repo
 
 USER = "Ada Lovelace <ada@example.org>"
 OTHER = "Charles Babbage <charles@example.org>"

@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from explorer.engine import NULL_REV, StoreError
-from explorer.engine.repo import Repo
-from explorer.engine.store import find_repository
+from explorer.engine.repo.repo import Repo
+from explorer.engine.store.store import find_repository
 
 COMMANDS = ("init", "commit", "strip", "censor")
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import time
 
 from explorer.engine import Revlog, RevlogError
-from explorer.engine import faults as engine_faults
-from explorer.engine.filelog import file_content
-from explorer.engine.repo import Repo
+from explorer.engine.damage import faults as engine_faults
+from explorer.engine.payloads.filetext import file_content
+from explorer.engine.repo.repo import Repo
 from explorer.source import RevlogRef, Source
 
 USER = "revlog-explorer <explorer@localhost>"
@@ -75,7 +75,7 @@ def changeset_of(ref: RevlogRef, rl: Revlog, rev: int) -> int:
 
 
 def inject_fault(source: Source, ref: RevlogRef, kind: str, rev: int) -> engine_faults.Fault:
-    """Damage revision ``rev`` of ``ref`` with ``kind`` (see ``explorer.engine.faults``).
+    """Damage revision ``rev`` of ``ref`` with ``kind`` (see ``explorer.engine.damage.faults``).
 
     The revlog must not be open elsewhere: a cut file under a memory map would
     crash its reader.

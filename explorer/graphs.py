@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from explorer.engine import NULL_REV, Revlog
-from explorer.engine.deltas import LIMIT_DELTA2TEXT, SPARSE_MAX_CHAIN
+from explorer.engine.revlog.delta_search import LIMIT_DELTA2TEXT, SPARSE_MAX_CHAIN
 
 # A window this size builds in a fraction of a second and ~100 MB (1M: 4.5 s, 870 MB).
 MAX_REVS = 100_000

@@ -32,15 +32,15 @@ from typing import NamedTuple
 
 from explorer.chainlinks import Link, chain_links, explain
 from explorer.engine import IndexEntry, Revlog, RevlogError, Store
-from explorer.engine.constants import revision_flag_names
+from explorer.engine.format.constants import revision_flag_names
 from explorer.revlogview import RevlogView
 from explorer.source import RevlogRef
 
 MAX_ROWS = 40
 MAX_REVLOGS = 50
 
-# verify's Problem, by (module, class name): where it is defined, and where verify exports it
-PROBLEM_TYPES = [("explorer.engine.problems", "Problem"), ("explorer.engine.verify", "Problem")]
+# verify's Problem, by (module, class name): where it is defined
+PROBLEM_TYPES = [("explorer.engine.verify.problems", "Problem")]
 
 # control characters (but the newline), and those that reorder text (bidi overrides)
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

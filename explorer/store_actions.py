@@ -26,9 +26,9 @@ from explorer.edits import (
     strip_changesets,
 )
 from explorer.engine import RevlogError, Store
-from explorer.engine.problems import ERROR, Problem
-from explorer.engine.verify import Cancelled as VerifyCancelled
-from explorer.engine.verify import verify_revlog, verify_store
+from explorer.engine.verify.problems import ERROR, Problem
+from explorer.engine.verify.run import Cancelled as VerifyCancelled
+from explorer.engine.verify.run import verify_revlog, verify_store
 from explorer.revlogview import RevlogView
 from explorer.source import RevlogRef, Source
 from explorer.widgets.dialogs import ChoiceScreen, ConfirmScreen, EditorScreen

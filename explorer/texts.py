@@ -16,11 +16,11 @@ from rich.text import Text
 
 from explorer.document import Block, Document, message, ready
 from explorer.engine import CorruptionError
-from explorer.engine.changelog import parse_changeset
-from explorer.engine.constants import REVIDX_ISCENSORED
-from explorer.engine.filelog import copy_source, parse_meta, renamed
-from explorer.engine.manifest import parse_manifest
-from explorer.engine.mpatch import HUNK_HEADER_SIZE, parse_hunks
+from explorer.engine.format.constants import REVIDX_ISCENSORED
+from explorer.engine.format.mpatch import HUNK_HEADER_SIZE, parse_hunks
+from explorer.engine.payloads.changeset import parse_changeset
+from explorer.engine.payloads.filetext import copy_source, parse_meta, renamed
+from explorer.engine.payloads.manifest import parse_manifest
 from explorer.revlogview import RevlogView
 
 LABEL = "bold cyan"

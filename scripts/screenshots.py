@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from explorer import demo  # noqa: E402
 from explorer.app import ExplorerApp  # noqa: E402
-from explorer.engine import Store, faults  # noqa: E402
+from explorer.engine import Store  # noqa: E402
+from explorer.engine.damage import faults  # noqa: E402
 from explorer.headless import settle  # noqa: E402
 
 SIZE = (160, 45)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 
-from explorer.engine.repo import Repo
+from explorer.engine.repo.repo import Repo
 from tests.hgrepos import History, binary_blob, edit_line, text_lines
 
 

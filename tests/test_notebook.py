@@ -22,7 +22,8 @@ pytest.importorskip("IPython")
 from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
 
 from explorer import notebook  # noqa: E402
-from explorer.engine import Store, faults  # noqa: E402
+from explorer.engine import Store  # noqa: E402
+from explorer.engine.damage import faults  # noqa: E402
 from tests import hgrepos as _hgrepos  # noqa: E402
 
 OUR_TAGS = {"p", "b", "br", "code", "table", "thead", "tbody", "tr", "th", "td"}
@@ -321,7 +322,7 @@ def _modules_after(code: str) -> set[str]:
 
 
 def test_the_engine_and_the_notebook_module_import_no_display_library():
-    assert "IPython" not in _modules_after("import explorer.engine, explorer.engine.verify")
+    assert "IPython" not in _modules_after("import explorer.engine, explorer.engine.verify.run")
     assert not _modules_after("import explorer.notebook") & {"IPython", "textual", "rich"}
 
 
@@ -332,8 +333,8 @@ def test_enable_outside_ipython_says_so():
 
 
 def test_registration_is_by_type_and_by_name(shell):
-    from explorer.engine.problems import Problem
-    from explorer.engine.revlog import Revlog
+    from explorer.engine.revlog.revlog import Revlog
+    from explorer.engine.verify.problems import Problem
 
     html = shell.display_formatter.formatters["text/html"]
     assert html.lookup_by_type(Revlog) is notebook.revlog_html

@@ -4,7 +4,6 @@ Importing this package loads no UI code (Textual, Rich): scripts, notebooks
 and the TUI all use the same engine.
 """
 
-from .constants import NULL_NODE, NULL_REV
 from .errors import (
     AmbiguousPrefixError,
     CorruptionError,
@@ -15,13 +14,14 @@ from .errors import (
     TransactionError,
     UnsupportedFormatError,
 )
-from .index import IndexEntry
-from .problems import Problem
-from .repo import Repo
-from .revlog import Revlog, hash_revision
-from .store import Store
-from .transaction import Transaction
-from .verify import verify_store
+from .format.constants import NULL_NODE, NULL_REV
+from .format.index import IndexEntry
+from .repo.repo import Repo
+from .revlog.revlog import Revlog, hash_revision
+from .store.store import Store
+from .transaction.transaction import Transaction
+from .verify.problems import Problem
+from .verify.run import verify_store
 
 __all__ = [
     "IndexEntry",

@@ -15,10 +15,10 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from explorer.engine import Revlog, RevlogError, StoreError, faults
-from explorer.engine.store import Store, find_repository
-
-from .errors import ReportError
+from explorer.engine import Revlog, RevlogError, StoreError
+from explorer.engine.damage import faults
+from explorer.engine.store.store import Store, find_repository
+from explorer.reports.errors import ReportError
 
 
 @dataclass(frozen=True)

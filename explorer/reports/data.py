@@ -13,10 +13,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from explorer.engine import NULL_REV, CorruptionError, Revlog
-
-from .errors import ReportError
-from .formats import json_lines
-from .target import Target
+from explorer.reports.errors import ReportError
+from explorer.reports.formats import json_lines
+from explorer.reports.target import Target
 
 
 def data_output(target: Target, rev: int, *, as_json: bool) -> Iterator[bytes | str]:

@@ -29,11 +29,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from explorer.engine import NULL_REV
-
-from .chains import ChainSummary, HgChains
-from .errors import ReportError
-from .slicing import slice_chain
-from .target import Target
+from explorer.reports.chains import ChainSummary, HgChains
+from explorer.reports.errors import ReportError
+from explorer.reports.slicing import slice_chain
+from explorer.reports.target import Target
 
 HEADER = "    rev      p1      p2  chain# chainlen     prev   delta"
 SIZE_HEADER = "       size    rawsize  chainsize     ratio"

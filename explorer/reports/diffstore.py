@@ -13,11 +13,10 @@ import os
 from collections.abc import Iterator
 
 from explorer.engine import RevlogError, StoreError
-from explorer.engine.compare import Difference, compare_stores
-from explorer.engine.store import Store, find_repository
-
-from .errors import ReportError
-from .formats import json_lines
+from explorer.engine.damage.compare import Difference, compare_stores
+from explorer.engine.store.store import Store, find_repository
+from explorer.reports.errors import ReportError
+from explorer.reports.formats import json_lines
 
 
 def run_diff(good: str, bad: str, cwd: str) -> list[Difference]:

@@ -14,9 +14,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from explorer.engine import IndexEntry, Revlog
-from explorer.engine.constants import COMP_MODE_NAMES
-
-from .formats import SHORT_NODE, node_hex
+from explorer.engine.format.constants import COMP_MODE_NAMES
+from explorer.reports.formats import SHORT_NODE, node_hex
 
 Cell = Callable[[Revlog, IndexEntry, bool], str]
 

@@ -14,10 +14,9 @@ import os
 from collections.abc import Iterator
 
 from explorer.engine import RevlogError, StoreError
-from explorer.engine.rollback import TransactionFiles, Truncation, read
-from explorer.engine.store import Store, find_repository
-
-from .errors import ReportError
+from explorer.engine.store.store import Store, find_repository
+from explorer.engine.transaction.rollback import TransactionFiles, Truncation, read
+from explorer.reports.errors import ReportError
 
 _TITLES = {
     "journal": "journal: an abandoned transaction; hg recover would play it back",

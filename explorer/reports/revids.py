@@ -11,9 +11,8 @@ of hg's list-based v0 index).
 from __future__ import annotations
 
 from explorer.engine import NULL_REV, LookupError, Revlog
-
-from .errors import ReportError
-from .target import Target
+from explorer.reports.errors import ReportError
+from explorer.reports.target import Target
 
 _HEX = frozenset("0123456789abcdefABCDEF")
 _WORKING_DIR_HEX = "f" * 40  # hg's pseudo node of the working directory

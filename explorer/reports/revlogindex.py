@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .errors import ReportError
-from .formats import SHORT_NODE, node_hex
-from .target import Target
+from explorer.reports.errors import ReportError
+from explorer.reports.formats import SHORT_NODE, node_hex
+from explorer.reports.target import Target
 
 
 def revlogindex_text(target: Target, *, fmt: int, verbose: bool,

@@ -28,16 +28,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from explorer.engine import NULL_REV
-from explorer.engine.constants import (
+from explorer.engine.format.constants import (
     FLAG_DELTA_INFO,
     FLAG_FILELOG_META,
     FLAG_GENERALDELTA,
     FLAG_INLINE_DATA,
 )
-
-from .chains import HgChains
-from .errors import ReportError
-from .target import Target
+from explorer.reports.chains import HgChains
+from explorer.reports.errors import ReportError
+from explorer.reports.target import Target
 
 # Header flags in the order and with the names hg debugrevlog prints.
 FLAG_NAMES = [

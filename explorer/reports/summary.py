@@ -11,10 +11,9 @@ from collections import Counter
 from collections.abc import Iterator
 
 from explorer.engine import Revlog, StoreError
-from explorer.engine.store import Store
-
-from .errors import ReportError
-from .target import find_repository
+from explorer.engine.store.store import Store
+from explorer.reports.errors import ReportError
+from explorer.reports.target import find_repository
 
 
 def summary_text(path: str) -> Iterator[str]:

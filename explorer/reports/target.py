@@ -25,9 +25,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from explorer.engine import NULL_REV, Revlog, StoreError
-from explorer.engine.store import Store, find_repository
-
-from .errors import ReportError
+from explorer.engine.store.store import Store, find_repository
+from explorer.reports.errors import ReportError
 
 Kind = Literal["changelog", "manifest", "filelog", "path"]
 

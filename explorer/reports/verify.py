@@ -19,12 +19,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from explorer.engine import Revlog, RevlogError, StoreError
-from explorer.engine.problems import Problem, Progress
-from explorer.engine.store import Store, find_repository
-from explorer.engine.verify import Report, verify_revlog, verify_store
-
-from .errors import ReportError
-from .formats import json_lines
+from explorer.engine.store.store import Store, find_repository
+from explorer.engine.verify.problems import Problem, Progress
+from explorer.engine.verify.run import Report, verify_revlog, verify_store
+from explorer.reports.errors import ReportError
+from explorer.reports.formats import json_lines
 
 DAMAGED = 1
 

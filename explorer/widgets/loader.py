@@ -21,7 +21,7 @@ from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from explorer.engine import CorruptionError, RevlogError
-from explorer.engine.mpatch import PatchError
+from explorer.engine.format.mpatch import PatchError
 from explorer.revlogview import RevlogView
 
 

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import ProgressBar, Static
 
-from explorer.engine.problems import Problem
+from explorer.engine.verify.problems import Problem
 from explorer.widgets.table import Cell, Column, VirtualTable
 
 _COLUMNS = [

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 import sys
 
-from explorer.engine.repo import Repo
+from explorer.engine.repo.repo import Repo
 
 
 def text(seed: str, n: int) -> bytes:

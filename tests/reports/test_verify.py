@@ -14,8 +14,9 @@ import shutil
 
 import pytest
 
-from explorer.engine import Store, faults
-from tests.engine.test_verify import REV, TARGETS, damaged_copy
+from explorer.engine import Store
+from explorer.engine.damage import faults
+from tests.engine.verify.test_verify import REV, TARGETS, damaged_copy
 from tests.reports.runner import ours
 
 

@@ -6,8 +6,8 @@ import pytest
 
 from explorer.anatomy import chunk_section, entry_section, payload_section, sections
 from explorer.engine import Store
-from explorer.engine.fields import LAYOUTS
-from explorer.engine.mpatch import parse_hunks
+from explorer.engine.format.fields import LAYOUTS
+from explorer.engine.format.mpatch import parse_hunks
 from explorer.revlogview import RevlogView
 from explorer.source import RevlogRef
 

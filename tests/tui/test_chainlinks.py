@@ -6,8 +6,8 @@ import pytest
 
 from explorer.chainlinks import chain_links
 from explorer.engine import Store
-from explorer.engine.compression import chunk_kind
-from explorer.engine.constants import COMP_MODE_PLAIN
+from explorer.engine.format.compression import chunk_kind
+from explorer.engine.format.constants import COMP_MODE_PLAIN
 from explorer.revlogview import RevlogView
 from explorer.source import RevlogRef
 

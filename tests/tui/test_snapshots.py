@@ -14,7 +14,8 @@ import pytest
 
 from explorer import demo
 from explorer.app import ExplorerApp
-from explorer.engine import Store, faults
+from explorer.engine import Store
+from explorer.engine.damage import faults
 from explorer.headless import settle
 from tests.tui.conftest import SIZE, press
 

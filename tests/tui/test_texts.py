@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from explorer.engine import Store
-from explorer.engine.mpatch import apply_delta, parse_hunks
+from explorer.engine.format.mpatch import apply_delta, parse_hunks
 from explorer.revlogview import RevlogView
 from explorer.source import RevlogRef
 from explorer.texts import delta_document, format_date, revision_document

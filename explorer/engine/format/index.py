@@ -1,0 +1,364 @@
+"""Index files: the header word and the fixed-size entry of every version.
+
+An ``Index`` wraps the bytes of an index file (an mmap for big files, a plain
+read for small ones) and decodes an entry only when asked, with one
+``Struct.unpack_from`` at the entry's position. Opening is O(1), except for
+inline revlogs, whose entries sit between their chunks and must be found by
+walking the file; Mercurial splits inline revlogs at 128 KiB of data, so that
+walk is short.
+
+Entries are decoded faithfully, garbage included: the index pane must be able
+to show a damaged entry. Values are checked where they are *used* (the delta
+chain walk, parents), which is where ``CorruptionError`` is raised.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import struct
+from array import array
+from typing import NamedTuple
+
+from ..errors import CorruptionError, LookupError, UnsupportedFormatError
+from .constants import (
+    CHANGELOG_V2,
+    COMP_MODE_INLINE,
+    FLAG_INLINE_DATA,
+    NULL_NODE,
+    NULL_REV,
+    RANK_UNKNOWN,
+    REVLOG_V0,
+    REVLOG_V1,
+    REVLOG_V2,
+    SUPPORTED_HEADER_FLAGS,
+    VERSION_NAMES,
+)
+
+HEADER = struct.Struct(">I")
+
+V0_ENTRY = struct.Struct(">4l20s20s20s")
+V1_ENTRY = struct.Struct(">Qiiiiii20s12x")
+V2_ENTRY = struct.Struct(">Qiiiiii20s12xQiB19x")
+CL_V2_ENTRY = struct.Struct(">Qiiii20s12xQiBi23x")
+assert V0_ENTRY.size == 76 and V1_ENTRY.size == 64
+assert V2_ENTRY.size == 96 and CL_V2_ENTRY.size == 96
+
+# Narrow views used on hot paths: (compressed length, base) of v1/v2 entries,
+# and the first word (offset << 16 | flags).
+_V1_CHAIN = struct.Struct(">8xi4xi")
+V1_LINK = struct.Struct(">Qiii")
+_CL_V2_LINK = struct.Struct(">Qii")
+_V0_LINK = struct.Struct(">lli")
+_V0_CHAIN = struct.Struct(">4xii")
+_OFFSET_FLAGS = struct.Struct(">Q")
+_V0_OFFSET = struct.Struct(">l")
+
+MMAP_THRESHOLD = 1 << 20
+
+
+class IndexEntry(NamedTuple):
+    """One decoded index entry, in the same terms for every version.
+
+    ``uncompressed_length`` is the length of the full raw text (None when the
+    version does not store it, v0, as Mercurial reports it). Changelog-v2
+    stores no base or link rev: both equal ``rev`` there, as Mercurial says.
+    """
+
+    rev: int
+    offset: int
+    flags: int
+    compressed_length: int
+    uncompressed_length: int | None
+    base: int
+    link_rev: int
+    p1: int
+    p2: int
+    node: bytes
+    sidedata_offset: int = 0
+    sidedata_length: int = 0
+    data_compression_mode: int = COMP_MODE_INLINE
+    sidedata_compression_mode: int = COMP_MODE_INLINE
+    rank: int = RANK_UNKNOWN
+
+
+NULL_ENTRY = IndexEntry(NULL_REV, 0, 0, 0, 0, NULL_REV, NULL_REV, NULL_REV, NULL_REV, NULL_NODE)
+
+
+def parse_header(word: int, file: str) -> tuple[int, int]:
+    """Split a header word into (version, flags), refusing what we do not know."""
+    version = word & 0xFFFF
+    flags = word & ~0xFFFF
+    if version not in SUPPORTED_HEADER_FLAGS:
+        raise UnsupportedFormatError(f"unknown revlog version {version}", file=file, offset=0)
+    extra = flags & ~SUPPORTED_HEADER_FLAGS[version]
+    if extra:
+        raise UnsupportedFormatError(
+            f"unknown flags {extra >> 16:#06x} in {VERSION_NAMES[version]} revlog header",
+            file=file,
+            offset=0,
+        )
+    return version, flags
+
+
+def entry_struct(version: int) -> struct.Struct:
+    return {
+        REVLOG_V0: V0_ENTRY,
+        REVLOG_V1: V1_ENTRY,
+        REVLOG_V2: V2_ENTRY,
+        CHANGELOG_V2: CL_V2_ENTRY,
+    }[version]
+
+
+def load_bytes(path: str, limit: int | None = None) -> bytes | mmap.mmap:
+    """The content of ``path``: mmap when big, a plain read when small or when mmap fails.
+
+    A missing file is empty (a revlog with no revision yet); one that cannot
+    be read (a directory, no permission) is a ``CorruptionError``.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return b""
+    except OSError as exc:
+        raise CorruptionError(f"cannot open: {exc.strerror}", file=path) from None
+    except ValueError:  # a NUL byte in a name read from a damaged docket
+        raise CorruptionError("file name holds a NUL byte", file=repr(path)) from None
+    try:
+        size = os.fstat(fd).st_size
+        if limit is not None:
+            size = min(size, limit)
+        if size >= MMAP_THRESHOLD:
+            try:
+                return mmap.mmap(fd, size, access=mmap.ACCESS_READ)
+            except (OSError, ValueError):
+                pass
+        with os.fdopen(os.dup(fd), "rb") as f:
+            return f.read(size)
+    except OSError as exc:
+        raise CorruptionError(f"cannot read: {exc.strerror}", file=path) from None
+    finally:
+        os.close(fd)
+
+
+class Index:
+    """The entries of one index file.
+
+    ``data`` holds the index file's bytes; ``version``/``flags`` come from the
+    header (or the v2 docket); ``nodes_to_rev`` resolves v0 parent nodes.
+    """
+
+    def __init__(self, data, version: int, flags: int, file: str, *, header_in_entry: bool) -> None:
+        self.data = data
+        self.version = version
+        self.flags = flags
+        self.file = file
+        # Only v1 can interleave data; v2 formats keep data in their own files
+        # even if the inline flag is set.
+        self.inline = version == REVLOG_V1 and bool(flags & FLAG_INLINE_DATA)
+        self.struct = entry_struct(version)
+        self.entry_size = self.struct.size
+        # v1 (and v0) overlay the header on rev 0's offset field.
+        self.header_in_entry = header_in_entry
+        self._positions: array | None = None
+        if self.inline:
+            self._positions, self.trailing_bytes = self._scan_inline()
+            self.count = len(self._positions)
+        else:
+            self.count, self.trailing_bytes = divmod(len(data), self.entry_size)
+        self._v0_nodemap: dict[bytes, int] | None = None
+        # Split v1/v2: entry r at r * size with (offset, lengths, base) up front.
+        self.plain_v1_layout = not self.inline and version in (REVLOG_V1, REVLOG_V2)
+
+    # -- growing (the writer appends; readers see new entries at once) ------------
+
+    def make_writable(self) -> None:
+        """Hold the index in a bytearray, so appended entries are readable in place."""
+        if not isinstance(self.data, bytearray):
+            old = self.data
+            self.data = bytearray(old)
+            if hasattr(old, "close"):
+                old.close()
+        if self.inline and self._positions is None:
+            self._positions = array("q")
+
+    def append(self, entry: bytes, chunk: bytes = b"") -> None:
+        """Add one entry (and, inline, its chunk right after it)."""
+        pos = len(self.data)
+        self.data += entry
+        self.data += chunk
+        if self._positions is not None:
+            self._positions.append(pos)
+        if self._v0_nodemap is not None:
+            self._v0_nodemap[self.node(self.count)] = self.count
+        self.count += 1
+
+    def drop_inline(self, entries: bytes) -> None:
+        """Become a split index holding ``entries`` (the chunks moved to a data file)."""
+        self.data = bytearray(entries)
+        self.flags &= ~FLAG_INLINE_DATA
+        self.inline = False
+        self._positions = None
+        self.plain_v1_layout = self.version in (REVLOG_V1, REVLOG_V2)
+
+    # -- layout ------------------------------------------------------------
+
+    def _scan_inline(self) -> tuple[array, int]:
+        """Find every entry of an inline index by hopping over the chunks."""
+        positions = array("q")
+        size = len(self.data)
+        esize = self.entry_size
+        pos = 0
+        unpack = _V1_CHAIN.unpack_from
+        while pos + esize <= size:
+            positions.append(pos)
+            clen = unpack(self.data, pos)[0]
+            if clen < 0:
+                break  # garbage length: later entries cannot be located
+            pos += esize + clen
+        trailing = max(0, size - pos)
+        return positions, trailing
+
+    def entry_position(self, rev: int) -> int:
+        """Byte offset of entry ``rev`` in the index file."""
+        if self._positions is not None:
+            return self._positions[rev]
+        return rev * self.entry_size
+
+    def data_position(self, rev: int, offset: int) -> int:
+        """Where the chunk whose logical start is ``offset`` lives in its file."""
+        if self.inline:
+            return offset + (rev + 1) * self.entry_size
+        return offset
+
+    def entry_bytes(self, rev: int) -> bytes:
+        pos = self.entry_position(rev)
+        return bytes(self.data[pos : pos + self.entry_size])
+
+    # -- decoding ------------------------------------------------------------
+
+    def check_rev(self, rev: int) -> None:
+        """Refuse a revision outside the index; the one just past the end, when a
+        partial entry sits there, is damage rather than a bad argument."""
+        if 0 <= rev < self.count:
+            return
+        if rev == self.count and self.trailing_bytes:
+            raise CorruptionError(
+                f"entry {rev} is truncated ({self.trailing_bytes} of {self.entry_size} bytes)",
+                file=self.file,
+                rev=rev,
+                offset=len(self.data) - self.trailing_bytes,
+            )
+        raise LookupError(f"revision {rev} out of range (0..{self.count - 1})")
+
+    def entry(self, rev: int) -> IndexEntry:
+        """Decode entry ``rev`` (must be in range; -1 gives the null entry)."""
+        if rev == NULL_REV:
+            return NULL_ENTRY
+        self.check_rev(rev)
+        pos = self.entry_position(rev)
+        version = self.version
+        if version == REVLOG_V1:
+            word, clen, ulen, base, link, p1, p2, node = self.struct.unpack_from(self.data, pos)
+            return IndexEntry(rev, self._offset(rev, word), word & 0xFFFF, clen, ulen, base, link,
+                              p1, p2, node)
+        if version == REVLOG_V2:
+            (word, clen, ulen, base, link, p1, p2, node,
+             sd_off, sd_len, modes) = self.struct.unpack_from(self.data, pos)
+            return IndexEntry(rev, word >> 16, word & 0xFFFF, clen, ulen, base, link, p1, p2, node,
+                              sd_off, sd_len, modes & 3, (modes >> 2) & 3)
+        if version == CHANGELOG_V2:
+            (word, clen, ulen, p1, p2, node,
+             sd_off, sd_len, modes, rank) = self.struct.unpack_from(self.data, pos)
+            return IndexEntry(rev, word >> 16, word & 0xFFFF, clen, ulen, rev, rev, p1, p2, node,
+                              sd_off, sd_len, modes & 3, (modes >> 2) & 3, rank)
+        offset, clen, base, link, p1node, p2node, node = self.struct.unpack_from(self.data, pos)
+        p1 = self._v0_parent(rev, p1node, pos + 16)
+        p2 = self._v0_parent(rev, p2node, pos + 36)
+        return IndexEntry(rev, offset, 0, clen, None, base, link, p1, p2, node)
+
+    def _offset(self, rev: int, word: int) -> int:
+        if rev == 0 and self.header_in_entry:
+            return 0
+        return word >> 16
+
+    def chain_fields(self, rev: int) -> tuple[int, int]:
+        """(compressed length, base) of ``rev``: what a delta-chain walk needs."""
+        pos = self.entry_position(rev)
+        if self.version == REVLOG_V0:
+            return _V0_CHAIN.unpack_from(self.data, pos)
+        if self.version == CHANGELOG_V2:
+            return self.struct.unpack_from(self.data, pos)[1], rev
+        return _V1_CHAIN.unpack_from(self.data, pos)
+
+    def link(self, rev: int) -> tuple[int, int, int, int]:
+        """(offset, compressed length, uncompressed length, base) in one read.
+
+        This is what rebuilding a text needs of each revision in its chain;
+        the uncompressed length is -1 for v0, which does not store it.
+        """
+        pos = rev * self.entry_size if self._positions is None else self._positions[rev]
+        version = self.version
+        if version == REVLOG_V1 or version == REVLOG_V2:
+            word, clen, ulen, base = V1_LINK.unpack_from(self.data, pos)
+            return (0 if rev == 0 and self.header_in_entry else word >> 16), clen, ulen, base
+        if version == CHANGELOG_V2:
+            word, clen, ulen = _CL_V2_LINK.unpack_from(self.data, pos)
+            return word >> 16, clen, ulen, rev
+        offset, clen, base = _V0_LINK.unpack_from(self.data, pos)
+        return offset, clen, -1, base
+
+    def start(self, rev: int) -> int:
+        """Logical data offset of ``rev``'s chunk."""
+        pos = self.entry_position(rev)
+        if self.version == REVLOG_V0:
+            return _V0_OFFSET.unpack_from(self.data, pos)[0]
+        return self._offset(rev, _OFFSET_FLAGS.unpack_from(self.data, pos)[0])
+
+    def node(self, rev: int) -> bytes:
+        if rev == NULL_REV:
+            return NULL_NODE
+        pos = self.entry_position(rev)
+        at = pos + (56 if self.version == REVLOG_V0 else 32 if self.version != CHANGELOG_V2 else 24)
+        return bytes(self.data[at : at + 20])
+
+    # -- v0 parents are stored as nodes --------------------------------------
+
+    def _v0_parent(self, rev: int, pnode: bytes, field_offset: int) -> int:
+        if pnode == NULL_NODE:
+            return NULL_REV
+        if self._v0_nodemap is None:
+            self._v0_nodemap = {self.node(r): r for r in range(self.count)}
+        prev = self._v0_nodemap.get(pnode)
+        if prev is None:
+            raise CorruptionError(
+                f"parent node {pnode.hex()} is not in this revlog",
+                file=self.file,
+                rev=rev,
+                offset=field_offset,
+            )
+        return prev
+
+
+def pack_entry(version: int, e: IndexEntry, p1_node: bytes = NULL_NODE,
+               p2_node: bytes = NULL_NODE) -> bytes:
+    """The on-disk bytes of entry ``e`` (v0 stores parent nodes, hence the extra args).
+
+    Rev 0 of a v1 index carries the header in its first four bytes: the
+    caller overlays it.
+    """
+    word = e.offset << 16 | e.flags
+    if version == REVLOG_V1:
+        return V1_ENTRY.pack(word, e.compressed_length, e.uncompressed_length, e.base,
+                             e.link_rev, e.p1, e.p2, e.node)
+    if version == REVLOG_V2:
+        modes = e.data_compression_mode | e.sidedata_compression_mode << 2
+        return V2_ENTRY.pack(word, e.compressed_length, e.uncompressed_length, e.base,
+                             e.link_rev, e.p1, e.p2, e.node, e.sidedata_offset,
+                             e.sidedata_length, modes)
+    if version == CHANGELOG_V2:
+        modes = e.data_compression_mode | e.sidedata_compression_mode << 2
+        return CL_V2_ENTRY.pack(word, e.compressed_length, e.uncompressed_length, e.p1, e.p2,
+                                e.node, e.sidedata_offset, e.sidedata_length, modes, e.rank)
+    return V0_ENTRY.pack(e.offset, e.compressed_length, e.base, e.link_rev, p1_node, p2_node,
+                         e.node)

@@ -1,0 +1,362 @@
+"""A repository to create and edit: commits, strip, censor, recover.
+
+``Repo.init`` writes the requirement files Mercurial writes for the chosen
+format; ``Repo.commit`` writes files, manifest and changeset as hg commits
+them (same nodes for the same history); every change goes through a
+``Transaction``, so an error or a crash leaves a store that rollback (ours or
+``hg recover``) returns to its last committed state.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from ..errors import RevlogError, StoreError
+from ..format.constants import NULL_NODE, NULL_REV
+from ..revlog.revlog import Revlog
+from ..store.store import Store
+from ..transaction.transaction import Transaction, playback
+from . import rewrite
+from .commit import Change, Committer, Entry, changeset_manifest, parse_flat
+from .formats import RepoFormat, split_requirements, write_config
+
+DUMMY_CHANGELOG = b"\0\0\xff\xff dummy changelog to prevent using the old repo layout"
+DRAFT = 1
+
+
+class Repo:
+    """A repository opened for writing (it reads through ``self.store``)."""
+
+    def __init__(self, store: Store, compression: str | None = None) -> None:
+        self.store = store
+        self.compression = compression  # engine for new chunks; None: the store's
+        self.root = Path(store.root).parent
+        self.tree_manifest = "treemanifest" in store.requirements
+        self._revlogs: dict[str, Revlog] = {}
+        self._tr: Transaction | None = None
+        self._new_files: set[str] = set()
+        self._gone_files: set[str] = set()
+        self._manifests: dict[int, dict[str, Entry]] = {}
+        self._texts: dict[bytes, bytes] = {}
+        self._level: int | None = None
+
+    # -- creating and opening -----------------------------------------------------------
+
+    @classmethod
+    def init(cls, path: str | os.PathLike, *, compression: str = "zstd",
+             compression_level: int | None = None, generaldelta: bool = True,
+             sparse: bool | None = None, revlog: str = "v1", changelog_v2: bool = False,
+             store: bool = True, fncache: bool = True, dotencode: bool | None = None,
+             tree_manifest: bool = False, share_safe: bool = True,
+             delta_info: bool = False) -> Repo:
+        """Create an empty repository at ``path`` (which may exist, empty)."""
+        if sparse is None:
+            sparse = generaldelta
+        if dotencode is None:
+            dotencode = fncache
+        fmt = RepoFormat(compression, compression_level, generaldelta, sparse, revlog,
+                         changelog_v2, store, fncache, dotencode, tree_manifest, share_safe,
+                         delta_info)
+        reqs = fmt.requirements()
+        hg_dir = Path(path) / ".hg"
+        if hg_dir.exists():
+            raise StoreError(f"{hg_dir} already exists")
+        hg_dir.mkdir(parents=True)
+        working, in_store = split_requirements(reqs)
+        _write_requires(hg_dir / "requires", working)
+        if store:
+            (hg_dir / "store").mkdir()
+            if in_store:
+                _write_requires(hg_dir / "store" / "requires", in_store)
+            (hg_dir / "00changelog.i").write_bytes(DUMMY_CHANGELOG)
+        repo = cls.open(path)
+        repo._level = compression_level
+        return repo
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, *, compression: str | None = None) -> Repo:
+        """Open a repository for writing; ``compression`` overrides the engine used for
+        new chunks (a store may mix them: each chunk names its own)."""
+        return cls(Store.open(path), compression)
+
+    def close(self) -> None:
+        for rl in self._revlogs.values():
+            rl.close()
+        self._revlogs.clear()
+        self.store.close()
+
+    def __enter__(self) -> Repo:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- revlogs ------------------------------------------------------------------------
+
+    def revlog(self, name: str) -> Revlog:
+        """The revlog whose unencoded index path is ``name``, ready to write."""
+        rl = self._revlogs.get(name)
+        if rl is None:
+            rl = self.store.open_revlog(name)
+            rl.write_config = write_config(self.store.requirements, rl.kind, self._level,
+                                           self._new_files.add, self.compression)
+            self._revlogs[name] = rl
+        return rl
+
+    @property
+    def changelog(self) -> Revlog:
+        return self.revlog("00changelog.i")
+
+    def __len__(self) -> int:
+        return len(self.changelog)
+
+    # -- transactions ---------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self, description: str = "commit") -> Iterator[Transaction]:
+        """A transaction over the store; nested calls join the open one."""
+        if self._tr is not None:
+            yield self._tr
+            return
+        tr = Transaction(self.store.store_dir, self.store.fs_path, plain_dir=self.store.root,
+                         description=description, first_rev=len(self.changelog))
+        tr.on_finalize("002-fncache", self._write_fncache)
+        tr.on_finalize("003-phaseroots", self._write_phaseroots)
+        self._tr = tr
+        self._roots: list[bytes] = []
+        try:
+            with tr:
+                yield tr
+        except BaseException:
+            self._forget_caches()
+            raise
+        finally:
+            self._tr = None
+            self._new_files.clear()
+            self._gone_files.clear()
+
+    def _forget_caches(self) -> None:
+        self._manifests.clear()
+        self._texts.clear()
+        for rl in self._revlogs.values():
+            rl.close()
+        self._revlogs.clear()
+
+    def recover(self) -> list[str]:
+        """Roll back an abandoned transaction (what ``hg recover`` does)."""
+        journal = os.path.join(self.store.store_dir, "journal")
+        if not os.path.exists(journal):
+            return []
+        done = playback(self.store.store_dir, self.store.fs_path)
+        self._forget_caches()
+        return done
+
+    # -- committing -----------------------------------------------------------------------
+
+    def commit(self, files: Mapping[str, bytes | None], message: str, user: str,
+               date: tuple[float, int] = (0, 0), parents: tuple[int, int] | None = None,
+               copies: Mapping[str, str] | None = None, flags: Mapping[str, str] | None = None,
+               branch: str | None = None, extra: Mapping[str, str] | None = None,
+               close_branch: bool = False) -> bytes:
+        """Commit a changeset; return its node.
+
+        ``files`` maps paths to new contents (None removes the file); paths not
+        mentioned keep the first parent's version. ``parents`` are changelog
+        revisions (default: the tip, no second parent); ``copies`` maps a
+        destination to its source; ``flags`` gives 'x' (executable) or 'l'
+        (symlink), by default the file keeps its previous flags.
+        """
+        if parents is None:
+            parents = (len(self.changelog) - 1, NULL_REV)
+        p1, p2 = parents
+        for p in parents:
+            if not -1 <= p < len(self.changelog):
+                raise RevlogError(f"parent {p} is not a changeset")
+        if p1 == NULL_REV and p2 != NULL_REV:
+            p1, p2 = p2, p1
+        merged_extra = dict(extra or {})
+        if branch is not None:
+            merged_extra["branch"] = branch
+        if close_branch:
+            merged_extra["close"] = "1"
+        change = Change(files, message, user, date, p1, p2, dict(copies or {}),
+                        dict(flags or {}), merged_extra)
+        with self.transaction() as tr:
+            return Committer(self, tr).commit(change)
+
+    # -- rewriting history --------------------------------------------------------------
+
+    def strip(self, rev: int) -> list[bytes]:
+        """Remove changeset ``rev`` and every later one; return the nodes removed."""
+        cl = self.changelog
+        if not 0 <= rev < len(cl):
+            raise RevlogError(f"no changeset {rev} to strip")
+        stripped = [cl.node(r) for r in range(rev, len(cl))]
+        with self.transaction("strip") as tr:
+            cuts = []
+            for kind, path in self.store.revlog_paths():
+                rl = self.revlog(path)
+                keep = rev if kind == "changelog" else rewrite.cut_point(rl, rev)
+                if keep < len(rl):
+                    cuts.append((rl, keep))
+            for rl, keep in cuts:
+                rewrite.truncate(self, rl, keep, tr)
+            tr.on_finalize("004-strip", lambda t: self._after_strip(set(stripped), t))
+        self._forget_caches()
+        return stripped
+
+    def censor(self, path: str, node: bytes | str, tombstone: bytes = b"") -> None:
+        """Replace the content of file revision ``node`` of ``path`` with a tombstone."""
+        flog = self.revlog(f"data/{path}.i")
+        rev = flog.lookup(node)
+        with self.transaction("censor") as tr:
+            rewrite.censor(self, path, rev, tombstone, tr)
+        self._forget_caches()
+
+    def forget_file(self, *names: str) -> None:
+        """Store files removed by this transaction (dropped from the fncache at close)."""
+        self._gone_files.update(names)
+
+    def note_new_file(self, name: str) -> None:
+        self._new_files.add(name)
+
+    def forget_revlog(self, name: str) -> None:
+        rl = self._revlogs.pop(name, None)
+        if rl is not None:
+            rl.close()
+
+    def _after_strip(self, stripped: set[bytes], tr: Transaction) -> None:
+        """Phase roots, bookmarks, caches and dirstate must not name stripped nodes."""
+        path = self.store.fs_path("phaseroots")
+        if os.path.exists(path):
+            with open(path, "rb") as f:
+                lines = f.read().splitlines(keepends=True)
+            kept = [line for line in lines if bytes.fromhex(line.split()[1].decode()) not in
+                    stripped]
+            if kept != lines:
+                tr.add_backup("phaseroots")
+                _atomic_write(path, b"".join(kept))
+        hg_dir = Path(self.store.root)
+        for bookmarks in (hg_dir / "bookmarks", hg_dir / "store" / "bookmarks"):
+            if bookmarks.exists():
+                lines = bookmarks.read_bytes().splitlines(keepends=True)
+                _atomic_write(str(bookmarks), b"".join(
+                    line for line in lines if bytes.fromhex(line[:40].decode()) not in stripped))
+        shutil.rmtree(hg_dir / "cache", ignore_errors=True)
+        dirstate = hg_dir / "dirstate"
+        if dirstate.exists() and any(n in dirstate.read_bytes()[:128] for n in stripped):
+            dirstate.unlink()  # its parent is gone: the working copy is back at null
+
+    def note_commit(self, rev: int, manifest: dict[str, Entry], manifest_node: bytes) -> None:
+        """Remember the new changeset's manifest (the next commit's p1, usually)."""
+        self._manifests = {rev: manifest}
+        cl = self.changelog
+        if cl.parents(rev) == (NULL_REV, NULL_REV):
+            self._roots.append(cl.node(rev))
+
+    # -- reading parents -----------------------------------------------------------------
+
+    def manifest_node(self, rev: int) -> bytes:
+        return changeset_manifest(self.changelog, rev)
+
+    def manifest_text(self, rev: int) -> bytes | None:
+        """The flat manifest text of changeset ``rev`` (None for the null revision)."""
+        node = self.manifest_node(rev)
+        if node == NULL_NODE:
+            return None
+        ml = self.revlog("00manifest.i")
+        return ml.revision(ml.rev(node))
+
+    def manifest_of(self, rev: int) -> dict[str, Entry]:
+        """Every file of changeset ``rev``: path -> (file node, flags)."""
+        if rev == NULL_REV:
+            return {}
+        known = self._manifests.get(rev)
+        if known is None:
+            node = self.manifest_node(rev)
+            if self.tree_manifest:
+                known = self._read_tree_files("", node)
+            else:
+                known = parse_flat(self.manifest_text(rev))
+            self._manifests[rev] = known
+        return dict(known)
+
+    def dir_text(self, directory: str, node: bytes) -> bytes:
+        """Text of a tree-manifest directory revision."""
+        name = f"meta/{directory}00manifest.i" if directory else "00manifest.i"
+        rl = self.revlog(name)
+        return rl.revision(rl.rev(node))
+
+    def tree_of(self, rev: int) -> dict[str, tuple[bytes, bytes]]:
+        """Directories of changeset ``rev``'s tree manifest: "a/b/" -> (node, text)."""
+        out: dict[str, tuple[bytes, bytes]] = {}
+        if rev != NULL_REV:
+            self._walk_tree("", self.manifest_node(rev), out)
+        return out
+
+    def _walk_tree(self, directory: str, node: bytes, out: dict) -> None:
+        text = self.dir_text(directory, node)
+        out[directory] = (node, text)
+        for name, (sub, flags) in parse_flat(text).items():
+            if flags == "t":
+                self._walk_tree(f"{directory}{name}/", sub, out)
+
+    def _read_tree_files(self, directory: str, node: bytes) -> dict[str, Entry]:
+        files = {}
+        for name, (sub, flags) in parse_flat(self.dir_text(directory, node)).items():
+            if flags == "t":
+                files.update(self._read_tree_files(f"{directory}{name}/", sub))
+            else:
+                files[f"{directory}{name}"] = (sub, flags)
+        return files
+
+    # -- store files written at close ------------------------------------------------------
+
+    def _write_fncache(self, tr: Transaction) -> None:
+        if "fncache" not in self.store.requirements or not (self._new_files or self._gone_files):
+            return
+        current = set(self.store.fncache())
+        wanted = current | {n for n in self._new_files if n.startswith(("data/", "meta/"))}
+        wanted -= self._gone_files
+        if wanted == current:
+            return
+        tr.add_backup("fncache")
+        _atomic_write(self.store.fs_path("fncache"),
+                      "".join(f"{_encode_dir(n)}\n" for n in sorted(wanted)).encode(
+                          "utf-8", "surrogateescape"))
+
+    def _write_phaseroots(self, tr: Transaction) -> None:
+        """New root changesets are draft, as hg commits them."""
+        if not self._roots:
+            return
+        path = self.store.fs_path("phaseroots")
+        lines = []
+        if os.path.exists(path):
+            with open(path, "rb") as f:
+                lines = f.read().splitlines(keepends=True)
+        lines += [b"%d %s\n" % (DRAFT, node.hex().encode()) for node in self._roots]
+        tr.add_backup("phaseroots")
+        _atomic_write(path, b"".join(lines))
+
+
+def _encode_dir(name: str) -> str:
+    from ..store.pathencode import encode_dir
+
+    return encode_dir(name)
+
+
+def _write_requires(path: Path, reqs: set[str]) -> None:
+    path.write_text("".join(f"{r}\n" for r in sorted(reqs)))
+
+
+def _atomic_write(path: str, data: bytes) -> None:
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
+
+

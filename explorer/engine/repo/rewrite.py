@@ -1,0 +1,137 @@
+"""Rewriting history: strip changesets, censor a file revision.
+
+Both run inside the repository's transaction: every file is backed up in the
+journal before it is truncated or replaced, so a failure rolls back.
+
+* ``strip`` removes a changeset and every later one, with the manifest and
+  file revisions they introduced: each revlog is cut at its first revision
+  linked to a stripped changeset. Revlogs whose later revisions are linked
+  to kept changesets cannot be cut that way (Mercurial re-adds those from a
+  bundle); we refuse rather than lose them.
+* ``censor`` replaces one file revision's content with a tombstone, keeping
+  its node (its hash no longer matches: it is flagged censored). The filelog
+  is rebuilt revision by revision; no later revision is stored as a delta
+  against the tombstone, as Mercurial requires.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import tempfile
+
+from ..errors import RevlogError
+from ..format.constants import REVIDX_ISCENSORED, REVLOG_V1
+from ..payloads.filetext import censor_tombstone
+from ..revlog.revlog import Revlog
+
+
+def cut_point(rl: Revlog, first_stripped: int) -> int:
+    """The first revision of ``rl`` linked to a changeset >= ``first_stripped``."""
+    for rev in range(len(rl)):
+        if rl.entry(rev).link_rev >= first_stripped:
+            later = [r for r in range(rev, len(rl)) if rl.entry(r).link_rev < first_stripped]
+            if later:
+                raise RevlogError(
+                    f"{rl.name}: revisions {later[:5]} belong to kept changesets but come "
+                    f"after stripped ones; this store needs hg strip")
+            return rev
+    return len(rl)
+
+
+def truncate(repo, rl: Revlog, keep: int, tr) -> None:
+    """Cut ``rl`` down to its first ``keep`` revisions (deleting it when none remain)."""
+    name = rl.name
+    radix = name[:-2]
+    if rl.docket is not None:
+        _truncate_v2(repo, rl, keep, tr)
+        return
+    files = [name] if rl.inline else [name, radix + ".d"]
+    for f in files:
+        tr.add_backup(f)
+    if keep == 0 and rl.kind == "filelog":
+        for f in files:
+            _unlink(repo.store.fs_path(f))
+        repo.forget_file(name, radix + ".d")
+        return
+    if rl.inline:
+        os.truncate(rl.index_file, rl.entry_offset(keep) if keep < len(rl) else
+                    os.path.getsize(rl.index_file))
+    else:
+        os.truncate(rl.index_file, keep * rl.entry_size)
+        os.truncate(rl.data_path, rl.start(keep) if keep < len(rl) else rl.data_size())
+    _drop_nodemap(repo, radix, tr)
+
+
+def _truncate_v2(repo, rl: Revlog, keep: int, tr) -> None:
+    docket = rl.docket
+    tr.add_backup(rl.name)
+    docket.index_end = docket.pending_index_end = keep * rl.entry_size
+    docket.data_end = docket.pending_data_end = rl.start(keep) if keep < len(rl) else \
+        docket.data_end
+    if keep < len(rl):
+        sidedata = rl.entry(keep).sidedata_offset
+        docket.sidedata_end = docket.pending_sidedata_end = min(docket.sidedata_end, sidedata) \
+            if sidedata else docket.sidedata_end
+    tmp = rl.index_file + ".tmp-strip"
+    with open(tmp, "wb") as f:
+        f.write(docket.serialize())
+    os.replace(tmp, rl.index_file)
+
+
+def _drop_nodemap(repo, radix: str, tr) -> None:
+    """A persistent nodemap describing stripped revisions is removed; hg rebuilds it."""
+    docket = radix + ".n"
+    if os.path.exists(repo.store.fs_path(docket)):
+        tr.add_backup(docket)
+        _unlink(repo.store.fs_path(docket))
+
+
+def censor(repo, path: str, rev: int, tombstone: bytes, tr) -> None:
+    """Rebuild filelog ``path`` with revision ``rev``'s content replaced by a tombstone."""
+    rl = repo.revlog(f"data/{path}.i")
+    if rl.version != REVLOG_V1:
+        raise RevlogError(f"{rl.name}: censoring is supported for revlog v1 filelogs")
+    text = censor_tombstone(tombstone.decode("utf-8", "surrogateescape"))
+    rows = []
+    for r in range(len(rl)):
+        e = rl.entry(r)
+        raw = text if r == rev else rl.revision(r)
+        flags = e.flags | REVIDX_ISCENSORED if r == rev else e.flags
+        rows.append((raw, e.node, e.p1, e.p2, e.link_rev, flags))
+    with tempfile.TemporaryDirectory(prefix="censor-", dir=repo.store.store_dir) as tmp:
+        built = _rebuild(rl, rows, tmp)
+        files = [rl.name] + ([] if rl.inline else [rl.name[:-2] + ".d"])
+        for f in files:
+            tr.add_backup(f)
+        if not rl.inline:
+            _unlink(rl.data_path)
+        for real, new in zip((rl.index_file, rl.data_path), built):
+            if os.path.exists(new):
+                shutil.copyfile(new, real)
+        if len(built) > 1 and os.path.exists(built[1]) and rl.inline:
+            # the rebuilt revlog got too big to stay inline: register its data file
+            repo.note_new_file(rl.name[:-2] + ".d")
+    repo.forget_revlog(rl.name)
+
+
+def _rebuild(rl: Revlog, rows, tmp: str) -> tuple[str, str]:
+    """Write ``rows`` (raw text, node, p1, p2, link, flags) as a new revlog under ``tmp``."""
+    from ..transaction.transaction import Transaction
+
+    index, data = os.path.join(tmp, "r.i"), os.path.join(tmp, "r.d")
+    new = Revlog.open(index, data_path=data, name="r.i", kind="filelog", sparse=rl.sparse)
+    new.write_config = dataclasses.replace(rl.write_config, on_new_file=None)
+    with Transaction(tmp, lambda p: os.path.join(tmp, p)) as tr:
+        for raw, node, p1, p2, link, flags in rows:
+            new.add_revision(raw, p1, p2, link, tr, flags, node=node)
+    new.close()
+    return index, data
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass

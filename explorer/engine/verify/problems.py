@@ -1,0 +1,97 @@
+"""What verify finds: ``Problem`` records, and the collector that gathers them.
+
+A problem says where the damage is as precisely as the bytes allow: the
+revlog (its unencoded store path), the file and byte offset of the damaged
+bytes, the revision and the index field. The TUI jumps to that byte; the CLI
+prints it; tests compare it with the fault they injected.
+
+The collector also carries progress: verify of a big store runs in a worker,
+which passes a callback to show a bar and to stop the run (the callback
+returns False, or raises).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+from ..errors import RevlogError
+
+Severity = Literal["error", "warning"]
+ERROR: Severity = "error"
+WARNING: Severity = "warning"
+
+# progress(done, total, label) -> False to stop; done/total count revisions
+Progress = Callable[[int, int, str], "bool | None"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a store.
+
+    ``path``: unencoded store path of the revlog's index ("data/a.txt.i"),
+    or of the store file at fault ("journal", "fncache"); "" for the store
+    as a whole. ``file``: filesystem path of the file ``offset`` is in.
+    ``field``: the index field ("base", "p1", "node", ...), "chunk" for a
+    revision's data, or another part of a file ("header", "docket").
+    ``kind``: a stable code for programs ("hash-mismatch", "bad-base", ...).
+    ``changeset``: the changeset the damaged revision belongs to, when known.
+    ``length``: how many bytes from ``offset`` the damage spans (the field or
+    the chunk), so a hex view can highlight them.
+    """
+
+    severity: Severity
+    path: str
+    file: str | None
+    rev: int | None
+    offset: int | None
+    field: str | None
+    message: str
+    hint: str | None = None
+    kind: str = "damage"
+    changeset: int | None = None
+    length: int | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+class Cancelled(RevlogError):
+    """The progress callback asked to stop; ``problems`` holds what was found so far."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("verify cancelled")
+        self.problems = problems
+
+
+class Collector:
+    """Gathers problems and reports progress in revisions checked."""
+
+    def __init__(self, progress: Progress | None = None, total: int = 0) -> None:
+        self.problems: list[Problem] = []
+        self.total = total
+        self.done = 0
+        self._progress = progress
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+
+    def replace(self, old: Problem, new: Problem) -> None:
+        """Put a better explained ``new`` in place of ``old`` (found later, by a deeper check)."""
+        for i in range(len(self.problems) - 1, -1, -1):
+            if self.problems[i] is old:
+                self.problems[i] = new
+                return
+        self.problems.append(new)
+
+    def advance(self, count: int, label: str) -> None:
+        """Count ``count`` more revisions checked; stop if the callback says so."""
+        self.done += count
+        if self._progress is not None:
+            if self._progress(self.done, max(self.total, self.done), label) is False:
+                raise Cancelled(list(self.problems))

@@ -1,0 +1,73 @@
+"""Index layouts and laziness: opening reads no entry, big indexes are mapped, not read."""
+
+from __future__ import annotations
+
+import hashlib
+import mmap
+import struct
+
+import pytest
+
+from explorer.engine import Revlog
+from explorer.engine.format.index import CL_V2_ENTRY, V0_ENTRY, V1_ENTRY, V2_ENTRY, parse_header
+
+
+def test_entry_sizes_follow_the_spec():
+    assert (V0_ENTRY.size, V1_ENTRY.size, V2_ENTRY.size, CL_V2_ENTRY.size) == (76, 64, 96, 96)
+
+
+@pytest.mark.parametrize(
+    "word, expected",
+    [
+        (0x0000_0001, (1, 0)),
+        (0x0001_0001, (1, 1 << 16)),
+        (0x0003_0001, (1, 3 << 16)),
+        (0x000F_0001, (1, 15 << 16)),
+        (0x0000_0000, (0, 0)),
+        (0x0000_DEAD, (0xDEAD, 0)),
+        (0x0000_D34D, (0xD34D, 0)),
+    ],
+)
+def test_headers(word, expected):
+    assert parse_header(word, "x.i") == expected
+
+
+def write_index(path, count: int) -> list[bytes]:
+    """A split v1 index of ``count`` empty full-text revisions in a line."""
+    nodes = [hashlib.sha1(b"%d" % r).digest() for r in range(count)]
+    entries = bytearray()
+    for rev, node in enumerate(nodes):
+        entries += V1_ENTRY.pack(0, 0, 0, rev, rev, rev - 1, -1, node)
+    struct.pack_into(">I", entries, 0, 1)  # header: version 1, no flags
+    path.write_bytes(bytes(entries))
+    return nodes
+
+
+def test_big_index_is_mapped_and_decoded_on_demand(tmp_path):
+    count = 300_000
+    nodes = write_index(tmp_path / "big.i", count)
+    rl = Revlog.open(tmp_path / "big.i")
+    assert isinstance(rl._index.data, mmap.mmap)
+    assert rl._nodemap is None and rl._cache is None
+    assert len(rl) == count
+    last = rl.entry(count - 1)
+    assert (last.node, last.p1, last.base) == (nodes[-1], count - 2, count - 1)
+    assert rl._nodemap is None  # lookups by rev need no node map
+    assert rl.rev(nodes[12345]) == 12345
+    assert rl._nodemap is not None  # built on the first node lookup
+    assert rl.lookup(nodes[777].hex()[:10]) == 777
+    assert rl.revision(count - 1) == b""
+    rl.close()
+
+
+def test_small_index_is_read_plainly(tmp_path):
+    write_index(tmp_path / "small.i", 10)
+    with Revlog.open(tmp_path / "small.i") as rl:
+        assert isinstance(rl._index.data, bytes)
+        assert rl.heads() == [9]
+
+
+def test_missing_index_is_an_empty_revlog(tmp_path):
+    with Revlog.open(tmp_path / "nothing.i") as rl:
+        assert len(rl) == 0
+        assert rl.revision(-1) == b""
