@@ -20,7 +20,7 @@ from pathlib import Path
 
 from explorer.engine import NULL_REV, StoreError
 from explorer.engine.repo.repo import Repo
-from explorer.engine.store.store import find_repository
+from explorer.engine.store.discovery import find_repository
 
 COMMANDS = ("init", "commit", "strip", "censor")
 

@@ -26,7 +26,7 @@ def modules_loaded_by(statement: str) -> set[str]:
 @pytest.mark.parametrize("statement", [
     "import explorer.engine",
     "from explorer.engine import Store, Revlog, RevlogError, CorruptionError",
-    "import explorer.engine.revlog.revlog, explorer.engine.store.store",
+    "import explorer.engine.revlog.revlog, explorer.engine.store.files",
     "import explorer.engine.format.mpatch, explorer.engine.verify.run",
     "import explorer.graph",
 ])

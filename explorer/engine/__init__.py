@@ -16,9 +16,10 @@ from .errors import (
 )
 from .format.constants import NULL_NODE, NULL_REV
 from .format.index import IndexEntry
+from .format.nodeid import hash_revision
 from .repo.repo import Repo
-from .revlog.revlog import Revlog, hash_revision
-from .store.store import Store
+from .repo.store import Store
+from .revlog.revlog import Revlog
 from .transaction.transaction import Transaction
 from .verify.problems import Problem
 from .verify.run import verify_store

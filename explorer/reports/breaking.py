@@ -15,9 +15,9 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from explorer.engine import Revlog, RevlogError, StoreError
+from explorer.engine import Revlog, RevlogError, Store, StoreError
 from explorer.engine.damage import faults
-from explorer.engine.store.store import Store, find_repository
+from explorer.engine.store.discovery import find_repository
 from explorer.reports.errors import ReportError
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from explorer.engine import RevlogError, StoreError
+from explorer.engine import RevlogError, Store, StoreError
 from explorer.engine.damage.compare import Difference, compare_stores
-from explorer.engine.store.store import Store, find_repository
+from explorer.engine.store.discovery import find_repository
 from explorer.reports.errors import ReportError
 from explorer.reports.formats import json_lines
 

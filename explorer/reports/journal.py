@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from explorer.engine import RevlogError, StoreError
-from explorer.engine.store.store import Store, find_repository
+from explorer.engine import RevlogError, Store, StoreError
+from explorer.engine.store.discovery import find_repository
 from explorer.engine.transaction.rollback import TransactionFiles, Truncation, read
 from explorer.reports.errors import ReportError
 

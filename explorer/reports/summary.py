@@ -10,8 +10,7 @@ import os
 from collections import Counter
 from collections.abc import Iterator
 
-from explorer.engine import Revlog, StoreError
-from explorer.engine.store.store import Store
+from explorer.engine import Revlog, Store, StoreError
 from explorer.reports.errors import ReportError
 from explorer.reports.target import find_repository
 

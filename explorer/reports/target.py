@@ -24,8 +24,8 @@ import os
 from dataclasses import dataclass
 from typing import Literal
 
-from explorer.engine import NULL_REV, Revlog, StoreError
-from explorer.engine.store.store import Store, find_repository
+from explorer.engine import NULL_REV, Revlog, Store, StoreError
+from explorer.engine.store.discovery import find_repository
 from explorer.reports.errors import ReportError
 
 Kind = Literal["changelog", "manifest", "filelog", "path"]

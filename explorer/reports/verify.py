@@ -18,8 +18,8 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from explorer.engine import Revlog, RevlogError, StoreError
-from explorer.engine.store.store import Store, find_repository
+from explorer.engine import Revlog, RevlogError, Store, StoreError
+from explorer.engine.store.discovery import find_repository
 from explorer.engine.verify.problems import Problem, Progress
 from explorer.engine.verify.run import Report, verify_revlog, verify_store
 from explorer.reports.errors import ReportError

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from explorer import cli
-from explorer.engine.store.store import Store
+from explorer.engine import Store
 from tests.reports.hgserver import CommandServer, Result
 
 HG_COMMAND = {

@@ -6,7 +6,7 @@ import struct
 
 import pytest
 
-from explorer.engine.store.store import Store
+from explorer.engine import Store
 from tests.reports.runner import Comparison, ours
 
 

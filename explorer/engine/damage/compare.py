@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from ..errors import RevlogError
 from ..format.fields import LAYOUTS, field_at, header_overlaid
 from ..revlog.revlog import Revlog
+from ..store.files import StoreFiles
 
 _BLOCK = 1 << 16  # files are compared a block at a time; equal blocks are skipped whole
 _MERGE_GAP = 16  # differences closer than this are one region
@@ -111,7 +112,7 @@ class _FileMap:
         return None, None
 
 
-def _revlog_names(store) -> dict[str, tuple[str, str]]:
+def _revlog_names(store: StoreFiles) -> dict[str, tuple[str, str]]:
     """On-disk name (relative to the store) -> (kind, revlog path) of every index and
     data file of the store's revlogs."""
     names: dict[str, tuple[str, str]] = {}
@@ -304,7 +305,7 @@ def _show(raw: bytes) -> str:
     return raw.hex()
 
 
-def compare_stores(good, bad) -> list[Difference]:
+def compare_stores(good: StoreFiles, bad: StoreFiles) -> list[Difference]:
     """Every region where store ``bad`` differs from store ``good``, classified."""
     comparison = _Comparison(good, bad)
     try:

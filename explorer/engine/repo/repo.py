@@ -18,11 +18,11 @@ from pathlib import Path
 from ..errors import RevlogError, StoreError
 from ..format.constants import NULL_NODE, NULL_REV
 from ..revlog.revlog import Revlog
-from ..store.store import Store
 from ..transaction.transaction import Transaction, playback
 from . import rewrite
 from .commit import Change, Committer, Entry, changeset_manifest, parse_flat
 from .formats import RepoFormat, split_requirements, write_config
+from .store import Store
 
 DUMMY_CHANGELOG = b"\0\0\xff\xff dummy changelog to prevent using the old repo layout"
 DRAFT = 1

@@ -12,7 +12,6 @@ per revision, as Mercurial does.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
@@ -40,6 +39,7 @@ from ..format.constants import (
 from ..format.docket import Docket, parse_docket
 from ..format.index import HEADER, V1_LINK, Index, IndexEntry, load_bytes, parse_header
 from ..format.mpatch import PatchError, apply_deltas
+from ..format.nodeid import hash_revision
 from ..format.nodemap import PersistentNodemap, parse_nodemap_docket
 
 # Reads of the data file go through a window this big, so consecutive chunks
@@ -113,15 +113,6 @@ def _kind_from_name(name: str) -> str:
     if base.startswith("00manifest"):
         return "manifest"
     return "filelog"
-
-
-def hash_revision(text: bytes, p1: bytes, p2: bytes) -> bytes:
-    """The nodeid of a revision: sha1 of the sorted parent nodes, then the text."""
-    a, b = (p1, p2) if p1 < p2 else (p2, p1)
-    s = hashlib.sha1(a)
-    s.update(b)
-    s.update(text)
-    return s.digest()
 
 
 class Revlog:

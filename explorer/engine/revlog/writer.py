@@ -45,9 +45,10 @@ from ..format.constants import (
 )
 from ..format.docket import Docket
 from ..format.index import HEADER, IndexEntry, pack_entry
+from ..format.nodeid import hash_revision
 from ..transaction.transaction import Transaction
 from .delta_search import DeltaConfig, DeltaInfo, DeltaSearch, SnapshotIndex
-from .revlog import Revlog, _DataFile, hash_revision
+from .revlog import Revlog, _DataFile
 
 MAX_REVISION_SIZE = (1 << 31) - 1
 

@@ -23,7 +23,8 @@ from ..errors import CorruptionError, RevlogError
 from ..format import compression
 from ..format.constants import NULL_REV
 from ..format.mpatch import PatchError, apply_delta
-from ..revlog.revlog import Revlog, hash_revision
+from ..format.nodeid import hash_revision
+from ..revlog.revlog import Revlog
 
 # Node bytes two unrelated hashes may share by chance before we call it damage.
 _SAME_BYTES = 8

@@ -26,7 +26,8 @@ from ..format.mpatch import PatchError, parse_hunks
 from ..payloads.changeset import parse_changeset
 from ..payloads.filetext import renamed
 from ..revlog.revlog import Revlog
-from ..store.store import Layout, Store
+from ..store.files import StoreFiles
+from ..store.layout import Layout
 from .problems import ERROR, WARNING, Collector, Problem, Severity
 from .revlog_structure import RevlogChecker
 
@@ -47,7 +48,7 @@ class Rename:
 class Links:
     """The cross-revlog state of one verify run, and the phases that fill and check it."""
 
-    def __init__(self, store: Store, out: Collector, listed: set[str] | None) -> None:
+    def __init__(self, store: StoreFiles, out: Collector, listed: set[str] | None) -> None:
         self.store = store
         self.out = out
         self.listed = listed  # fncache / file index entries not yet matched to a revlog

@@ -19,8 +19,8 @@ from ..errors import CorruptionError, RevlogError
 from ..format.constants import REVIDX_ELLIPSIS, REVIDX_EXTSTORED, REVIDX_ISCENSORED
 from ..format.fields import field
 from ..format.index import IndexEntry
+from ..format.nodeid import hash_revision
 from ..payloads.filetext import is_censored
-from ..revlog.revlog import hash_revision
 from . import diagnose as verify_diagnose
 from .problems import WARNING, Problem
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ..errors import RevlogError
 from ..revlog.revlog import Revlog
-from ..store.store import Store
+from ..store.files import StoreFiles
 from . import store_checks as _store_checks
 from .links import Links
 from .problems import ERROR, WARNING, Cancelled, Collector, Problem, Progress, Severity
@@ -64,7 +64,7 @@ class Report:
         yield from groups.items()
 
 
-def verify_store(store: Store, progress: Progress | None = None) -> Report:
+def verify_store(store: StoreFiles, progress: Progress | None = None) -> Report:
     """Check everything in ``store``; ``progress`` as for ``Collector`` (may cancel)."""
     out = Collector(progress)
     listed = _store_checks.check_store(store, out)
@@ -89,7 +89,7 @@ def verify_revlog(rl: Revlog, path: str | None = None,
     return out.problems
 
 
-def _count_revisions(store: Store) -> int:
+def _count_revisions(store: StoreFiles) -> int:
     """Revisions in the store, for the progress total (revlogs that fail to open count 0)."""
     try:
         paths = store.revlog_paths([])

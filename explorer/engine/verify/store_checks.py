@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 
 from ..errors import CorruptionError, StoreError
-from ..store.store import REVLOG_SUFFIXES, Layout, Store
+from ..store.files import StoreFiles
+from ..store.layout import REVLOG_SUFFIXES, Layout
 from ..transaction import rollback
 from .problems import ERROR, WARNING, Collector, Problem, Severity
 
@@ -24,7 +25,7 @@ def _add(out: Collector, kind: str, path: str, message: str, *, severity: Severi
     out.add(Problem(severity, path, file, None, offset, None, message, hint, kind, None, length))
 
 
-def check_store(store: Store, out: Collector) -> set[str] | None:
+def check_store(store: StoreFiles, out: Collector) -> set[str] | None:
     """Store-level problems; returns the revlogs the store lists (None: list unreadable)."""
     journal = _journal(store, out)
     _leftovers(store, out, journal)
@@ -32,7 +33,7 @@ def check_store(store: Store, out: Collector) -> set[str] | None:
     return _listing(store, out)
 
 
-def _journal(store: Store, out: Collector) -> bool:
+def _journal(store: StoreFiles, out: Collector) -> bool:
     state = rollback.read(store, "journal")
     if state is None:
         return False
@@ -68,7 +69,7 @@ def _truncation(out: Collector, t: rollback.Truncation) -> None:
              file=t.file, offset=t.entry.offset, length=t.removed)
 
 
-def _leftovers(store: Store, out: Collector, journal: bool) -> None:
+def _leftovers(store: StoreFiles, out: Collector, journal: bool) -> None:
     """Pending (``.a``) and split (``.s``, ``data-s/``) files a transaction left."""
     why = ("part of the abandoned transaction" if journal else
            "left by a transaction that did not finish")
@@ -94,7 +95,7 @@ def _listdir(path: str) -> list[str]:
         return []
 
 
-def _escapes(store: Store, out: Collector) -> None:
+def _escapes(store: StoreFiles, out: Collector) -> None:
     """Symlinks in the store that resolve outside it: never followed."""
     for directory, subdirs, files in os.walk(store.store_dir):
         for name in subdirs + files:
@@ -109,7 +110,7 @@ def _escapes(store: Store, out: Collector) -> None:
                      hint="a store holds no symlinks; this one is not read")
 
 
-def _listing(store: Store, out: Collector) -> set[str] | None:
+def _listing(store: StoreFiles, out: Collector) -> set[str] | None:
     """The revlogs the store lists (fncache, file index) or holds (found by walking it);
     None when the list itself is unreadable."""
     try:
@@ -136,7 +137,7 @@ def _listing(store: Store, out: Collector) -> set[str] | None:
     return {path for _, path in found if path.startswith(("data/", "meta/"))}
 
 
-def _unlisted(store: Store, out: Collector, listed: set[str]) -> None:
+def _unlisted(store: StoreFiles, out: Collector, listed: set[str]) -> None:
     """Revlog files on disk that the fncache does not list: Mercurial never sees them."""
     known = {store.fs_path(name) for name in listed}
     for top in ("data", "meta"):
@@ -150,7 +151,7 @@ def _unlisted(store: Store, out: Collector, listed: set[str]) -> None:
                          hint="hg debugrebuildfncache adds it back, if it belongs")
 
 
-def _safe_names(store: Store, out: Collector, names: list[str], listing: str) -> set[str]:
+def _safe_names(store: StoreFiles, out: Collector, names: list[str], listing: str) -> set[str]:
     """The listed names that stay inside the store; the others are reported."""
     kept = set()
     offset = 0

@@ -323,7 +323,7 @@ def test_deltas_do_not_depend_on_string_hashing():
     """Same texts, same delta, whatever PYTHONHASHSEED: stores written twice are equal."""
     script = (
         "import hashlib, sys\n"
-        "from explorer.engine import bdiff\n"
+        "from explorer.engine.format import bdiff\n"
         "from tests.engine.format.test_bdiff import pathological, simulated_history\n"
         "cases = pathological()\n"
         "pairs = simulated_history(step=9) + [cases['shuffled'], cases['only popular lines']]\n"

@@ -20,9 +20,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from explorer.engine import Store
 from explorer.engine.errors import CorruptionError, RevlogError, StoreError
+from explorer.engine.store.layout import Layout, layout_of
 from explorer.engine.store.pathencode import Encoding
-from explorer.engine.store.store import Layout, Store, layout_of
 
 HG = Path(sys.executable).parent / "hg"
 SLOW_PATHS = [

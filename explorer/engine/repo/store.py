@@ -1,0 +1,32 @@
+"""The store as users open it: its files and revlogs, and the checks over them.
+
+``Store`` adds to ``StoreFiles`` (the store layer) what needs the layers
+above it: verify and the comparison with a damaged copy. Keeping them here,
+rather than as lazy imports inside the store layer, keeps that layer free of
+its own callers.
+"""
+
+from __future__ import annotations
+
+from ..damage.compare import Difference, compare_stores
+from ..store.files import StoreFiles
+from ..verify.problems import Problem, Progress
+from ..verify.run import verify_store
+
+
+class Store(StoreFiles):
+    """One repository's store: ``Store.open(path)`` takes a repository root, its
+    ``.hg`` or its store directory."""
+
+    def verify(self, progress: Progress | None = None) -> list[Problem]:
+        """Every problem of the store, as ``Problem`` records (see ``explorer.engine.verify``).
+
+        ``progress(done, total, label)`` is called as revisions are checked;
+        returning False stops the run with ``verify.Cancelled``.
+        """
+        return verify_store(self, progress).problems
+
+    def compare(self, other: StoreFiles) -> list[Difference]:
+        """How ``other`` (a damaged copy) differs from this store, region by region
+        (see ``explorer.engine.damage.compare``)."""
+        return compare_stores(self, other)
