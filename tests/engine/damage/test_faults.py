@@ -1,6 +1,6 @@
 """Fault injection: each kind changes exactly the bytes it announces, in every format.
 
-The matrix of tests/engine/test_verify.py checks that verify finds each
+The matrix of tests/engine/verify/test_verify.py checks that verify finds each
 fault; here we check the faults themselves: a plan changes nothing until
 applied, an applied fault changes only the bytes it names, impossible
 requests are refused with a clear error, and faults also apply to the other

@@ -329,7 +329,7 @@ def test_deltas_do_not_depend_on_string_hashing():
         "pairs = simulated_history(step=9) + [cases['shuffled'], cases['only popular lines']]\n"
         "print(hashlib.sha1(b''.join(bdiff.diff(a, b) for a, b in pairs)).hexdigest())\n"
     )
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     digests = {
         subprocess.run([sys.executable, "-c", script], cwd=root, check=True, text=True,
                        capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout

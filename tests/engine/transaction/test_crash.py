@@ -31,7 +31,7 @@ def run_and_kill(repo: Path, seed: int, delay: float) -> list[str]:
     """Start the writer, kill it after ``delay`` seconds; the nodes it committed."""
     child = subprocess.Popen([sys.executable, str(HERE / "crashwriter.py"), str(repo), str(seed)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             cwd=HERE.parent.parent)
+                             cwd=HERE.parents[2])
     time.sleep(delay)
     child.send_signal(signal.SIGKILL)
     out, err = child.communicate()

@@ -1,6 +1,6 @@
 """A writer to be killed: commits transactions into REPO forever, reporting each.
 
-    python tests/engine/crashwriter.py REPO SEED
+    python tests/engine/transaction/crashwriter.py REPO SEED
 
 After each transaction has committed it prints ``committed <hex node>``. Each
 transaction touches enough to have work in flight when the kill lands: a file

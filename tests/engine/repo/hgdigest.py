@@ -1,6 +1,6 @@
 """What Mercurial reads from a repository, as digests (run under a Python with Mercurial).
 
-    python tests/engine/hgdigest.py REPO [section.name=value ...] > digests.pickle
+    python tests/engine/repo/hgdigest.py REPO [section.name=value ...] > digests.pickle
 
 Pickles {"files": [{path: (sha1 of data, flags)} per changeset],
 "revlogs": {unencoded index path: [sha1 of rawdata per revision]}}: the data
