@@ -20,22 +20,18 @@ import struct
 from array import array
 from typing import NamedTuple
 
-from ..errors import CorruptionError, LookupError, UnsupportedFormatError
+from ..errors import CorruptionError, LookupError
 from .constants import (
     CHANGELOG_V2,
     COMP_MODE_INLINE,
-    FLAG_INLINE_DATA,
     NULL_NODE,
     NULL_REV,
     RANK_UNKNOWN,
     REVLOG_V0,
     REVLOG_V1,
     REVLOG_V2,
-    SUPPORTED_HEADER_FLAGS,
-    VERSION_NAMES,
 )
-
-HEADER = struct.Struct(">I")
+from .header import RevlogFormat
 
 V0_ENTRY = struct.Struct(">4l20s20s20s")
 V1_ENTRY = struct.Struct(">Qiiiiii20s12x")
@@ -85,22 +81,6 @@ class IndexEntry(NamedTuple):
 NULL_ENTRY = IndexEntry(NULL_REV, 0, 0, 0, 0, NULL_REV, NULL_REV, NULL_REV, NULL_REV, NULL_NODE)
 
 
-def parse_header(word: int, file: str) -> tuple[int, int]:
-    """Split a header word into (version, flags), refusing what we do not know."""
-    version = word & 0xFFFF
-    flags = word & ~0xFFFF
-    if version not in SUPPORTED_HEADER_FLAGS:
-        raise UnsupportedFormatError(f"unknown revlog version {version}", file=file, offset=0)
-    extra = flags & ~SUPPORTED_HEADER_FLAGS[version]
-    if extra:
-        raise UnsupportedFormatError(
-            f"unknown flags {extra >> 16:#06x} in {VERSION_NAMES[version]} revlog header",
-            file=file,
-            offset=0,
-        )
-    return version, flags
-
-
 def entry_struct(version: int) -> struct.Struct:
     return {
         REVLOG_V0: V0_ENTRY,
@@ -144,22 +124,15 @@ def load_bytes(path: str, limit: int | None = None) -> bytes | mmap.mmap:
 class Index:
     """The entries of one index file.
 
-    ``data`` holds the index file's bytes; ``version``/``flags`` come from the
-    header (or the v2 docket); ``nodes_to_rev`` resolves v0 parent nodes.
+    ``data`` holds the index file's bytes (an mmap, bytes, or a bytearray once
+    the writer appends); ``format`` comes from the header (or the v2 docket)
+    and decides the entry layout.
     """
 
-    def __init__(self, data, version: int, flags: int, file: str, *, header_in_entry: bool) -> None:
+    def __init__(self, data, fmt: RevlogFormat, file: str) -> None:
         self.data = data
-        self.version = version
-        self.flags = flags
         self.file = file
-        # Only v1 can interleave data; v2 formats keep data in their own files
-        # even if the inline flag is set.
-        self.inline = version == REVLOG_V1 and bool(flags & FLAG_INLINE_DATA)
-        self.struct = entry_struct(version)
-        self.entry_size = self.struct.size
-        # v1 (and v0) overlay the header on rev 0's offset field.
-        self.header_in_entry = header_in_entry
+        self._use_format(fmt)
         self._positions: array | None = None
         if self.inline:
             self._positions, self.trailing_bytes = self._scan_inline()
@@ -167,8 +140,17 @@ class Index:
         else:
             self.count, self.trailing_bytes = divmod(len(data), self.entry_size)
         self._v0_nodemap: dict[bytes, int] | None = None
+
+    def _use_format(self, fmt: RevlogFormat) -> None:
+        """Take the layout facts of ``fmt`` as plain attributes (read on every entry)."""
+        self.format = fmt
+        self.version = fmt.version
+        self.inline = fmt.inline
+        self.struct = entry_struct(fmt.version)
+        self.entry_size = self.struct.size
+        self.header_in_entry = fmt.header_in_entry
         # Split v1/v2: entry r at r * size with (offset, lengths, base) up front.
-        self.plain_v1_layout = not self.inline and version in (REVLOG_V1, REVLOG_V2)
+        self.plain_v1_layout = not self.inline and fmt.version in (REVLOG_V1, REVLOG_V2)
 
     # -- growing (the writer appends; readers see new entries at once) ------------
 
@@ -196,10 +178,8 @@ class Index:
     def drop_inline(self, entries: bytes) -> None:
         """Become a split index holding ``entries`` (the chunks moved to a data file)."""
         self.data = bytearray(entries)
-        self.flags &= ~FLAG_INLINE_DATA
-        self.inline = False
+        self._use_format(self.format.split())
         self._positions = None
-        self.plain_v1_layout = self.version in (REVLOG_V1, REVLOG_V2)
 
     # -- layout ------------------------------------------------------------
 

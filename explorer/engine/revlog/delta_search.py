@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from ..format import bdiff
 from ..format.constants import NULL_REV, RAWTEXT_CHANGING_FLAGS, REVIDX_ISCENSORED
-from .revlog import Revlog
+from .inner import InnerRevlog
 
 LIMIT_DELTA2TEXT = 2  # a chain's chunks may total twice the text
 LIMIT_BASE2TEXT = 500  # a base this much smaller than the text is hopeless
@@ -86,25 +86,25 @@ class SnapshotIndex:
         self._sizes: dict[int, tuple[int, int, int]] = {}
         self._done = 0
 
-    def update(self, rl: Revlog) -> None:
+    def update(self, rl: InnerRevlog) -> None:
         for rev in range(self._done, len(rl)):
             if rl.is_snapshot(rev):
                 self.children[rl.delta_parent(rev)].add(rev)
                 self._snapshots.add(rev)
         self._done = len(rl)
 
-    def is_snapshot(self, rl: Revlog, rev: int) -> bool:
+    def is_snapshot(self, rl: InnerRevlog, rev: int) -> bool:
         if rev < self._done:
             return rev == NULL_REV or rev in self._snapshots
         return rl.is_snapshot(rev)
 
-    def snapshot_depth(self, rl: Revlog, rev: int) -> int:
+    def snapshot_depth(self, rl: InnerRevlog, rev: int) -> int:
         depth = self._depth.get(rev)
         if depth is None:
             depth = self._depth[rev] = rl.snapshot_depth(rev)
         return depth
 
-    def sizes(self, rl: Revlog, rev: int) -> tuple[int, int, int | None]:
+    def sizes(self, rl: InnerRevlog, rev: int) -> tuple[int, int, int | None]:
         """(flags, compressed length, raw size as stored: None for v0) of ``rev``."""
         known = self._sizes.get(rev)
         if known is None:
@@ -112,7 +112,7 @@ class SnapshotIndex:
             known = self._sizes[rev] = (e.flags, e.compressed_length, e.uncompressed_length)
         return known
 
-    def chain(self, rl: Revlog, rev: int, generaldelta: bool) -> tuple[int, int, int]:
+    def chain(self, rl: InnerRevlog, rev: int, generaldelta: bool) -> tuple[int, int, int]:
         """(links below ``rev`` in its chain, compressed bytes of all of it, its
         base): every revision down to the chain base counts, empty deltas
         included (as Mercurial counts)."""
@@ -140,7 +140,7 @@ class DeltaSearch:
     previous group succeeded.
     """
 
-    def __init__(self, rl: Revlog, cfg: DeltaConfig, text: bytes, p1: int, p2: int,
+    def __init__(self, rl: InnerRevlog, cfg: DeltaConfig, text: bytes, p1: int, p2: int,
                  compress: Callable[[bytes], tuple[bytes, bytes]],
                  diff: Callable[[bytes, bytes], bytes], snapshots: SnapshotIndex,
                  cached: tuple[int, bytes] | None = None) -> None:

@@ -6,30 +6,13 @@ import hashlib
 import mmap
 import struct
 
-import pytest
-
 from explorer.engine import Revlog
-from explorer.engine.format.index import CL_V2_ENTRY, V0_ENTRY, V1_ENTRY, V2_ENTRY, parse_header
+from explorer.engine.format.index import CL_V2_ENTRY, V0_ENTRY, V1_ENTRY, V2_ENTRY
+from explorer.engine.revlog.inner import InnerRevlog
 
 
 def test_entry_sizes_follow_the_spec():
     assert (V0_ENTRY.size, V1_ENTRY.size, V2_ENTRY.size, CL_V2_ENTRY.size) == (76, 64, 96, 96)
-
-
-@pytest.mark.parametrize(
-    "word, expected",
-    [
-        (0x0000_0001, (1, 0)),
-        (0x0001_0001, (1, 1 << 16)),
-        (0x0003_0001, (1, 3 << 16)),
-        (0x000F_0001, (1, 15 << 16)),
-        (0x0000_0000, (0, 0)),
-        (0x0000_DEAD, (0xDEAD, 0)),
-        (0x0000_D34D, (0xD34D, 0)),
-    ],
-)
-def test_headers(word, expected):
-    assert parse_header(word, "x.i") == expected
 
 
 def write_index(path, count: int) -> list[bytes]:
@@ -46,15 +29,16 @@ def write_index(path, count: int) -> list[bytes]:
 def test_big_index_is_mapped_and_decoded_on_demand(tmp_path):
     count = 300_000
     nodes = write_index(tmp_path / "big.i", count)
-    rl = Revlog.open(tmp_path / "big.i")
-    assert isinstance(rl._index.data, mmap.mmap)
-    assert rl._nodemap is None and rl._cache is None
+    inner = InnerRevlog.open(tmp_path / "big.i")
+    assert isinstance(inner.index.data, mmap.mmap)
+    assert not inner.nodes.built and inner.last_text is None
+    rl = Revlog(inner)
     assert len(rl) == count
     last = rl.entry(count - 1)
     assert (last.node, last.p1, last.base) == (nodes[-1], count - 2, count - 1)
-    assert rl._nodemap is None  # lookups by rev need no node map
+    assert not inner.nodes.built  # lookups by rev need no node map
     assert rl.rev(nodes[12345]) == 12345
-    assert rl._nodemap is not None  # built on the first node lookup
+    assert inner.nodes.built  # built on the first node lookup
     assert rl.lookup(nodes[777].hex()[:10]) == 777
     assert rl.revision(count - 1) == b""
     rl.close()
@@ -62,8 +46,9 @@ def test_big_index_is_mapped_and_decoded_on_demand(tmp_path):
 
 def test_small_index_is_read_plainly(tmp_path):
     write_index(tmp_path / "small.i", 10)
-    with Revlog.open(tmp_path / "small.i") as rl:
-        assert isinstance(rl._index.data, bytes)
+    inner = InnerRevlog.open(tmp_path / "small.i")
+    assert isinstance(inner.index.data, bytes)
+    with Revlog(inner) as rl:
         assert rl.heads() == [9]
 
 

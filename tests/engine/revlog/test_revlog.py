@@ -123,7 +123,7 @@ def test_sidedata_matches_hg(hgoracle):
 def test_persistent_nodemap_is_used(hgoracle):
     rl = open_from_oracle(hgoracle, "00changelog.i")
     rl.rev(rl.node(len(rl) - 1))
-    assert rl._persistent_nodemap() is not None
+    assert rl.uses_persistent_nodemap()
 
 
 def test_chunk_compression_follows_v2_modes(hgoracle):

@@ -1,0 +1,513 @@
+"""The one object that owns a revlog's files and what is cached from them.
+
+``InnerRevlog`` holds the index, the data and sidedata files, the v2 docket,
+the last text rebuilt and the node lookups, and is the only code that reads
+chunks or rebuilds texts from them. The public ``Revlog`` and the writer
+both work through it (as Mercurial's revlog and its inner revlog do), so the
+writer changes the revlog through named operations (``start_empty``,
+``append``, ``split_inline``, ``reload``) rather than another object's
+private state, and format facts come from one ``RevlogFormat``.
+
+A text is rebuilt from its chain's full snapshot by applying each delta. The
+last text rebuilt is kept, so a sequential scan applies one delta per
+revision, as Mercurial does.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from ..errors import CorruptionError
+from ..format import compression
+from ..format.constants import (
+    COMP_MODE_DEFAULT,
+    COMP_MODE_INLINE,
+    COMP_MODE_PLAIN,
+    NULL_REV,
+    REVIDX_DELTA_IS_SNAPSHOT,
+    REVLOG_V0,
+)
+from ..format.docket import Docket, parse_docket
+from ..format.header import RevlogFormat
+from ..format.index import V1_LINK, Index, IndexEntry, load_bytes
+from ..format.mpatch import PatchError, apply_deltas
+from .datafile import DataFile
+from .nodes import NodeIndex
+
+# Chunks further apart than this are read separately, not as one span.
+MAX_GAP = 256 * 1024
+
+Link = tuple[int, int, int, int]  # rev, chunk position in its file, length, size bound
+
+
+def _kind_from_name(name: str) -> str:
+    base = os.path.basename(name)
+    if base.startswith("00changelog"):
+        return "changelog"
+    if base.startswith("00manifest"):
+        return "manifest"
+    return "filelog"
+
+
+class InnerRevlog:
+    """The files of one revlog, read and appended to. Open with ``InnerRevlog.open``.
+
+    ``index_file`` is the ``.i`` (or v2 docket) path; ``name`` the unencoded
+    store path used in messages; ``kind`` changelog, manifest or filelog;
+    ``sparse`` whether the store uses sparse-revlog (it decides which
+    revisions count as snapshots); ``sidefile(suffix)`` maps
+    ``<radix><suffix>`` names (v2 ``-uid.idx``, nodemap ``.n``) to paths.
+    """
+
+    def __init__(self, index_file: str, data_path: str, sidefile: Callable[[str], str],
+                 name: str, kind: str, sparse: bool) -> None:
+        self.index_file = index_file
+        self.name = name
+        self.kind = kind
+        self.sparse = sparse
+        self.sidefile = sidefile
+        self._data_path = data_path
+        self._read_files()
+
+    @classmethod
+    def open(cls, index_path: str | os.PathLike, *, data_path: str | None = None,
+             sidefile: Callable[[str], str] | None = None, name: str | None = None,
+             kind: str | None = None, sparse: bool | None = None) -> InnerRevlog:
+        """Open the revlog whose index (or v2 docket) is ``index_path``; the options
+        are ``Revlog.open``'s."""
+        index_file = os.fspath(index_path)
+        radix = index_file[:-2] if index_file.endswith(".i") else index_file
+        name = name or index_file
+        return cls(index_file, radix + ".d" if data_path is None else data_path,
+                   radix.__add__ if sidefile is None else sidefile, name,
+                   kind or _kind_from_name(name), True if sparse is None else sparse)
+
+    def _read_files(self) -> None:
+        """Read the header (and docket) and map the index; chunks are read when asked."""
+        raw = load_bytes(self.index_file)
+        fmt = RevlogFormat.read(raw, self.index_file)
+        self.docket: Docket | None = None
+        self.sidedata_file: DataFile | None = None
+        if fmt.has_docket:
+            self.docket = parse_docket(bytes(raw), self.index_file)
+            idx_path = self.sidefile(self.docket.index_suffix())
+            self.index = Index(load_bytes(idx_path, self.docket.index_end), fmt, idx_path)
+            self.data_file: DataFile | None = DataFile(
+                self.sidefile(self.docket.data_suffix()), self.docket.data_end)
+            self.sidedata_file = DataFile(self.sidefile(self.docket.sidedata_suffix()),
+                                          self.docket.sidedata_end)
+        else:
+            self.index = Index(raw, fmt, self.index_file)
+            self.data_file = None if fmt.inline else DataFile(self._data_path)
+        self.nodes = NodeIndex(self.index, self.sidefile, self.name)
+        self.last_text: tuple[int, bytes] | None = None
+
+    @property
+    def format(self) -> RevlogFormat:
+        return self.index.format
+
+    def __len__(self) -> int:
+        return self.index.count
+
+    def close(self) -> None:
+        for f in (self.data_file, self.sidedata_file):
+            if f is not None:
+                f.close()
+        data = self.index.data
+        if hasattr(data, "close"):
+            data.close()
+
+    def forget_caches(self) -> None:
+        """Forget the last text and the read windows (cold reads, or after writes)."""
+        self.last_text = None
+        for f in (self.data_file, self.sidedata_file):
+            if f is not None:
+                f.forget()
+
+    @property
+    def data_path(self) -> str:
+        """The file holding the chunks (the index file itself when inline)."""
+        return self.index.file if self.data_file is None else self.data_file.path
+
+    def data_size(self) -> int:
+        """Bytes of the data file (of the ``.i`` when inline)."""
+        if self.data_file is None:
+            return len(self.index.data)
+        return self.data_file.size()
+
+    # -- entries ------------------------------------------------------------------------
+
+    def entry(self, rev: int) -> IndexEntry:
+        return self.index.entry(rev)
+
+    def node(self, rev: int) -> bytes:
+        if rev != NULL_REV:
+            self.index.check_rev(rev)
+        return self.index.node(rev)
+
+    def parents(self, rev: int) -> tuple[int, int]:
+        """Parent revisions, checked to be earlier revisions of this revlog."""
+        e = self.index.entry(rev)
+        for which, p in ((1, e.p1), (2, e.p2)):
+            if not -1 <= p < rev:
+                self.damaged(rev, f"parent {which} is {p}, not an earlier revision",
+                             self.index.file, self.field_offset(rev, 24 if which == 1 else 28))
+        return e.p1, e.p2
+
+    def flags(self, rev: int) -> int:
+        return self.index.entry(rev).flags
+
+    def start(self, rev: int) -> int:
+        """Logical offset of the chunk (as stored in the entry)."""
+        self.index.check_rev(rev)
+        return self.index.start(rev)
+
+    def length(self, rev: int) -> int:
+        """Compressed length of the chunk."""
+        self.index.check_rev(rev)
+        return self.index.chain_fields(rev)[0]
+
+    def end(self, rev: int) -> int:
+        return self.start(rev) + self.length(rev)
+
+    def raw_size(self, rev: int) -> int:
+        """Length of the raw text (computed for v0, which does not store it)."""
+        size = self.index.entry(rev).uncompressed_length
+        return size if size is not None and size >= 0 else len(self.revision(rev))
+
+    def field_offset(self, rev: int, within: int) -> int:
+        """Byte offset in the index file of the field ``within`` bytes into entry ``rev``."""
+        return self.index.entry_position(rev) + within
+
+    def damaged(self, rev: int, message: str, file: str, offset: int | None):
+        raise CorruptionError(message, file=file, rev=rev, offset=offset)
+
+    # -- delta chains -------------------------------------------------------------------
+
+    def delta_parent(self, rev: int) -> int:
+        """The revision ``rev`` is stored as a delta against; -1 for a full text."""
+        self.index.check_rev(rev)
+        base = self.index.chain_fields(rev)[1]
+        if base == rev or base == NULL_REV:
+            return NULL_REV
+        if not -1 <= base < rev:
+            self._bad_base(rev, base)
+        return base if self.format.generaldelta else rev - 1
+
+    def delta_chain(self, rev: int, stop: int | None = None) -> list[int]:
+        """Revisions whose chunks rebuild ``rev``, from the full snapshot up to ``rev``."""
+        return [link[0] for link in self.chain(rev, stop)[0]]
+
+    def chain(self, rev: int, stop: int | None) -> tuple[list[Link], bool]:
+        """The links rebuilding ``rev``, oldest first, and whether the walk stopped
+        early, without including it, at ``stop`` (a revision whose text we hold).
+
+        Each link is (rev, position of its chunk in the data file, compressed
+        length, largest decompressed size accepted). Revisions with an empty
+        chunk change nothing and are left out, as Mercurial does.
+        """
+        self.index.check_rev(rev)
+        if self.index.plain_v1_layout:
+            return self._plain_chain(rev, stop)
+        link = self.index.link
+        generaldelta = self.format.generaldelta
+        esize = self.index.entry_size if self.index.inline else 0
+        links = []
+        r = rev
+        offset, clen, ulen, base = link(r)
+        while r != base and base != NULL_REV:
+            if r == stop:
+                links.reverse()
+                return links, True
+            if not -1 <= base < r:
+                self._bad_base(r, base)
+            if clen > 0:
+                links.append((r, offset + (r + 1) * esize, clen, self._bound(ulen, clen, False)))
+            elif clen:
+                self._bad_length(r, clen)
+            r = base if generaldelta else r - 1
+            offset, clen, ulen, base = link(r)
+        if r == stop:
+            links.reverse()
+            return links, True
+        links.append((r, offset + (r + 1) * esize, clen, self._bound(ulen, clen, True)))
+        links.reverse()
+        return links, False
+
+    def _plain_chain(self, rev: int, stop: int | None) -> tuple[list[Link], bool]:
+        """``chain`` for split v1/v2 indexes, where entry r sits at r * size: the hot case,
+        unrolled to one unpack per link."""
+        index = self.index
+        data, esize, unpack = index.data, index.entry_size, V1_LINK.unpack_from
+        header = 1 if index.header_in_entry else 0
+        generaldelta = self.format.generaldelta
+        links = []
+        r = rev
+        word, clen, ulen, base = unpack(data, r * esize)
+        while r != base and base != NULL_REV:
+            if r == stop:
+                links.reverse()
+                return links, True
+            if not -1 <= base < r:
+                self._bad_base(r, base)
+            if clen > 0:
+                links.append((r, 0 if r == 0 and header else word >> 16, clen,
+                              16 * ulen + 4096 if ulen >= 0 else -1))
+            elif clen:
+                self._bad_length(r, clen)
+            r = base if generaldelta else r - 1
+            word, clen, ulen, base = unpack(data, r * esize)
+        if r == stop:
+            links.reverse()
+            return links, True
+        links.append((r, 0 if r == 0 and header else word >> 16, clen, ulen))
+        links.reverse()
+        return links, False
+
+    def _bad_base(self, rev: int, base: int):
+        within = 8 if self.index.version == REVLOG_V0 else 16
+        self.damaged(rev, f"delta base {base} is not an earlier revision", self.index.file,
+                     self.field_offset(rev, within))
+
+    def _bad_length(self, rev: int, clen: int):
+        within = 4 if self.index.version == REVLOG_V0 else 8
+        self.damaged(rev, f"chunk has length {clen}", self.index.file,
+                     self.field_offset(rev, within))
+
+    def is_snapshot(self, rev: int) -> bool:
+        """True for a full text, or (sparse-revlog) a delta against another snapshot
+        that is not a parent: an *intermediate snapshot*.
+
+        Exactly Mercurial's test (its C index): the walk follows the stored base
+        field even in a non-generaldelta revlog of a sparse store (where that
+        field is the chain base), and sees a parent through its empty deltas by
+        the same field; with delta-info flags the writer's flag is the answer.
+        """
+        if rev == NULL_REV:
+            return True
+        if not self.sparse:
+            return self.delta_parent(rev) == NULL_REV
+        if self.format.delta_info:
+            return bool(self.flags(rev) & REVIDX_DELTA_IS_SNAPSHOT)
+        while True:
+            self.index.check_rev(rev)
+            base = self.index.chain_fields(rev)[1]
+            if base == rev or base == NULL_REV:
+                return True
+            if not -1 <= base < rev:
+                self._bad_base(rev, base)
+            e = self.index.entry(rev)
+            if base in (self._skip_empty(e.p1), self._skip_empty(e.p2)):
+                return False
+            rev = base
+
+    def _skip_empty(self, p: int) -> int:
+        """Follow a parent down through empty deltas by their base field."""
+        while 0 <= p < self.index.count:
+            clen, base = self.index.chain_fields(p)
+            if clen or base == p or not -1 <= base < p:
+                break
+            p = base
+        return p
+
+    def snapshot_depth(self, rev: int) -> int:
+        """0 for a full snapshot, k for an intermediate snapshot k levels up."""
+        return len(self.delta_chain(rev)) - 1
+
+    # -- chunks -------------------------------------------------------------------------
+
+    def _bound(self, ulen: int, clen: int, full: bool) -> int:
+        """Largest decompressed size accepted for a chunk (the bomb guard).
+
+        A full text must be exactly its declared size; a delta stays within a
+        generous multiple of it. v0 declares no size: a bound from the chunk's
+        length and zlib's best ratio stands in. A negative declared size is
+        damage: a negative bound makes the decompressor refuse the chunk.
+        """
+        if self.index.version == REVLOG_V0:
+            return 1100 * clen + 1024
+        if ulen < 0:
+            return -1
+        return ulen if full else 16 * ulen + 4096
+
+    def link(self, rev: int) -> Link:
+        """The chain link of ``rev`` alone (its chunk's position, length and size bound)."""
+        self.index.check_rev(rev)
+        offset, clen, ulen, base = self.index.link(rev)
+        limit = self._bound(ulen, clen, base == rev or base == NULL_REV)
+        return rev, self.index.data_position(rev, offset), clen, limit
+
+    def raw_chunk(self, rev: int) -> bytes:
+        """The chunk exactly as stored on disk."""
+        return self.read_chunks([self.link(rev)])[0]
+
+    def chunk(self, rev: int) -> bytes:
+        """The chunk decompressed: a full text or a delta."""
+        link = self.link(rev)
+        return self.decompress([link], self.read_chunks([link]))[0]
+
+    def decompress(self, links: list[Link], raws: list[bytes]) -> list[bytes]:
+        """Decompressed chunks, each refused past its link's size bound."""
+        out = []
+        try:
+            if self.docket is None:
+                decompress = compression.decompress
+                zstd = compression.decompress_zstd
+                for link, raw in zip(links, raws):
+                    # zstd is the common case: skip one dispatch level for it
+                    out.append(zstd(raw, link[3]) if raw[:1] == b"(" else decompress(raw, link[3]))
+            else:
+                for link, raw in zip(links, raws):
+                    out.append(self._decompress_v2(link, raw))
+        except compression.DecompressionError as exc:
+            link = links[len(out)]
+            self.damaged(link[0], str(exc), self.data_path, link[1])
+        return out
+
+    def _decompress_v2(self, link: Link, raw: bytes) -> bytes:
+        mode = self.index.entry(link[0]).data_compression_mode
+        if mode == COMP_MODE_INLINE:
+            return compression.decompress(raw, link[3])
+        if mode == COMP_MODE_PLAIN:
+            return bytes(raw)
+        if mode == COMP_MODE_DEFAULT:
+            return compression.decompress_with(self.docket.default_compression, raw, link[3])
+        raise compression.DecompressionError(f"unknown compression mode {mode}")
+
+    def read_chunks(self, links: list[Link]) -> list[bytes]:
+        """On-disk chunks of ``links`` (ascending), reading near neighbours in one go."""
+        for r, pos, clen, _ in links:
+            if clen < 0 or pos < 0:
+                self.damaged(r, f"chunk at {pos} has length {clen}", self.index.file,
+                             self.index.entry_position(r))
+        if self.data_file is None:
+            return [self._slice_inline(r, pos, clen) for r, pos, clen, _ in links]
+        out = []
+        i = 0
+        while i < len(links):
+            j = i
+            while (j + 1 < len(links)
+                   and 0 <= links[j + 1][1] - (links[j][1] + links[j][2]) <= MAX_GAP):
+                j += 1
+            span_start = links[i][1]
+            span = self.data_file.read(span_start, links[j][1] + links[j][2] - span_start)
+            for r, pos, clen, _ in links[i : j + 1]:
+                piece = span[pos - span_start : pos - span_start + clen]
+                if len(piece) != clen:
+                    self._truncated(r, pos, clen, self.data_file.path, self.data_file.size())
+                out.append(piece)
+            i = j + 1
+        return out
+
+    def _slice_inline(self, rev: int, pos: int, clen: int) -> bytes:
+        data = self.index.data
+        piece = data[pos : pos + clen]
+        if len(piece) != clen:
+            self._truncated(rev, pos, clen, self.index.file, len(data))
+        return piece if isinstance(piece, bytes) else bytes(piece)
+
+    def _truncated(self, rev: int, pos: int, clen: int, file: str, size: int):
+        self.damaged(rev, f"chunk of {clen} bytes at {pos} runs past the end of the file "
+                          f"({size} bytes)", file, min(pos, size))
+
+    # -- texts --------------------------------------------------------------------------
+
+    def revision(self, rev: int) -> bytes:
+        """The raw text of ``rev``, byte for byte what ``hg debugdata`` prints."""
+        if rev == NULL_REV:
+            return b""
+        cache = self.last_text
+        if cache is not None and cache[0] == rev:
+            return cache[1]
+        links, stopped = self.chain(rev, cache[0] if cache is not None else None)
+        chunks = self.decompress(links, self.read_chunks(links))
+        if stopped:
+            base, deltas, first = cache[1], chunks, 0
+        else:
+            base, deltas, first = chunks[0], chunks[1:], 1
+        try:
+            text = apply_deltas(base, deltas)
+        except PatchError as exc:
+            bad = links[first + exc.delta_index]
+            self.damaged(bad[0], f"delta does not apply: {exc} (at byte {exc.position} of the "
+                                 f"decompressed delta)", self.data_path, bad[1])
+        self.last_text = (rev, text)
+        return text
+
+    def sidedata(self, rev: int) -> bytes:
+        """The decompressed sidedata blob of ``rev`` (empty when it has none)."""
+        e = self.index.entry(rev)
+        if not e.sidedata_length or self.sidedata_file is None:
+            return b""
+        raw = self.sidedata_file.read(e.sidedata_offset, e.sidedata_length)
+        if len(raw) != e.sidedata_length:
+            self._truncated(rev, e.sidedata_offset, e.sidedata_length, self.sidedata_file.path,
+                            self.sidedata_file.size())
+        mode = e.sidedata_compression_mode
+        limit = 64 * e.sidedata_length + 65536
+        try:
+            if mode == COMP_MODE_PLAIN:
+                return raw
+            if mode == COMP_MODE_DEFAULT:
+                return compression.decompress_with(self.docket.default_compression, raw, limit)
+            return compression.decompress(raw, limit)
+        except compression.DecompressionError as exc:
+            self.damaged(rev, f"sidedata: {exc}", self.sidedata_file.path, e.sidedata_offset)
+
+    # -- changed by the writer ----------------------------------------------------------
+
+    def make_writable(self) -> None:
+        """Hold the index in memory, so appended entries are readable at once."""
+        self.index.make_writable()
+
+    def start_empty(self, fmt: RevlogFormat, docket: Docket | None, sparse: bool) -> None:
+        """Become an empty revlog of format ``fmt`` (the writer creates its files)."""
+        self.index = Index(bytearray(), fmt, self.index.file if docket is None else
+                           self.sidefile(docket.index_suffix()))
+        self.index.make_writable()
+        self.docket = docket
+        self.sparse = sparse
+        if docket is not None:
+            self.data_file = DataFile(self.sidefile(docket.data_suffix()), 0)
+            self.sidedata_file = DataFile(self.sidefile(docket.sidedata_suffix()), 0)
+        elif not fmt.inline:
+            self.data_file = DataFile(self.sidefile(".d"), 0)
+        else:
+            self.data_file = None
+        self.nodes = NodeIndex(self.index, self.sidefile, self.name)
+        self.last_text = None
+
+    def append(self, entry: bytes, chunk: bytes, node: bytes, text: bytes) -> int:
+        """Take in the revision the writer just stored (``entry`` packed, ``chunk`` as
+        written, ``text`` its raw text); return its rev."""
+        rev = self.index.count
+        inline = self.index.inline
+        self.index.append(entry, chunk if inline else b"")
+        if not inline and self.data_file is not None:
+            self.data_file.appended(len(chunk))
+        self.nodes.added(node, rev)
+        self.last_text = (rev, text)
+        return rev
+
+    def inline_parts(self) -> tuple[list[bytes], list[bytes]]:
+        """The entries and the chunks of an inline revlog, separated (for a split)."""
+        index = self.index
+        esize = index.entry_size
+        entries, chunks = [], []
+        for rev in range(index.count):
+            pos = index.entry_position(rev)
+            clen = index.chain_fields(rev)[0]
+            entries.append(bytes(index.data[pos : pos + esize]))
+            chunks.append(bytes(index.data[pos + esize : pos + esize + clen]))
+        return entries, chunks
+
+    def split_inline(self, entries: bytes, data_path: str) -> None:
+        """The chunks now live in ``data_path``; the index holds only ``entries``."""
+        self.index.drop_inline(entries)
+        self.data_file = DataFile(data_path)
+
+    def reload(self) -> None:
+        """Read the files again, as they are now (after a rollback changed them)."""
+        self.close()
+        self._read_files()
