@@ -18,6 +18,7 @@ from pathlib import Path
 from ..errors import RevlogError, StoreError
 from ..format.constants import NULL_NODE, NULL_REV
 from ..revlog.revlog import Revlog
+from ..store.pathencode import encode_dir
 from ..transaction.transaction import Transaction, playback
 from . import rewrite
 from .commit import Change, Committer, Entry, changeset_manifest, parse_flat
@@ -326,7 +327,7 @@ class Repo:
             return
         tr.add_backup("fncache")
         _atomic_write(self.store.fs_path("fncache"),
-                      "".join(f"{_encode_dir(n)}\n" for n in sorted(wanted)).encode(
+                      "".join(f"{encode_dir(n)}\n" for n in sorted(wanted)).encode(
                           "utf-8", "surrogateescape"))
 
     def _write_phaseroots(self, tr: Transaction) -> None:
@@ -341,12 +342,6 @@ class Repo:
         lines += [b"%d %s\n" % (DRAFT, node.hex().encode()) for node in self._roots]
         tr.add_backup("phaseroots")
         _atomic_write(path, b"".join(lines))
-
-
-def _encode_dir(name: str) -> str:
-    from ..store.pathencode import encode_dir
-
-    return encode_dir(name)
 
 
 def _write_requires(path: Path, reqs: set[str]) -> None:

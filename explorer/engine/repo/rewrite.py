@@ -25,6 +25,7 @@ from ..errors import RevlogError
 from ..format.constants import REVIDX_ISCENSORED, REVLOG_V1
 from ..payloads.filetext import censor_tombstone
 from ..revlog.revlog import Revlog
+from ..transaction.transaction import Transaction
 
 
 def cut_point(rl: Revlog, first_stripped: int) -> int:
@@ -118,8 +119,6 @@ def censor(repo, path: str, rev: int, tombstone: bytes, tr) -> None:
 
 def _rebuild(rl: Revlog, rows, tmp: str) -> tuple[str, str]:
     """Write ``rows`` (raw text, node, p1, p2, link, flags) as a new revlog under ``tmp``."""
-    from ..transaction.transaction import Transaction
-
     index, data = os.path.join(tmp, "r.i"), os.path.join(tmp, "r.d")
     new = Revlog.open(index, data_path=data, name="r.i", kind="filelog", sparse=rl.sparse)
     new.write_config = dataclasses.replace(rl.write_config, on_new_file=None)
