@@ -1,4 +1,4 @@
-"""Index files: the header word and the fixed-size entry of every version.
+"""Index files: the fixed-size entry of every version (the header word is ``header.py``).
 
 An ``Index`` wraps the bytes of an index file (an mmap for big files, a plain
 read for small ones) and decodes an entry only when asked, with one
