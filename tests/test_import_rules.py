@@ -25,7 +25,7 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 def lint_imports(root: Path) -> subprocess.CompletedProcess:
     """Run import-linter on the package under ``root`` with the project's contracts."""
     env = {**os.environ, "PYTHONPATH": str(root)}
-    return subprocess.run([str(LINT_IMPORTS), "--config", str(ROOT / "pyproject.toml"),
+    return subprocess.run([str(LINT_IMPORTS), str(ROOT / "pyproject.toml"),
                            "--no-cache"], cwd=root, env=env, capture_output=True, text=True)
 
 
