@@ -29,7 +29,8 @@ from ..revlog.revlog import Revlog
 from ..store.files import StoreFiles
 from ..store.layout import Layout
 from .problems import ERROR, WARNING, Collector, Problem, Severity
-from .revlog_structure import RevlogChecker
+from .revlog_check import RevlogCheck
+from .revlog_passes import check_revlog
 
 _NO_LIMIT = 1 << 62  # hunks were already applied: no base length to check against
 HINT_FNCACHE = "hg debugrebuildfncache rebuilds the fncache from the revlogs present"
@@ -92,7 +93,9 @@ class Links:
                         field="header" if err.offset == 0 else None)
         return None
 
-    def checker(self, rl: Revlog, path: str) -> RevlogChecker:
+    def checker(self, rl: Revlog, path: str) -> RevlogCheck:
+        """The check of one revlog of the store (a format differing from the changelog's
+        is reported here)."""
         if self.changelog_version is None:
             self.changelog_version = rl.version
         elif (rl.version == REVLOG_V0) != (self.changelog_version == REVLOG_V0):
@@ -101,11 +104,12 @@ class Links:
                         f"{0 if self.changelog_version == REVLOG_V0 else 1}", severity=WARNING,
                         file=rl.index_path, offset=0, field="header")
         radix = path[:-2]
-        # Mercurial keeps nodemaps for the changelog and manifest, with the requirement.
-        nodemap = "persistent-nodemap" in self.store.requirements and rl.kind != "filelog"
-        return RevlogChecker(rl, path, self.out, changelog_size=self.changelog_size,
-                             sidefile=lambda suffix: self.store.fs_path(radix + suffix),
-                             nodemap=nodemap)
+        return RevlogCheck(rl, path, self.out, changelog_size=self.changelog_size,
+                           sidefile=lambda suffix: self.store.fs_path(radix + suffix))
+
+    def keeps_nodemap(self, rl: Revlog) -> bool:
+        """Mercurial keeps nodemaps for the changelog and manifest, with the requirement."""
+        return "persistent-nodemap" in self.store.requirements and rl.kind != "filelog"
 
     def _matched(self, path: str, rl: Revlog) -> None:
         """Tick the revlog's files off the fncache / file index list."""
@@ -131,19 +135,19 @@ class Links:
         if rl is None:
             return
         self.changelog_size = len(rl)
-        ck = self.checker(rl, "00changelog.i")
-        ck.check_structure()
-        ck.check_contents(lambda rev, text: self._changeset(ck, rev, text))
-        self.bad_changesets = set(ck.unreadable)
+        check = self.checker(rl, "00changelog.i")
+        check_revlog(check, nodemap=self.keeps_nodemap(rl),
+                     visit=lambda rev, text: self._changeset(check, rev, text))
+        self.bad_changesets = set(check.unreadable)
 
-    def _changeset(self, ck: RevlogChecker, rev: int, text: bytes) -> None:
+    def _changeset(self, check: RevlogCheck, rev: int, text: bytes) -> None:
         try:
             cs = parse_changeset(text)
         except CorruptionError as err:
             self.bad_changesets.add(rev)
-            ck.report("bad-changeset", f"unpacking changeset: {err.message} (byte {err.offset} "
-                      f"of the text)", rev=rev, file=ck.rl.data_path,
-                      offset=ck.rl.chunk_offset(rev), field_name="chunk")
+            check.report("bad-changeset", f"unpacking changeset: {err.message} (byte {err.offset} "
+                         f"of the text)", rev=rev, file=check.rl.data_path,
+                         offset=check.rl.chunk_offset(rev), field_name="chunk")
             return
         if cs.manifest != NULL_NODE:
             self.manifest_links.setdefault(cs.manifest, []).append(rev)
@@ -174,48 +178,48 @@ class Links:
                 self.report("missing-revlog", path, f"empty or missing {path}",
                             file=rl.index_path, changeset=min(min(v) for v in links.values()))
             return
-        ck = self.checker(rl, path)
-        ck.check_structure()
-        ck.check_contents(lambda rev, text: self._manifest_entries(ck, directory, rev, text),
-                          lambda rev, text, node: node in links,
-                          lambda rev, _: self._salvage_entries(ck, directory, rev))
-        self._manifest_linkrevs(ck, links)
+        check = self.checker(rl, path)
+        check_revlog(check, nodemap=self.keeps_nodemap(rl),
+                     visit=lambda rev, text: self._manifest_entries(check, directory, rev, text),
+                     vouch=lambda rev, text, node: node in links,
+                     salvage=lambda rev, _: self._salvage_entries(check, directory, rev))
+        self._manifest_linkrevs(check, links)
         self._missing(links, path, "directory manifest revision" if directory else
                       "manifest revision")
         if directory:
             rl.close()
 
-    def _manifest_entries(self, ck: RevlogChecker, directory: str, rev: int, text: bytes) -> None:
-        rl = ck.rl
+    def _manifest_entries(self, check: RevlogCheck, directory: str, rev: int, text: bytes) -> None:
+        rl = check.rl
         try:
-            lines = _split(text) if rev in ck.repaired else _new_lines(rl, rev, text)
-            self._note_entries(ck, directory, rev, lines)
+            lines = _split(text) if rev in check.repaired else _new_lines(rl, rev, text)
+            self._note_entries(check, directory, rev, lines)
         except (CorruptionError, PatchError) as err:
             self.lost_manifests += 1
             message = err.message if isinstance(err, CorruptionError) else str(err)
-            ck.report("bad-manifest", f"reading delta: {message}", rev=rev, file=rl.data_path,
-                      offset=rl.chunk_offset(rev), field_name="chunk")
+            check.report("bad-manifest", f"reading delta: {message}", rev=rev, file=rl.data_path,
+                         offset=rl.chunk_offset(rev), field_name="chunk")
 
-    def _salvage_entries(self, ck: RevlogChecker, directory: str, rev: int) -> None:
+    def _salvage_entries(self, check: RevlogCheck, directory: str, rev: int) -> None:
         """A manifest revision whose text is lost may still have a readable delta: its
         inserted lines are whole entries (Mercurial's manifest deltas are line-aligned)."""
         self.lost_manifests += 1  # whatever its delta still tells, the revision is lost
         try:
-            chunk = ck.rl.chunk(rev)
-            e = ck.rl.entry(rev)
+            chunk = check.rl.chunk(rev)
+            e = check.rl.entry(rev)
             if e.base in (rev, NULL_REV):
                 lines = _split(chunk)
             else:
                 lines = [line for _, _, at, size in parse_hunks(chunk, _NO_LIMIT)
                          for line in _split(chunk[at : at + size])]
-            self._note_entries(ck, directory, rev, lines)
+            self._note_entries(check, directory, rev, lines)
         except (RevlogError, PatchError):
             pass  # reported already; its entries stay unknown
 
-    def _note_entries(self, ck: RevlogChecker, directory: str, rev: int,
+    def _note_entries(self, check: RevlogCheck, directory: str, rev: int,
                       lines: list[bytes]) -> None:
-        link = ck.changeset_of(rev)
-        first_seen = (ck.rl.data_path, ck.rl.chunk_offset(rev), link)
+        link = check.changeset_of(rev)
+        first_seen = (check.rl.data_path, check.rl.chunk_offset(rev), link)
         for name, node, flag in _entries(lines):
             full = directory + name
             if flag == b"t":
@@ -223,21 +227,21 @@ class Links:
             else:
                 self.file_nodes.setdefault(full, {}).setdefault(node, first_seen)
 
-    def _manifest_linkrevs(self, ck: RevlogChecker, links: dict[bytes, list[int]]) -> None:
+    def _manifest_linkrevs(self, check: RevlogCheck, links: dict[bytes, list[int]]) -> None:
         """Each manifest revision is named by changesets, and links to one of them."""
-        for rev, e in enumerate(ck.entries):
+        for rev, e in enumerate(check.entries):
             if e is None:
                 continue
             named_by = links.pop(e.node, None)
             if named_by is None:
                 why = (f": its changeset {e.link_rev} could not be read"
                        if e.link_rev in self.bad_changesets else "")
-                ck.report_field("unreferenced", rev, "node",
-                                f"{e.node.hex()[:12]} not in changesets{why}")
-            elif e.link_rev not in named_by and ck.changeset_of(rev) is not None:
-                ck.report_field("unexpected-linkrev", rev, "link_rev",
-                                f"rev {rev} points to unexpected changeset {e.link_rev}",
-                                hint=f"expected {' '.join(map(str, named_by))}")
+                check.report_field("unreferenced", rev, "node",
+                                   f"{e.node.hex()[:12]} not in changesets{why}")
+            elif e.link_rev not in named_by and check.changeset_of(rev) is not None:
+                check.report_field("unexpected-linkrev", rev, "link_rev",
+                                   f"rev {rev} points to unexpected changeset {e.link_rev}",
+                                   hint=f"expected {' '.join(map(str, named_by))}")
 
     def _missing(self, links: dict[bytes, list[int | None]], path: str, what: str) -> None:
         """Nodes named by changesets (or parent directories) that the revlog lacks."""
@@ -287,29 +291,30 @@ class Links:
                 self.report("missing-revlog", path, f"empty or missing {f}", file=rl.index_file,
                             changeset=links[0] if links else None)
                 return
-            ck = self.checker(rl, path)
-            ck.check_structure()
+            check = self.checker(rl, path)
             nodes = self.file_nodes.get(f, {})
-            ck.check_contents(lambda rev, text: self._file_revision(ck, f, rev, text),
-                              lambda rev, text, node: node in nodes)
-            self._file_linkrevs(ck, f, set(links), nodes)
+            check_revlog(check, nodemap=self.keeps_nodemap(rl),
+                         visit=lambda rev, text: self._file_revision(check, f, rev, text),
+                         vouch=lambda rev, text, node: node in nodes)
+            self._file_linkrevs(check, f, set(links), nodes)
             self.changes += len(rl)
-            self.filelog_nodes[f] = set(ck.nodes)
+            self.filelog_nodes[f] = set(check.nodes)
 
-    def _file_revision(self, ck: RevlogChecker, f: str, rev: int, text: bytes) -> None:
-        e = ck.entries[rev]
+    def _file_revision(self, check: RevlogCheck, f: str, rev: int, text: bytes) -> None:
+        e = check.entries[rev]
         if e.flags & REVIDX_EXTSTORED:
             return  # the text is a pointer to content kept elsewhere (lfs)
         try:
             source = renamed(text, p1_is_null=e.p1 == NULL_REV, flags=e.flags,
-                             filelog_meta=ck.rl.filelog_meta)
+                             filelog_meta=check.rl.filelog_meta)
         except CorruptionError as err:
-            ck.report("bad-copy", f"checking rename: {err.message}", rev=rev,
-                      file=ck.rl.data_path, offset=ck.rl.chunk_offset(rev), field_name="chunk")
+            check.report("bad-copy", f"checking rename: {err.message}", rev=rev,
+                         file=check.rl.data_path, offset=check.rl.chunk_offset(rev),
+                         field_name="chunk")
             return
         if source is not None:
-            self.renames.append(Rename(f, rev, ck.changeset_of(rev), source[0], source[1],
-                                       (ck.rl.data_path, ck.rl.chunk_offset(rev))))
+            self.renames.append(Rename(f, rev, check.changeset_of(rev), source[0], source[1],
+                                       (check.rl.data_path, check.rl.chunk_offset(rev))))
 
     def _lost(self) -> str:
         """A note for problems that manifest revisions lost to damage may explain."""
@@ -317,27 +322,28 @@ class Links:
             return ""
         return f" (but {self.lost_manifests} manifest revisions could not be read)"
 
-    def _file_linkrevs(self, ck: RevlogChecker, f: str, links: set[int],
+    def _file_linkrevs(self, check: RevlogCheck, f: str, links: set[int],
                        nodes: dict[bytes, tuple[str, int, int | None]]) -> None:
-        for rev, e in enumerate(ck.entries):
+        for rev, e in enumerate(check.entries):
             if e is None:
                 continue
-            if self.changelog_size and e.link_rev not in links and ck.changeset_of(rev) is not None:
+            if (self.changelog_size and e.link_rev not in links
+                    and check.changeset_of(rev) is not None):
                 if e.link_rev in self.bad_changesets:
                     message = (f"rev {rev} points to changeset {e.link_rev}, which could not "
                                f"be read")
                 else:
                     message = f"rev {rev} points to unexpected changeset {e.link_rev}"
-                ck.report_field("unexpected-linkrev", rev, "link_rev", message,
-                                hint=f"changesets touching it: "
-                                     f"{' '.join(map(str, sorted(links))) or 'none'}")
+                check.report_field("unexpected-linkrev", rev, "link_rev", message,
+                                   hint=f"changesets touching it: "
+                                        f"{' '.join(map(str, sorted(links))) or 'none'}")
             if self.have_manifest and e.node not in nodes:
-                ck.report_field("unreferenced", rev, "node",
-                                f"{e.node.hex()[:12]} not in manifests{self._lost()}")
+                check.report_field("unreferenced", rev, "node",
+                                   f"{e.node.hex()[:12]} not in manifests{self._lost()}")
             else:
                 nodes.pop(e.node, None)
         for node, (file, offset, link) in sorted(nodes.items(), key=lambda item: item[1][1:]):
-            self.report("missing-revision", ck.path,
+            self.report("missing-revision", check.path,
                         f"manifest refers to unknown revision {node.hex()[:12]}",
                         changeset=link, file=file, offset=offset, field="chunk")
 

@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from ..errors import RevlogError
 from ..revlog.revlog import Revlog
 from ..store.files import StoreFiles
-from . import store_checks as _store_checks
 from .links import Links
 from .problems import ERROR, WARNING, Cancelled, Collector, Problem, Progress, Severity
-from .revlog_structure import RevlogChecker
+from .revlog_check import RevlogCheck, files_beside
+from .revlog_passes import check_revlog
+from .store_checks import check_store
 
 __all__ = ["Cancelled", "Problem", "Progress", "Report", "Severity", "verify_revlog",
            "verify_store", "ERROR", "WARNING"]
@@ -67,7 +68,7 @@ class Report:
 def verify_store(store: StoreFiles, progress: Progress | None = None) -> Report:
     """Check everything in ``store``; ``progress`` as for ``Collector`` (may cancel)."""
     out = Collector(progress)
-    listed = _store_checks.check_store(store, out)
+    listed = check_store(store, out)
     if progress is not None:  # the total costs opening every revlog once more
         out.total = _count_revisions(store)
     links = Links(store, out, listed)
@@ -83,9 +84,7 @@ def verify_revlog(rl: Revlog, path: str | None = None,
                   progress: Progress | None = None) -> list[Problem]:
     """Check one revlog on its own: structure, sizes, dockets, every revision's bytes."""
     out = Collector(progress, total=len(rl))
-    checker = RevlogChecker(rl, path or rl.name, out)
-    checker.check_structure()
-    checker.check_contents()
+    check_revlog(RevlogCheck(rl, path or rl.name, out, sidefile=files_beside(rl)))
     return out.problems
 
 
