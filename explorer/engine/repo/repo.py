@@ -32,7 +32,8 @@ DRAFT = 1
 class Repo:
     """A repository opened for writing (it reads through ``self.store``)."""
 
-    def __init__(self, store: Store, compression: str | None = None) -> None:
+    def __init__(self, store: Store, compression: str | None = None,
+                 compression_level: int | None = None) -> None:
         self.store = store
         self.compression = compression  # engine for new chunks; None: the store's
         self.root = Path(store.root).parent
@@ -43,7 +44,7 @@ class Repo:
         self._gone_files: set[str] = set()
         self._manifests: dict[int, dict[str, Entry]] = {}
         self._texts: dict[bytes, bytes] = {}
-        self._level: int | None = None
+        self._level = compression_level
 
     # -- creating and opening -----------------------------------------------------------
 
@@ -74,15 +75,15 @@ class Repo:
             if in_store:
                 _write_requires(hg_dir / "store" / "requires", in_store)
             (hg_dir / "00changelog.i").write_bytes(DUMMY_CHANGELOG)
-        repo = cls.open(path)
-        repo._level = compression_level
-        return repo
+        return cls.open(path, compression_level=compression_level)
 
     @classmethod
-    def open(cls, path: str | os.PathLike, *, compression: str | None = None) -> Repo:
+    def open(cls, path: str | os.PathLike, *, compression: str | None = None,
+             compression_level: int | None = None) -> Repo:
         """Open a repository for writing; ``compression`` overrides the engine used for
-        new chunks (a store may mix them: each chunk names its own)."""
-        return cls(Store.open(path), compression)
+        new chunks (a store may mix them: each chunk names its own), ``compression_level``
+        its level."""
+        return cls(Store.open(path), compression, compression_level)
 
     def close(self) -> None:
         for rl in self._revlogs.values():
