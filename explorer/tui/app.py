@@ -5,8 +5,9 @@ and revision; this module wires them: the store pane opens a revlog, the
 index cursor selects a revision, and every other pane follows it. All reading
 goes through the engine; long work runs in the panes' thread workers. What
 cannot be read is listed in the problems pane and marked in the index, and
-the rest of the store stays usable. Verify and the editing actions are in
-``explorer.tui.store_actions``. ``run(path, rev)`` is what the ``revlog-explorer``
+the rest of the store stays usable. Verify and the editing actions are
+``explorer.tui.store_actions``'s, given the source, the open revlog and the
+revision under the cursor. ``run(path, rev)`` is what the ``revlog-explorer``
 command calls.
 """
 
@@ -43,7 +44,7 @@ from explorer.views.revlog_view import RevlogView
 from explorer.views.source import Source, SourceError, open_source
 
 
-class ExplorerApp(StoreActions, App[None]):
+class ExplorerApp(App[None]):
     """Explore ``path`` (None: the demo store), starting at revision ``rev`` if given."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses may live anywhere
@@ -133,6 +134,8 @@ class ExplorerApp(StoreActions, App[None]):
         self.hexview = self.query_one(HexView)
         self.detail = self.query_one(ContentSwitcher)
         self.index.followers.append(self.dag.follow)
+        self.store_actions = StoreActions(self, self.problems, report=self.report,
+                                          close_view=self.close_view, reload=self.reload)
         for selector, title in (("#store-box", "store"), ("#problems", "problems"),
                                 ("#index", "index"), ("#dag", "DAG"),
                                 ("#chain", "delta chain"), ("#detail", "text")):
@@ -468,7 +471,7 @@ class ExplorerApp(StoreActions, App[None]):
             rev = earlier[-1] if earlier else self.matches[-1]
         self.index.move_to(rev)
 
-    def _close_view(self) -> None:
+    def close_view(self) -> None:
         """Let go of the open revlog (its files are about to change)."""
         view, self.view = self.view, None
         self.index.show(None)
@@ -480,16 +483,34 @@ class ExplorerApp(StoreActions, App[None]):
 
     def action_reload(self) -> None:
         if self.view is not None:
-            self._reload(self.view.name, self.index.cursor)
+            self.reload(self.view.name, self.index.cursor)
 
-    def _reload(self, path: str, rev: str | int | None = None,
-                byte: tuple[str, int] | None = None) -> None:
+    def reload(self, path: str, rev: str | int | None = None,
+               byte: tuple[str, int] | None = None) -> None:
         """Read the store again and show ``path`` at ``rev`` (the hex cursor on ``byte``)."""
         self._after_open = (path, rev, byte)
         self.problems.table.clear()
         self.problems.border_title = "problems"
         self.problems.status("read again from disk; verify (v) to check it")
         self._open_source()
+
+    # -- verify and edits (explorer.tui.store_actions) -------------------------
+
+    def action_verify(self) -> None:
+        if self.source is not None:
+            self.store_actions.verify(self.source)
+
+    def action_add_revision(self) -> None:
+        if self.source is not None and self.view is not None:
+            self.store_actions.add_revision(self.source, self.view, self.index.cursor)
+
+    def action_strip(self) -> None:
+        if self.source is not None and self.view is not None and len(self.view):
+            self.store_actions.strip(self.source, self.view, self.index.cursor)
+
+    def action_inject_fault(self) -> None:
+        if self.source is not None and self.view is not None and len(self.view):
+            self.store_actions.inject_fault(self.source, self.view, self.index.cursor)
 
     # -- command palette -------------------------------------------------------
 

@@ -3,17 +3,22 @@
 Verify runs in a worker with a progress bar and lists what it finds in the
 problems pane. Adding a revision (after editing it in a TextArea), stripping
 and injecting a fault each ask for a confirmation, then run the engine's
-write path (``explorer.tui.edits``) in a worker and read the store again. This is
-a mixin of ``ExplorerApp``: it uses the app's view, source, panes,
-``report``, ``_close_view`` and ``_reload``.
+write path (``explorer.tui.edits``) in a worker and read the store again.
+
+``StoreActions`` is given everything it works with: the app for dialogs,
+notifications and thread workers, the problems pane, and three of the app's
+methods (list problems, let go of the open revlog, read the store again).
+Each action is given the source, the open revlog and the revision under the
+cursor; the app decides when an action applies.
 """
 
 from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable, Iterable
 
-from textual import work
+from textual.app import App
 from textual.worker import get_current_worker
 
 from explorer.engine import RevlogError, Store
@@ -30,25 +35,41 @@ from explorer.tui.edits import (
     strip_changesets,
 )
 from explorer.tui.widgets.dialogs import ChoiceScreen, ConfirmScreen, EditorScreen
+from explorer.tui.widgets.problems import ProblemsPane
 from explorer.views.revlog_view import RevlogView
 from explorer.views.source import RevlogRef, Source
+
+# Read the store again and show ``path`` at ``rev``, the hex cursor on ``byte`` if given.
+Reload = Callable[[str, str | int | None, tuple[str, int] | None], None]
 
 
 class StoreActions:
     """Verify (``v``), add a revision (``a``), strip (``s``), inject a fault (``f``)."""
 
+    def __init__(self, app: App[None], problems_pane: ProblemsPane,
+                 report: Callable[[Iterable[Problem]], None], close_view: Callable[[], None],
+                 reload: Reload) -> None:
+        self.app = app
+        self.problems_pane = problems_pane
+        self.report = report
+        self.close_view = close_view
+        self.reload = reload
+
+    def _in_thread(self, work: Callable[[], None], name: str, group: str,
+                   description: str) -> None:
+        """Run ``work`` in a thread worker of the app, cancelling the group's older one."""
+        self.app.run_worker(work, name=name, group=group, description=description,
+                            exit_on_error=False, exclusive=True, thread=True)
+
     # -- verify ----------------------------------------------------------------
 
-    def action_verify(self) -> None:
-        if self.source is None:
-            return
-        self.problems.status("verifying…")
-        self.problems.progress(0, 1)
-        self._verify(self.source, self.view)
+    def verify(self, source: Source) -> None:
+        """Check the whole source in a worker, the progress in the problems pane."""
+        self.problems_pane.status("verifying…")
+        self.problems_pane.progress(0, 1)
+        self._in_thread(lambda: self._verify(source), "verify", "verify", "verifying the store")
 
-    @work(thread=True, exclusive=True, group="verify", exit_on_error=False,
-          description="verifying the store")
-    def _verify(self, source: Source, view: RevlogView | None) -> None:
+    def _verify(self, source: Source) -> None:
         worker = get_current_worker()
         last = [0.0]
 
@@ -56,7 +77,7 @@ class StoreActions:
             now = time.monotonic()
             if now - last[0] > 0.1:
                 last[0] = now
-                self.call_from_thread(self.problems.progress, done, total)
+                self.app.call_from_thread(self.problems_pane.progress, done, total)
             return not worker.is_cancelled
 
         try:
@@ -75,124 +96,117 @@ class StoreActions:
         except RevlogError as err:
             problems, first, checked = [Problem(ERROR, "", None, None, None, None,
                                                 f"verify stopped: {err}", kind="read")], None, ""
-        self.call_from_thread(self._verified, problems, first, checked)
+        self.app.call_from_thread(self._verified, problems, first, checked)
 
     def _verified(self, problems: list[Problem], first: int | None, checked: str) -> None:
-        self.problems.progress(None, None)
-        self.problems.table.clear("verify")
+        self.problems_pane.progress(None, None)
+        self.problems_pane.table.clear("verify")
         self.report(problems)
         errors = sum(1 for p in problems if p.is_error)
         warnings = len(problems) - errors
         if not problems:
-            self.problems.status(f"verify: no problems in {checked}")
+            self.problems_pane.status(f"verify: no problems in {checked}")
             return
         summary = f"verify: {errors} error{'s' if errors != 1 else ''}, {warnings} warning" \
                   f"{'s' if warnings != 1 else ''}"
         if first is not None:
             summary += f"; first damaged changeset: {first}"
-        self.problems.status(summary + ". Enter on a problem goes to it.")
-        self.problems.table.focus()
+        self.problems_pane.status(summary + ". Enter on a problem goes to it.")
+        self.problems_pane.table.focus()
 
     # -- editing a test repository -----------------------------------------------
 
-    def action_add_revision(self) -> None:
-        view, source = self.view, self.source
-        if view is None or source is None:
-            return
-        rev = self.index.cursor
+    def add_revision(self, source: Source, view: RevlogView, rev: int) -> None:
+        """Edit the text of ``rev`` (or a message), then commit it after a confirmation."""
         try:
             with view.lock:
                 text = editable_text(source, view.ref, view.revlog, rev)
         except RevlogError as err:
-            self.notify(str(err), severity="error")
+            self.app.notify(str(err), severity="error")
             return
         what = (f"New content of {file_path(view.ref)} (from rev {rev})"
                 if view.ref.kind == "filelog" else "Message of a new changeset (no file changes)")
-        self.push_screen(EditorScreen(what, text), lambda new: self._confirm_add(view, new))
+        self.app.push_screen(EditorScreen(what, text),
+                             lambda new: self._confirm_add(source, view.ref, new))
 
-    def _confirm_add(self, view: RevlogView, text: str | None) -> None:
+    def _confirm_add(self, source: Source, ref: RevlogRef, text: str | None) -> None:
         if text is None:
             return
-        where = self.source.root
-        question = (f"Commit this as a new changeset in {where}?\nIt appends to the store's "
-                    "revlogs through a journaled transaction.")
-        self.push_screen(ConfirmScreen("Add a revision", question),
-                         lambda yes: yes and self._add(self.source, view.ref, text))
+        question = (f"Commit this as a new changeset in {source.root}?\nIt appends to the "
+                    "store's revlogs through a journaled transaction.")
+        self.app.push_screen(ConfirmScreen("Add a revision", question),
+                             lambda yes: yes and self._start_add(source, ref, text))
 
-    @work(thread=True, exclusive=True, group="edit", exit_on_error=False,
-          description="committing")
+    def _start_add(self, source: Source, ref: RevlogRef, text: str) -> None:
+        self._in_thread(lambda: self._add(source, ref, text), "add", "edit", "committing")
+
     def _add(self, source: Source, ref: RevlogRef, text: str) -> None:
         try:
             node = add_revision(source, ref, text)
         except RevlogError as err:
-            self.call_from_thread(self.notify, f"not added: {err}", severity="error")
+            self.app.call_from_thread(self.app.notify, f"not added: {err}", severity="error")
             return
-        self.call_from_thread(self.notify, f"added changeset {node.hex()[:12]}")
-        self.call_from_thread(self._reload, ref.path, "-1")
+        self.app.call_from_thread(self.app.notify, f"added changeset {node.hex()[:12]}")
+        self.app.call_from_thread(self.reload, ref.path, "-1", None)
 
-    def action_strip(self) -> None:
-        view, source = self.view, self.source
-        if view is None or source is None or not len(view):
-            return
+    def strip(self, source: Source, view: RevlogView, rev: int) -> None:
+        """Remove the changeset of ``rev`` and every later one, after a confirmation."""
         if source.store is None:
-            self.notify("stripping needs a repository: this is a lone revlog file",
-                        severity="error")
+            self.app.notify("stripping needs a repository: this is a lone revlog file",
+                            severity="error")
             return
-        changeset = changeset_of(view.ref, view.revlog, self.index.cursor)
+        changeset = changeset_of(view.ref, view.revlog, rev)
         question = (f"Strip changeset {changeset} and every later one from {source.root}?\n"
                     "Their manifest and file revisions go too; the revlogs are cut back "
                     "through a journaled transaction. There is no undo.")
-        self.push_screen(ConfirmScreen(f"Strip from changeset {changeset}", question),
-                         lambda yes: yes and self._start_strip(view, changeset))
+        self.app.push_screen(ConfirmScreen(f"Strip from changeset {changeset}", question),
+                             lambda yes: yes and self._start_strip(source, view.name, changeset,
+                                                                   rev))
 
-    def _start_strip(self, view: RevlogView, changeset: int) -> None:
-        path, rev = view.name, self.index.cursor
-        self._close_view()
-        self._strip(self.source, changeset, path, rev)
+    def _start_strip(self, source: Source, path: str, changeset: int, rev: int) -> None:
+        self.close_view()
+        self._in_thread(lambda: self._strip(source, changeset, path, rev), "strip", "edit",
+                        "stripping")
 
-    @work(thread=True, exclusive=True, group="edit", exit_on_error=False,
-          description="stripping")
     def _strip(self, source: Source, changeset: int, path: str, rev: int) -> None:
         try:
             count = strip_changesets(source, changeset)
         except RevlogError as err:
-            self.call_from_thread(self.notify, f"nothing stripped: {err}", severity="error")
+            self.app.call_from_thread(self.app.notify, f"nothing stripped: {err}",
+                                      severity="error")
         else:
-            self.call_from_thread(self.notify, f"stripped {count} changeset"
-                                               f"{'s' if count != 1 else ''} from {changeset}")
-        self.call_from_thread(self._reload, path, max(0, rev - 1))
+            self.app.call_from_thread(self.app.notify, f"stripped {count} changeset"
+                                                       f"{'s' if count != 1 else ''} from "
+                                                       f"{changeset}")
+        self.app.call_from_thread(self.reload, path, max(0, rev - 1), None)
 
-    def action_inject_fault(self) -> None:
-        view = self.view
-        if view is None or not len(view):
-            return
-        rev = self.index.cursor
-        self.push_screen(
+    def inject_fault(self, source: Source, view: RevlogView, rev: int) -> None:
+        """Damage ``rev`` with a fault the user chooses, after a confirmation."""
+        self.app.push_screen(
             ChoiceScreen(f"Inject a fault into rev {rev} of {view.name}", FAULTS,
                          "This damages files on disk, for teaching: use a copy."),
-            lambda kind: kind and self._confirm_fault(view, kind, rev))
+            lambda kind: kind and self._confirm_fault(source, view, kind, rev))
 
-    def _confirm_fault(self, view: RevlogView, kind: str, rev: int) -> None:
+    def _confirm_fault(self, source: Source, view: RevlogView, kind: str, rev: int) -> None:
         question = (f"Damage rev {rev} of {view.name}: {FAULTS[kind]}?\n"
                     "The files are changed in place; there is no undo.")
-        self.push_screen(ConfirmScreen(f"Inject {kind}", question),
-                         lambda yes: yes and self._start_fault(view, kind, rev))
+        self.app.push_screen(ConfirmScreen(f"Inject {kind}", question),
+                             lambda yes: yes and self._start_fault(source, view.ref, kind, rev))
 
-    def _start_fault(self, view: RevlogView, kind: str, rev: int) -> None:
-        ref = view.ref
-        self._close_view()
-        self._fault(self.source, ref, kind, rev)
+    def _start_fault(self, source: Source, ref: RevlogRef, kind: str, rev: int) -> None:
+        self.close_view()
+        self._in_thread(lambda: self._fault(source, ref, kind, rev), "fault", "edit",
+                        "injecting a fault")
 
-    @work(thread=True, exclusive=True, group="edit", exit_on_error=False,
-          description="injecting a fault")
     def _fault(self, source: Source, ref: RevlogRef, kind: str, rev: int) -> None:
         try:
             fault = inject_fault(source, ref, kind, rev)
         except RevlogError as err:
-            self.call_from_thread(self.notify, f"no fault made: {err}", severity="error")
-            self.call_from_thread(self._reload, ref.path, rev)
+            self.app.call_from_thread(self.app.notify, f"no fault made: {err}",
+                                      severity="error")
+            self.app.call_from_thread(self.reload, ref.path, rev, None)
             return
         where = f"{os.path.basename(fault.file)} byte {fault.offset}"
-        self.call_from_thread(self.notify, f"{fault.description} ({where}). Verify (v) says "
-                              "what hg verify would.")
-        self.call_from_thread(self._reload, ref.path, rev, (fault.file, fault.offset))
+        self.app.call_from_thread(self.app.notify, f"{fault.description} ({where}). Verify (v) "
+                                  "says what hg verify would.")
+        self.app.call_from_thread(self.reload, ref.path, rev, (fault.file, fault.offset))
