@@ -124,8 +124,8 @@ class ExplorerApp(App[None]):
     def on_mount(self) -> None:
         # The panes, looked up once: handlers may still run while the app shuts down.
         self.index = self.query_one(IndexTable)
-        self.problems = self.query_one(ProblemsPane)
-        self.store = self.query_one(StorePane)
+        self.problems_pane = self.query_one(ProblemsPane)
+        self.store_pane = self.query_one(StorePane)
         self.store_box = self.query_one(StoreBox)
         self.store_info = self.query_one("#store-info", Static)
         self.dag = self.query_one(DagView)
@@ -134,7 +134,7 @@ class ExplorerApp(App[None]):
         self.hexview = self.query_one(HexView)
         self.detail = self.query_one(ContentSwitcher)
         self.index.followers.append(self.dag.follow)
-        self.store_actions = StoreActions(self, self.problems, report=self.report,
+        self.store_actions = StoreActions(self, self.problems_pane, report=self.report,
                                           close_view=self.close_view, reload=self.reload)
         for selector, title in (("#store-box", "store"), ("#problems", "problems"),
                                 ("#index", "index"), ("#dag", "DAG"),
@@ -177,7 +177,7 @@ class ExplorerApp(App[None]):
         if not source.refs:
             self._cannot_open(f"{source.label} holds no revlog yet (an empty repository)")
             return
-        self.store.show(source, source.start)
+        self.store_pane.show(source, source.start)
         self.store_box.border_title = f"store · {len(source.refs)} revlogs"
         for name in source.undecodable:
             self.report([Problem(ERROR, name, None, None, None, None,
@@ -211,10 +211,10 @@ class ExplorerApp(App[None]):
             view = None
         self.view = view
         if view is not None:
-            for p in self.problems.table.problems:
+            for p in self.problems_pane.table.problems:
                 if p.path == view.name and p.is_error:
                     view.mark_damaged(p.rev, p.message)
-        self.store.mark_open(row)
+        self.store_pane.mark_open(row)
         self.matches = []
         if view is not None:
             self._title_index(view)
@@ -278,15 +278,14 @@ class ExplorerApp(App[None]):
             self.jump_to(event.table.problems[event.row])
 
     def _describe_store_row(self, row: int) -> None:
-        store = self.store
-        self.store_info.update(store.describe(row), layout=False)
+        self.store_info.update(self.store_pane.describe(row), layout=False)
 
     # -- problems --------------------------------------------------------------
 
     def report(self, problems: Iterable[Problem]) -> None:
         """List problems and mark their revisions in the index."""
         problems = list(problems)
-        new = self.problems.table.add(problems)
+        new = self.problems_pane.table.add(problems)
         view = self.view
         marked = False
         for p in problems:
@@ -295,8 +294,8 @@ class ExplorerApp(App[None]):
         if marked:
             self.index.invalidate()
         if new:
-            count = len(self.problems.table.problems)
-            self.problems.border_title = f"problems ({count})"
+            count = len(self.problems_pane.table.problems)
+            self.problems_pane.border_title = f"problems ({count})"
 
     def on_failed(self, event: Failed) -> None:
         self.report([read_problem(event.view, event.rev, event.error)])
@@ -489,9 +488,9 @@ class ExplorerApp(App[None]):
                byte: tuple[str, int] | None = None) -> None:
         """Read the store again and show ``path`` at ``rev`` (the hex cursor on ``byte``)."""
         self._after_open = (path, rev, byte)
-        self.problems.table.clear()
-        self.problems.border_title = "problems"
-        self.problems.status("read again from disk; verify (v) to check it")
+        self.problems_pane.table.clear()
+        self.problems_pane.border_title = "problems"
+        self.problems_pane.status("read again from disk; verify (v) to check it")
         self._open_source()
 
     # -- verify and edits (explorer.tui.store_actions) -------------------------
