@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
-from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from explorer.tui.widgets.lines import LinesView
 from explorer.tui.widgets.loader import RevisionLoader, describe_error
-from explorer.views.document import Document, message
+from explorer.views.document import Document, message, styled
 from explorer.views.revision_text import delta_document, revision_document
 from explorer.views.revlog_view import RevlogView
 
@@ -45,5 +44,5 @@ class TextPane(RevisionLoader, LinesView):
         elif result is None:
             self.show(message(""))
         else:
-            self.show(message(Text(f"cannot be read: {describe_error(result)}",
-                                   style="bold red")))
+            self.show(message(styled(f"cannot be read: {describe_error(result)}",
+                                     style="bold red")))
