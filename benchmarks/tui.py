@@ -108,8 +108,8 @@ START = time.perf_counter()
 import asyncio, json, os, sys
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
 sys.path.insert(0, {root!r})
-from explorer.app import ExplorerApp
-from explorer.widgets.index import IndexTable
+from explorer.tui.app import ExplorerApp
+from explorer.tui.widgets.index import IndexTable
 
 painted = []
 
@@ -185,8 +185,8 @@ async def one_key(pilot, frames: Frames, key: str, needs_panes: bool = True
 
 
 async def measure_keys(path: Path | None, presses: int) -> dict[str, dict[str, float]]:
-    from explorer.app import ExplorerApp
-    from explorer.headless import settle
+    from explorer.tui.app import ExplorerApp
+    from explorer.tui.headless import settle
 
     app = ExplorerApp(path)
     results: dict[str, dict[str, list[float]]] = {}
@@ -254,7 +254,7 @@ def machine() -> str:
 
 def demo_store() -> Path | None:
     try:
-        from explorer import demo
+        from explorer.views import demo
     except ImportError:
         return None
     return Path(demo.demo_path())
@@ -276,7 +276,7 @@ def main() -> None:
     print(f"command: python benchmarks/tui.py --revisions {args.revisions} "
           f"--presses {args.presses} --starts {args.starts}\n")
     if demo is None:
-        print("(no demo store in this version: explorer/demo.py is missing)\n")
+        print("(no demo store in this version: explorer/views/demo.py is missing)\n")
     print("| store | measure | median | target |")
     print("|---|---|---|---|")
     for label, path in targets:

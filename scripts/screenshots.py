@@ -24,11 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-from explorer import demo  # noqa: E402
-from explorer.app import ExplorerApp  # noqa: E402
 from explorer.engine import Store  # noqa: E402
 from explorer.engine.damage import faults  # noqa: E402
-from explorer.headless import settle  # noqa: E402
+from explorer.tui.app import ExplorerApp  # noqa: E402
+from explorer.tui.headless import settle  # noqa: E402
+from explorer.views import demo  # noqa: E402
 
 SIZE = (160, 45)
 LEDGER = "data/ledger.txt.i"

@@ -12,6 +12,9 @@ Fixtures (see tests/hgrepos.py for the specs)::
     hgconfig             its read config (dict) -- pass it to hg / the oracle
     hgoracle             hg's view of every revlog in it (dict, see tests/hgoracle.py)
     hgrepo_copy          a private, writable copy of it (function scope, in tmp_path)
+    repo                 session: Path of the "zstd" repo (merges, copies, a binary file,
+                         branches), the one the explorer's tests look at
+    repo_copy            a private, writable copy of it (function scope, in tmp_path)
 
 Choosing repos::
 
@@ -210,3 +213,15 @@ def hgoracle(hgrepos, hgrepo_name) -> dict:
 @pytest.fixture
 def hgrepo_copy(hgrepos, hgrepo_name, tmp_path) -> Path:
     return hgrepos.copy(hgrepo_name, tmp_path / hgrepo_name)
+
+
+@pytest.fixture(scope="session")
+def repo(hgrepos) -> Path:
+    """A store with merges, copies, a binary file and branches (built by hg)."""
+    return hgrepos("zstd")
+
+
+@pytest.fixture
+def repo_copy(repo, tmp_path) -> Path:
+    """A private copy of ``repo`` to damage or edit."""
+    return Path(shutil.copytree(repo, tmp_path / "repo", symlinks=True))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -21,8 +20,8 @@ import pytest  # noqa: E402
 from textual.pilot import Pilot  # noqa: E402
 from textual.widgets import Input, TextArea  # noqa: E402
 
-from explorer.app import ExplorerApp  # noqa: E402
-from explorer.headless import settle  # noqa: E402
+from explorer.tui.app import ExplorerApp  # noqa: E402
+from explorer.tui.headless import settle  # noqa: E402
 
 SIZE = (160, 45)
 
@@ -53,18 +52,6 @@ async def press(pilot: Pilot, *keys: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def repo(hgrepos) -> Path:
-    """A store with merges, copies, a binary file and branches (built by hg)."""
-    return hgrepos("zstd")
-
-
-@pytest.fixture(scope="session")
 def long_chain(hgrepos) -> Path:
     """A store whose big filelog has long delta chains and intermediate snapshots."""
     return hgrepos("long-chain-sparse")
-
-
-@pytest.fixture
-def repo_copy(repo, tmp_path) -> Path:
-    """A private copy of ``repo`` to damage or edit."""
-    return Path(shutil.copytree(repo, tmp_path / "repo", symlinks=True))

@@ -6,16 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from explorer.app import ExplorerApp
 from explorer.engine import Revlog, Store
-from explorer.headless import settle
-from explorer.widgets.chain import ChainTable
-from explorer.widgets.dag import DagView
-from explorer.widgets.dialogs import CannotOpenScreen, HelpScreen
-from explorer.widgets.hex import HexView
-from explorer.widgets.problems import ProblemsTable
-from explorer.widgets.store import StorePane
-from explorer.widgets.text import TextPane
+from explorer.tui.app import ExplorerApp
+from explorer.tui.headless import settle
+from explorer.tui.widgets.chain import ChainTable
+from explorer.tui.widgets.dag import DagView
+from explorer.tui.widgets.dialogs import CannotOpenScreen, HelpScreen
+from explorer.tui.widgets.hex import HexView
+from explorer.tui.widgets.problems import ProblemsTable
+from explorer.tui.widgets.store import StorePane
+from explorer.tui.widgets.text import TextPane
 from tests.tui.conftest import press, run
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from explorer.app import ExplorerApp
 from explorer.engine import Store
-from explorer.headless import settle
-from explorer.widgets.dialogs import ChoiceScreen, ConfirmScreen, EditorScreen
-from explorer.widgets.hex import HexView
-from explorer.widgets.problems import ProblemsTable
-from explorer.widgets.text import TextPane
+from explorer.tui.app import ExplorerApp
+from explorer.tui.headless import settle
+from explorer.tui.widgets.dialogs import ChoiceScreen, ConfirmScreen, EditorScreen
+from explorer.tui.widgets.hex import HexView
+from explorer.tui.widgets.problems import ProblemsTable
+from explorer.tui.widgets.text import TextPane
 from tests.hgrepos import hg, hg_run
 from tests.tui.conftest import press, run
 

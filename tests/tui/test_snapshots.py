@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from explorer import demo
-from explorer.app import ExplorerApp
 from explorer.engine import Store
 from explorer.engine.damage import faults
-from explorer.headless import settle
+from explorer.tui.app import ExplorerApp
+from explorer.tui.headless import settle
+from explorer.views import demo
 from tests.tui.conftest import SIZE, press
 
 LEDGER = "data/ledger.txt.i"  # 260 revisions: a long chain with level 1-2 snapshots

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from explorer.app import ExplorerApp
-from explorer.graph import draw
-from explorer.widgets.dag import DagView
+from explorer.tui.app import ExplorerApp
+from explorer.tui.widgets.dag import DagView
+from explorer.views.dag_layout import draw
 from tests.tui.conftest import press, run
 
 

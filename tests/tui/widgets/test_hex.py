@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from explorer.app import ExplorerApp
 from explorer.engine import Store
-from explorer.headless import settle
-from explorer.widgets.hex import HexView
+from explorer.tui.app import ExplorerApp
+from explorer.tui.headless import settle
+from explorer.tui.widgets.hex import HexView
 from tests.tui.conftest import press, run
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from explorer.app import ExplorerApp
 from explorer.engine import Store
-from explorer.headless import settle
-from explorer.revlogview import NOT_SNAPSHOT, UNKNOWN
+from explorer.tui.app import ExplorerApp
+from explorer.tui.headless import settle
+from explorer.views.revlog_view import NOT_SNAPSHOT, UNKNOWN
 from tests.tui.conftest import press, run
 
 

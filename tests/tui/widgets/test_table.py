@@ -6,7 +6,7 @@ import asyncio
 
 from textual.app import App, ComposeResult
 
-from explorer.widgets.table import Column, VirtualTable
+from explorer.tui.widgets.table import Column, VirtualTable
 
 ROWS = 1_000_000
 

@@ -1,0 +1,139 @@
+"""The ``revlog-explorer`` command: its entry point, and the dispatch of its subcommands.
+
+``main`` is the console script, ``python -m explorer`` and ``python -m
+explorer.cli``. The subcommands are in three modules, each registering its
+own parsers:
+
+- ``reporting``: index, revlogindex, deltachain, stats, data, which print
+  what the Mercurial debug command they mirror prints, byte for byte;
+- ``editing``: init, commit, strip, censor, to build and edit test
+  repositories;
+- ``damage``: verify, diff-store, break, journal (``verify`` exits 1 on
+  damage).
+
+With no subcommand, ``revlog-explorer [PATH] [--rev REV]`` opens the explorer
+TUI on a terminal (the demo store without PATH) and prints a short store
+summary when its output is not a terminal. This package only parses,
+dispatches and writes; the text comes from ``explorer.reports``, and Textual
+is imported only to start the TUI. Failures print one line on stderr: 255
+for arguments that name nothing (Mercurial's abort status), 1 when a damaged
+revlog stopped a report midway, after everything readable was printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from typing import NoReturn
+
+from explorer.cli import damage, editing, reporting
+from explorer.engine import CorruptionError, RevlogError
+from explorer.reports import summary
+from explorer.reports.errors import ABORT, ReportError
+
+PROG = "revlog-explorer"
+_COMMANDS = (*reporting.COMMANDS, *editing.COMMANDS, *damage.COMMANDS)
+DAMAGED = 1
+_FLUSH_AT = 1 << 16
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exits like an hg abort."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(ABORT, f"{self.prog}: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Every subcommand: the reports, then the editing and the damage ones."""
+    parser = _Parser(prog=PROG, description="Reports on Mercurial revlogs, as hg prints them.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    reporting.add_parsers(sub)
+    editing.add_parsers(sub)
+    damage.add_parsers(sub)
+    return parser
+
+
+# -- output --------------------------------------------------------------------------------
+
+
+def _write(pieces: Iterable[str | bytes]) -> None:
+    """Write a report as it is produced, in blocks, so big reports start at once.
+
+    Whatever was produced before an exception is still written.
+    """
+    out = sys.stdout.buffer
+    block: list[bytes] = []
+    size = 0
+    try:
+        for piece in pieces:
+            block.append(piece.encode() if isinstance(piece, str) else piece)
+            size += len(piece)
+            if size >= _FLUSH_AT:
+                out.write(b"".join(block))
+                block, size = [], 0
+    finally:
+        out.write(b"".join(block))
+        out.flush()
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"{PROG}: {message}\n")
+    return code
+
+
+def _explorer_request(argv: list[str]) -> tuple[str | None, str | None] | None:
+    """``[PATH] [--rev REV]`` asks for the explorer: (PATH, REV); None for a subcommand.
+
+    On a terminal the explorer opens (no PATH: the demo store); piped, the
+    same arguments print the store summary instead.
+    """
+    if argv and (argv[0] in _COMMANDS or argv[0] in ("-h", "--help")):
+        return None
+    parser = _Probe(add_help=False)
+    parser.add_argument("path", nargs="?")
+    parser.add_argument("-r", "--rev")
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except ValueError:  # e.g. --rev without a value: the report parser says what is wrong
+        return None
+    return None if rest else (args.path, args.rev)
+
+
+class _Probe(argparse.ArgumentParser):
+    """A parser that tries the arguments without printing or exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise ValueError(message)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``revlog-explorer`` console script; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    request = _explorer_request(argv)
+    if request is not None and sys.stdout.isatty():
+        from explorer.tui.app import run  # only here: the reports must not pay for Textual
+
+        return run(*request)
+    try:
+        if not argv or not (argv[0].startswith("-") or argv[0] in _COMMANDS):
+            _write(summary.summary_text(argv[0] if argv else os.getcwd()))
+            return 0
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as done:  # --help, or a usage error already printed
+            return done.code if isinstance(done.code, int) else ABORT
+        _write(args.run(args))
+    except ReportError as err:
+        return _fail(err.message, err.exit_code)
+    except CorruptionError as err:
+        return _fail(f"damaged revlog: {err}", DAMAGED)
+    except RevlogError as err:
+        return _fail(str(err), DAMAGED)
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return DAMAGED
+    return 0

@@ -1,0 +1,169 @@
+"""The report subcommands: index, revlogindex, deltachain, stats, data.
+
+Each takes the arguments of the Mercurial debug command it mirrors and
+returns what it prints, byte for byte, as ``explorer.reports`` makes it;
+``explorer.cli`` registers them beside the editing and damage subcommands
+and writes their output.
+
+=============  ======================  ==========================================
+subcommand     mirrors                 extra
+=============  ======================  ==========================================
+index          hg debugindex           ``-T json``, ``--json``
+revlogindex    hg debugrevlogindex     ``--json``
+deltachain     hg debugdeltachain      ``-T json``, ``--json``
+stats          hg debugrevlog          ``--json`` (also with ``--dump``)
+data           hg debugdata            ``--json``
+=============  ======================  ==========================================
+
+Each also accepts a path to a revlog ``.i`` file, inside a repository or not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+from collections.abc import Iterable
+
+from explorer.reports import data, deltachain, index, revids, revlogindex, stats
+from explorer.reports.errors import ReportError
+from explorer.reports.formats import hg_json, json_lines
+from explorer.reports.target import Selection, Target, resolve
+
+COMMANDS = ("index", "revlogindex", "deltachain", "stats", "data")
+
+
+# -- argument definitions ----------------------------------------------------------------
+
+
+def _revlog_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-R", "--repository", metavar="REPO",
+                        help="repository root (default: found from the working directory)")
+    common.add_argument("-c", "--changelog", action="store_true", help="open the changelog")
+    common.add_argument("-m", "--manifest", action="store_true", help="open the manifest")
+    common.add_argument("--dir", metavar="DIR", help="open a directory's tree manifest")
+    common.add_argument("--json", action="store_true", help="our own JSON: a list of objects")
+    # hg's global verbosity options: they change index and revlogindex only.
+    common.add_argument("-v", "--verbose", action="store_true", help="more columns")
+    common.add_argument("--debug", action="store_true", help="more columns, full node ids")
+    common.add_argument("-q", "--quiet", action="store_true", help="accepted, as hg does")
+    return common
+
+
+def _template(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-T", "--template", metavar="TEMPLATE",
+                   help="'json' for Mercurial's JSON output (the only template supported)")
+
+
+def add_parsers(sub) -> None:
+    """Register the report subcommands on an argparse subparsers object."""
+    common = [_revlog_options()]
+
+    p = sub.add_parser("index", parents=common, help="index entries (hg debugindex)")
+    p.add_argument("file", nargs="?", metavar="FILE")
+    _template(p)
+    p.set_defaults(run=run_index)
+
+    p = sub.add_parser("revlogindex", parents=common,
+                       help="index entries, older layout (hg debugrevlogindex)")
+    p.add_argument("file", nargs="?", metavar="FILE")
+    p.add_argument("-f", "--format", type=int, default=0, metavar="FORMAT",
+                   help="0 (node ids) or 1 (flags, sizes, parent revisions)")
+    p.set_defaults(run=run_revlogindex)
+
+    p = sub.add_parser("deltachain", parents=common,
+                       help="delta chain of each revision (hg debugdeltachain)")
+    p.add_argument("file", nargs="?", metavar="FILE")
+    p.add_argument("-r", "--rev", action="append", default=[], metavar="REV",
+                   help="only these revisions (repeatable)")
+    p.add_argument("--all-info", action="store_true", help="every optional column group")
+    for group, what in (("size", "sizes"), ("dist", "distances"), ("sparse", "sparse reads")):
+        p.add_argument(f"--{group}-info", action=argparse.BooleanOptionalAction, default=None,
+                       help=f"columns about {what}")
+    _template(p)
+    p.set_defaults(run=run_deltachain)
+
+    p = sub.add_parser("stats", parents=common, help="revlog statistics (hg debugrevlog)")
+    p.add_argument("file", nargs="?", metavar="FILE")
+    p.add_argument("-d", "--dump", action="store_true", help="one line of data per revision")
+    p.set_defaults(run=run_stats)
+
+    p = sub.add_parser("data", parents=common, help="raw text of a revision (hg debugdata)")
+    p.add_argument("file", metavar="FILE|REV")
+    p.add_argument("rev", nargs="?", metavar="REV")
+    p.set_defaults(run=run_data)
+
+
+# -- running them ---------------------------------------------------------------------------
+
+
+def _target(args: argparse.Namespace) -> Target:
+    return resolve(Selection(repository=args.repository, changelog=args.changelog,
+                             manifest=args.manifest, dir=args.dir, file=args.file))
+
+
+def _hg_json_wanted(args: argparse.Namespace) -> bool:
+    if args.template is None:
+        return False
+    if args.template != "json":
+        raise ReportError(f"unsupported template {args.template!r}: only -T json is supported")
+    return True
+
+
+def run_index(args: argparse.Namespace) -> Iterable[str]:
+    rl = _target(args).revlog
+    verbose = args.verbose or args.debug
+    if args.json:
+        return json_lines(index.index_records(rl))
+    if _hg_json_wanted(args):
+        return hg_json(index.index_hg_json(rl, verbose=verbose, full_nodes=args.debug))
+    return index.index_text(rl, verbose=verbose, full_nodes=args.debug)
+
+
+def run_revlogindex(args: argparse.Namespace) -> Iterable[str]:
+    target = _target(args)
+    if args.json:
+        return json_lines(revlogindex.revlogindex_records(target))
+    return revlogindex.revlogindex_text(target, fmt=args.format,
+                                        verbose=args.verbose or args.debug,
+                                        full_nodes=args.debug)
+
+
+def run_deltachain(args: argparse.Namespace) -> Iterable[str]:
+    target = _target(args)
+    groups = deltachain.Groups.from_flags(args.all_info, args.size_info, args.dist_info,
+                                          args.sparse_info)
+    revs = [revids.find_rev(target, r, filelog_rules=False) for r in args.rev] or None
+    rows = deltachain.chain_rows(target, revs, groups)
+    if args.json:
+        return json_lines(deltachain.deltachain_records(rows))
+    if _hg_json_wanted(args):
+        return hg_json(deltachain.deltachain_hg_json(rows))
+    return itertools.chain([deltachain.chain_header(target, groups)],
+                           deltachain.deltachain_text(rows))
+
+
+def run_stats(args: argparse.Namespace) -> Iterable[str]:
+    target = _target(args)
+    if args.dump:
+        if args.json:
+            return json_lines(stats.dump_records(target))
+        return stats.dump_text(target)
+    st = stats.compute_stats(target)
+    if args.json:
+        return json_lines([stats.stats_record(st)])
+    return stats.stats_text(st)
+
+
+def run_data(args: argparse.Namespace) -> Iterable[str | bytes]:
+    file, rev = args.file, args.rev
+    if args.changelog or args.manifest or args.dir:
+        if rev is not None:
+            raise ReportError("cannot specify a revision with other arguments")
+        file, rev = None, file
+    elif rev is None:
+        raise ReportError("please specify a revision")
+    target = resolve(Selection(repository=args.repository, changelog=args.changelog,
+                               manifest=args.manifest, dir=args.dir, file=file))
+    number = revids.find_rev(target, rev, filelog_rules=target.kind == "filelog")
+    return data.data_output(target, number, as_json=args.json)

@@ -1,0 +1,552 @@
+"""The explorer: one screen of panes over a store or a single revlog.
+
+The panes (``explorer.tui.widgets``) each show one view of the selected revlog
+and revision; this module wires them: the store pane opens a revlog, the
+index cursor selects a revision, and every other pane follows it. All reading
+goes through the engine; long work runs in the panes' thread workers. What
+cannot be read is listed in the problems pane and marked in the index, and
+the rest of the store stays usable. Verify and the editing actions are
+``explorer.tui.store_actions``'s, given the source, the open revlog and the
+revision under the cursor. ``run(path, rev)`` is what the ``revlog-explorer``
+command calls.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual import events, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.worker import get_current_worker
+
+from explorer.engine import CorruptionError, RevlogError
+from explorer.engine.verify.problems import ERROR, Problem
+from explorer.tui.store_actions import StoreActions
+from explorer.tui.widgets.chain import ChainPane, ChainTable
+from explorer.tui.widgets.commandline import CommandLine
+from explorer.tui.widgets.dag import DagView
+from explorer.tui.widgets.dialogs import CannotOpenScreen, HelpScreen
+from explorer.tui.widgets.hex import HexPane, HexView
+from explorer.tui.widgets.index import IndexTable
+from explorer.tui.widgets.loader import Failed, run_jobs
+from explorer.tui.widgets.problems import ProblemsPane, ProblemsTable
+from explorer.tui.widgets.store import StoreBox, StorePane
+from explorer.tui.widgets.table import VirtualTable
+from explorer.tui.widgets.text import TextPane
+from explorer.views.revlog_view import RevlogView
+from explorer.views.source import Source, SourceError, open_source
+
+
+class ExplorerApp(App[None]):
+    """Explore ``path`` (None: the demo store), starting at revision ``rev`` if given."""
+
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses may live anywhere
+    TITLE = "revlog-explorer"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", tooltip="Leave the explorer"),
+        Binding("question_mark", "help", "Help", key_display="?",
+                tooltip="Every key of every pane"),
+        Binding("g", "goto", "Go to rev", tooltip="Jump to a revision number or node (or "
+                "type the number first, then g or Enter, as in less)"),
+        *[Binding(digit, f"digit({digit})", "Type a revision number", show=False)
+          for digit in "0123456789"],
+        Binding("slash", "find", "Find node", key_display="/",
+                tooltip="Find revisions whose node starts with a hex prefix"),
+        Binding("n", "next_match(1)", "Next match", show=False),
+        Binding("N", "next_match(-1)", "Previous match", show=False),
+        Binding("t", "show_detail('text')", "Text", tooltip="Show the decoded revision"),
+        Binding("x", "show_detail('hex')", "Hex", tooltip="Show the raw bytes, field by field"),
+        Binding("d", "toggle_delta", "Delta", tooltip="Text pane: the decoded text or the "
+                "delta hunks applied at this revision"),
+        Binding("u", "toggle_ascii", "ASCII graph", show=False,
+                tooltip="Draw the DAG with ASCII or Unicode"),
+        Binding("v", "verify", "Verify", tooltip="Check the whole store as hg verify does "
+                "(and more), listing every problem"),
+        Binding("z", "zoom", "Zoom", show=False, tooltip="Let the focused pane fill the screen"),
+        Binding("escape", "focus_index", "Back to index", show=False),
+        Binding("a", "add_revision", "Add revision", show=False,
+                tooltip="Commit a new revision of the selected file (edit its text first)"),
+        Binding("s", "strip", "Strip", show=False,
+                tooltip="Remove the selected revision's changeset and every later one"),
+        Binding("f", "inject_fault", "Inject fault", show=False,
+                tooltip="Damage the selected revision on purpose, to see what it looks like"),
+        Binding("r", "reload", "Reload", show=False, tooltip="Read the store again from disk"),
+    ]
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, rev: str | None = None,
+                 ) -> None:
+        super().__init__()
+        self.path = None if path is None else os.fspath(path)
+        self.command_line = CommandLine(id="command-line")
+        self.start_rev = rev
+        self.source: Source | None = None
+        self.view: RevlogView | None = None
+        self.matches: list[int] = []
+        self.typed: int | None = None  # a revision number being typed (less-style go-to)
+        self._after_open: tuple[str, str | int | None, tuple[str, int] | None] | None = None
+
+    async def on_event(self, event: events.Event) -> None:
+        """While the command line asks, the keys are its own (the focus stays put)."""
+        if isinstance(event, events.Key) and self.command_line.asking \
+                and not event.is_forwarded:
+            event.stop()
+            self.command_line.key(event)
+            return
+        await super().on_event(event)
+
+    # -- layout ----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="")
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield StoreBox(id="store-box", classes="pane")
+                yield ProblemsPane(id="problems", classes="pane")
+            with Vertical(id="right"):
+                with Horizontal(id="upper"):
+                    yield IndexTable(id="index", classes="pane")
+                    yield DagView(id="dag", classes="pane")
+                with Horizontal(id="lower"):
+                    yield ChainPane(id="chain", classes="pane")
+                    with ContentSwitcher(id="detail", initial="text", classes="pane"):
+                        yield TextPane(id="text")
+                        yield HexPane(id="hex")
+        yield Footer()
+        yield self.command_line
+
+    def on_mount(self) -> None:
+        # The panes, looked up once: handlers may still run while the app shuts down.
+        self.index = self.query_one(IndexTable)
+        self.problems_pane = self.query_one(ProblemsPane)
+        self.store_pane = self.query_one(StorePane)
+        self.store_box = self.query_one(StoreBox)
+        self.store_info = self.query_one("#store-info", Static)
+        self.dag = self.query_one(DagView)
+        self.chain = self.query_one(ChainTable)
+        self.text = self.query_one(TextPane)
+        self.hexview = self.query_one(HexView)
+        self.detail = self.query_one(ContentSwitcher)
+        self.index.followers.append(self.dag.follow)
+        self.store_actions = StoreActions(self, self.problems_pane, report=self.report,
+                                          close_view=self.close_view, reload=self.reload)
+        for selector, title in (("#store-box", "store"), ("#problems", "problems"),
+                                ("#index", "index"), ("#dag", "DAG"),
+                                ("#chain", "delta chain"), ("#detail", "text")):
+            self.query_one(selector).border_title = title
+        self.index.focus()
+        if self.path is None:
+            self._open_source()  # the demo store may have to be built first: not here
+        else:
+            self._open_now()
+
+
+    # -- opening ---------------------------------------------------------------
+
+    def _open_now(self) -> None:
+        """Open the source before the first frame (opening reads no revision)."""
+        try:
+            source = open_source(self.path)
+        except SourceError as err:
+            self._cannot_open(str(err))
+            return
+        self._opened(source)
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False,
+          description="opening the store")
+    def _open_source(self) -> None:
+        try:
+            source = open_source(self.path)
+        except SourceError as err:
+            self.call_from_thread(self._cannot_open, str(err))
+            return
+        self.call_from_thread(self._opened, source)
+
+    def _cannot_open(self, reason: str) -> None:
+        self.push_screen(CannotOpenScreen(self.path, reason))
+
+    def _opened(self, source: Source) -> None:
+        self.source = source
+        self.sub_title = source.label
+        if not source.refs:
+            self._cannot_open(f"{source.label} holds no revlog yet (an empty repository)")
+            return
+        self.store_pane.show(source, source.start)
+        self.store_box.border_title = f"store · {len(source.refs)} revlogs"
+        for name in source.undecodable:
+            self.report([Problem(ERROR, name, None, None, None, None,
+                                 "file name does not decode in this store's encoding",
+                                 kind="read")])
+        if source.listing_error is not None:
+            err = source.listing_error
+            self.report([Problem(ERROR, "", err.file, None, err.offset, None,
+                                 f"only the changelog and manifest are listed: {err.message}",
+                                 kind="read")])
+        row, rev, byte = source.start, self.start_rev, None
+        if self._after_open is not None:
+            path, rev, byte = self._after_open
+            row = next((i for i, r in enumerate(source.refs) if r.path == path), 0)
+            self._after_open = None
+        self.open_revlog(row, rev)
+        if byte is not None:
+            self.action_show_detail("hex")
+            self.hexview.jump_to_file_byte(*byte)
+
+    def open_revlog(self, row: int, rev: str | int | None = None) -> None:
+        """Show revlog ``row`` of the source, the cursor on ``rev`` (a number, node or
+        prefix; default 0)."""
+        source = self.source
+        ref = source.refs[row]
+        old, self.view = self.view, None
+        try:
+            view = RevlogView(ref, source.open(ref))
+        except RevlogError as err:
+            self._show_unreadable(ref.path, err)
+            view = None
+        self.view = view
+        if view is not None:
+            for p in self.problems_pane.table.problems:
+                if p.path == view.name and p.is_error:
+                    view.mark_damaged(p.rev, p.message)
+        self.store_pane.mark_open(row)
+        self.matches = []
+        if view is not None:
+            self._title_index(view)
+            self.index.show(view, self._resolve(view, rev))
+        self.dag.show(view)
+        if old is not None:
+            old.close()
+
+    def _resolve(self, view: RevlogView, rev: str | int | None) -> int:
+        if rev is None or not len(view):
+            return 0
+        if isinstance(rev, int):  # ours (after an edit): the revlog may have shrunk
+            return max(0, min(rev, len(view) - 1))
+        try:
+            return view.revlog.lookup(rev if isinstance(rev, int) else str(rev))
+        except RevlogError as err:
+            self.notify(f"--rev {rev}: {err}", severity="warning")
+            return 0
+
+    def _show_unreadable(self, path: str, err: RevlogError) -> None:
+        message = getattr(err, "message", str(err))
+        self.report([Problem(ERROR, path, getattr(err, "file", None), getattr(err, "rev", None),
+                             getattr(err, "offset", None), None,
+                             f"cannot open: {message}", kind="read")])
+        self.index.show(None)
+        self.index.border_title = f"index · {path} · cannot be opened: {message}"
+        for pane in (self.chain, self.text, self.hexview):
+            pane.load(None, 0)
+
+    def _title_index(self, view: RevlogView) -> None:
+        rl = view.revlog
+        self.index.border_title = (f"index · {view.name} · {len(rl)} revisions · "
+                                   f"{rl.format_description()}")
+
+    # -- selection -------------------------------------------------------------
+
+    def on_virtual_table_cursor_moved(self, event: VirtualTable.CursorMoved) -> None:
+        if event.table is self.index and self.view is not None and len(self.view):
+            self.select(event.row)
+        elif isinstance(event.table, StorePane):
+            self._describe_store_row(event.row)
+
+    def select(self, rev: int) -> None:
+        """Every pane follows the index cursor to ``rev`` (the visible ones in one worker;
+        the DAG already moved with the index)."""
+        view = self.view
+        jobs = [pane.want(view, rev) for pane in (self.chain, self.text, self.hexview)]
+        run_jobs(self, [job for job in jobs if job is not None], "detail")
+
+    def on_virtual_table_chosen(self, event: VirtualTable.Chosen) -> None:
+        if event.table is self.index:
+            typed = self._take_typed()
+            if typed is not None:
+                self._goto(str(typed))
+        elif isinstance(event.table, StorePane):
+            self.open_revlog(event.row)
+            self.index.focus()
+        elif isinstance(event.table, ChainTable):
+            self.index.move_to(event.table.links[event.row].rev)
+        elif isinstance(event.table, ProblemsTable):
+            self.jump_to(event.table.problems[event.row])
+
+    def _describe_store_row(self, row: int) -> None:
+        self.store_info.update(self.store_pane.describe(row), layout=False)
+
+    # -- problems --------------------------------------------------------------
+
+    def report(self, problems: Iterable[Problem]) -> None:
+        """List problems and mark their revisions in the index."""
+        problems = list(problems)
+        new = self.problems_pane.table.add(problems)
+        view = self.view
+        marked = False
+        for p in problems:
+            if view is not None and p.path == view.name and p.rev is not None:
+                marked |= view.mark_damaged(p.rev, p.message)
+        if marked:
+            self.index.invalidate()
+        if new:
+            count = len(self.problems_pane.table.problems)
+            self.problems_pane.border_title = f"problems ({count})"
+
+    def on_failed(self, event: Failed) -> None:
+        self.report([read_problem(event.view, event.rev, event.error)])
+
+    def on_index_table_damage_found(self, event: IndexTable.DamageFound) -> None:
+        self.report(Problem(ERROR, event.view.name, None, rev, None, None,
+                            event.view.damage[rev], kind="read") for rev in event.revs)
+
+    def jump_to(self, problem: Problem) -> None:
+        """Open the problem's revlog at its revision, the hex cursor on its byte."""
+        source = self.source
+        rows = [i for i, ref in enumerate(source.refs) if ref.path == problem.path]
+        if not rows:
+            self.notify(f"{problem.path or 'the store'}: not a revlog of this store",
+                        severity="warning")
+            return
+        if self.view is None or self.view.name != problem.path:
+            self.open_revlog(rows[0], problem.rev)
+        elif problem.rev is not None:
+            self.index.move_to(problem.rev)
+        if problem.file is not None and problem.offset is not None:
+            self.action_show_detail("hex")
+            self.hexview.jump_to_file_byte(problem.file, problem.offset)
+        self.index.focus()
+
+    # -- actions ---------------------------------------------------------------
+
+    def action_index_key(self, action: str) -> None:
+        """A key pressed in the DAG pane moves the cursor it shares with the index."""
+        getattr(self.index, f"action_{action}")()
+
+    def action_focus_index(self) -> None:
+        self._take_typed()
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+        self.index.focus()
+
+    def action_show_detail(self, which: str) -> None:
+        self.detail.current = which
+        self.detail.border_title = which if which == "hex" else (
+            "delta" if self.text.delta_mode else "text")
+
+    def action_toggle_delta(self) -> None:
+        text = self.text
+        text.delta_mode = not text.delta_mode
+        self.action_show_detail("text")
+        text.start_loading()
+
+    def action_toggle_ascii(self) -> None:
+        self.dag.toggle_ascii()
+
+    def action_zoom(self) -> None:
+        screen = self.screen
+        if screen.maximized is not None:
+            screen.minimize()
+        elif screen.focused is not None:
+            screen.maximize(screen.focused)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.key_help()))
+
+    def key_help(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """Every binding, grouped by where it works."""
+        groups: list[tuple[str, type]] = [
+            ("Everywhere", type(self)), ("Lists: index, store, chain, problems", VirtualTable),
+            ("DAG pane (moves the index cursor)", DagView), ("Text pane", TextPane),
+            ("Hex pane", HexView),
+        ]
+        sections = []
+        for title, cls in groups:
+            by_description: dict[str, list[str]] = {}
+            tooltips: dict[str, str] = {}
+            for binding in cls.BINDINGS:
+                if isinstance(binding, Binding):
+                    by_description.setdefault(binding.description, []).append(
+                        self.get_key_display(binding))
+                    tooltips[binding.description] = binding.tooltip
+            keys = [(keys[0] if len(keys) == 1 else f"{keys[0]}…{keys[-1]}",
+                     f"{description}: {tooltips[description]}" if tooltips[description]
+                     else description)
+                    for description, keys in by_description.items()]
+            if cls is type(self):
+                keys += [("tab / shift+tab", "Next / previous pane"),
+                         ("ctrl+p", "Command palette: every action")]
+            sections.append((title, keys))
+        return sections
+
+    def action_digit(self, digit: int) -> None:
+        """Digits typed outside a prompt make a revision number for g or Enter."""
+        if self.view is None:
+            return
+        self.typed = self.typed * 10 + digit if self.typed is not None else digit
+        self.index.border_subtitle = f"go to {self.typed}: g or Enter · Escape drops it"
+
+    def _take_typed(self) -> int | None:
+        typed, self.typed = self.typed, None
+        if typed is not None:
+            self.index.border_subtitle = ""
+        return typed
+
+    def action_goto(self) -> None:
+        if self.view is None:
+            return
+        typed = self._take_typed()
+        if typed is not None:
+            self._goto(str(typed))
+            return
+        self.command_line.ask("go to", f"a revision (0 … {len(self.view) - 1}, -1 for the tip) "
+                              "or a node prefix · Enter · Escape", self._goto)
+
+    def _goto(self, answer: str | None) -> None:
+        view = self.view
+        if not answer or view is None:
+            return
+        try:
+            rev = len(view) - 1 if answer == "tip" else view.revlog.lookup(answer)
+        except RevlogError as err:
+            self.notify(str(err), severity="error")
+            return
+        if rev < 0:
+            self.notify("the null revision (-1) has no entry", severity="warning")
+            return
+        self.index.move_to(rev)
+
+    def action_find(self) -> None:
+        if self.view is None:
+            return
+        self.command_line.ask("find node", "a hex prefix of node ids · then n / N for the "
+                              "other matches", self._find)
+
+    def _find(self, prefix: str | None) -> None:
+        if prefix and self.view is not None:
+            self._search(self.view, prefix.lower())
+
+    @work(thread=True, exclusive=True, group="find", exit_on_error=False,
+          description="finding nodes")
+    def _search(self, view: RevlogView, prefix: str) -> None:
+        worker = get_current_worker()
+        if any(c not in "0123456789abcdef" for c in prefix):
+            self.call_from_thread(self.notify, f"{prefix!r} is not hexadecimal",
+                                  severity="error")
+            return
+        matches = []
+        node = view.revlog.node
+        for rev in range(len(view)):
+            if rev % 4096 == 0 and worker.is_cancelled:
+                return
+            if node(rev).hex().startswith(prefix):
+                matches.append(rev)
+        self.call_from_thread(self._found, view, prefix, matches)
+
+    def _found(self, view: RevlogView, prefix: str, matches: list[int]) -> None:
+        if view is not self.view:
+            return
+        self.matches = matches
+        if not matches:
+            self.notify(f"no node starts with {prefix}", severity="warning")
+            return
+        if len(matches) > 1:
+            self.notify(f"{len(matches)} nodes start with {prefix}: n / N for the others")
+        self.action_next_match(1, include_current=True)
+
+    def action_next_match(self, direction: int, include_current: bool = False) -> None:
+        if not self.matches:
+            return
+        here = self.index.cursor
+        if direction > 0:
+            later = [r for r in self.matches if r > here or (include_current and r == here)]
+            rev = later[0] if later else self.matches[0]
+        else:
+            earlier = [r for r in self.matches if r < here]
+            rev = earlier[-1] if earlier else self.matches[-1]
+        self.index.move_to(rev)
+
+    def close_view(self) -> None:
+        """Let go of the open revlog (its files are about to change)."""
+        view, self.view = self.view, None
+        self.index.show(None)
+        self.dag.show(None)
+        for pane in (self.chain, self.text, self.hexview):
+            pane.load(None, 0)
+        if view is not None:
+            view.close()
+
+    def action_reload(self) -> None:
+        if self.view is not None:
+            self.reload(self.view.name, self.index.cursor)
+
+    def reload(self, path: str, rev: str | int | None = None,
+               byte: tuple[str, int] | None = None) -> None:
+        """Read the store again and show ``path`` at ``rev`` (the hex cursor on ``byte``)."""
+        self._after_open = (path, rev, byte)
+        self.problems_pane.table.clear()
+        self.problems_pane.border_title = "problems"
+        self.problems_pane.status("read again from disk; verify (v) to check it")
+        self._open_source()
+
+    # -- verify and edits (explorer.tui.store_actions) -------------------------
+
+    def action_verify(self) -> None:
+        if self.source is not None:
+            self.store_actions.verify(self.source)
+
+    def action_add_revision(self) -> None:
+        if self.source is not None and self.view is not None:
+            self.store_actions.add_revision(self.source, self.view, self.index.cursor)
+
+    def action_strip(self) -> None:
+        if self.source is not None and self.view is not None and len(self.view):
+            self.store_actions.strip(self.source, self.view, self.index.cursor)
+
+    def action_inject_fault(self) -> None:
+        if self.source is not None and self.view is not None and len(self.view):
+            self.store_actions.inject_fault(self.source, self.view, self.index.cursor)
+
+    # -- command palette -------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.action != "quit" and \
+                    not binding.action.startswith("digit"):
+                yield SystemCommand(binding.description, binding.tooltip or binding.description,
+                                    _runner(self, binding.action))
+        if self.source is not None:
+            for row, ref in enumerate(self.source.refs):
+                yield SystemCommand(f"Open {ref.path}", f"Show the {ref.kind} {ref.path}",
+                                    _opener(self, row))
+
+
+def _runner(app: App, action: str):
+    async def run() -> None:
+        await app.run_action(action)
+    return run
+
+
+def _opener(app: ExplorerApp, row: int):
+    def run() -> None:
+        app.open_revlog(row)
+    return run
+
+
+def read_problem(view: RevlogView, rev: int, error: Exception) -> Problem:
+    """A read error as a problem record, at the revision and byte it names."""
+    if isinstance(error, CorruptionError):
+        return Problem(ERROR, view.name, error.file, rev if error.rev is None else error.rev,
+                       error.offset, None, error.message, kind="read")
+    return Problem(ERROR, view.name, None, rev, None, None, str(error), kind="read")
+
+
+def run(path: str | os.PathLike[str] | None = None, rev: str | None = None) -> int:
+    """Run the explorer full screen; returns the exit status."""
+    ExplorerApp(path, rev).run()
+    return 0

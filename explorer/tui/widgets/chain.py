@@ -1,0 +1,120 @@
+"""The delta chain pane: every link read to rebuild the selected revision.
+
+One row per link, from the full snapshot down to the revision itself: what
+it is a delta against and why, its snapshot level, how it is stored, and the
+compression it got. The line under the table explains the link under the
+cursor in words. Walking a chain reads each chunk, so a worker does it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Static
+
+from explorer.tui.widgets.loader import RevisionLoader, describe_error
+from explorer.tui.widgets.store import human_size
+from explorer.tui.widgets.table import Cell, Column, VirtualTable
+from explorer.views.chain_links import Link, chain_links, explain
+from explorer.views.revlog_view import RevlogView
+
+
+class ChainTable(RevisionLoader, VirtualTable):
+    """The links of the selected revision's chain."""
+
+    GROUP = "chain"
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.init_loader()
+        self.links: list[Link] = []
+        self.error = ""
+
+    def builder(self) -> Callable[[RevlogView, int], list[Link]]:
+        return chain_links
+
+    def display_result(self, result: object) -> None:
+        self.links = result if isinstance(result, list) else []
+        self.error = "" if result is None or isinstance(result, list) else \
+            f"cannot be read: {describe_error(result)}"
+        rev_w = max(4, len(str(len(self.target[0]) - 1))) if self.target else 4
+        columns = [
+            Column("rev", rev_w), Column("base", rev_w), Column("why", 5, "left"),
+            Column("lvl", 3), Column("stored", 6), Column("delta", 6), Column("comp", 4, "left"),
+            Column("ratio", 5),
+        ]
+        self.reset(columns, len(self.links), len(self.links) - 1)
+        self.post_message(self.Changed())
+
+    def row_cells(self, row: int) -> list[Cell]:
+        link = self.links[row]
+        comp = _COMP_SHORT.get(link.compression, link.compression)
+        return [
+            (str(link.rev), "accent"),
+            ("-" if link.base == -1 else str(link.base), ""),
+            (link.why, "mark" if link.why in ("base", "snap") else ""),
+            ("" if link.depth is None else str(link.depth), "mark"),
+            (human_size(link.stored), ""),
+            (human_size(link.delta), ""),
+            (comp, "dim"),
+            (f"{link.ratio:.1f}", "dim"),
+        ]
+
+    def row_style(self, row: int) -> str:
+        return "mark" if self.links[row].depth is not None and row < len(self.links) - 1 else ""
+
+    def summary(self) -> str:
+        """The chain in one line: links, bytes read, text size."""
+        if self.error:
+            return self.error
+        if not self.links:
+            return ""
+        last = self.links[-1]
+        snapshots = sum(1 for link in self.links if link.depth is not None)
+        text = f", text {human_size(last.text)}" if last.text is not None else ""
+        return (f"rev {last.rev}: {len(self.links)} link{'s' if len(self.links) > 1 else ''}"
+                f", {snapshots} snapshot{'s' if snapshots != 1 else ''}, "
+                f"{human_size(last.read)} read{text}")
+
+    def explanation(self) -> str:
+        if self.error:
+            return self.error
+        if not self.links:
+            return ""
+        return explain(self.links[self.cursor], self.cursor, len(self.links))
+
+    class Changed(Message):
+        """A new chain arrived."""
+
+
+class ChainPane(Vertical):
+    """The chain table with the explanation of the link under its cursor."""
+
+    ALLOW_MAXIMIZE = True
+
+    def compose(self) -> ComposeResult:
+        yield ChainTable(id="chain-table")
+        yield Static(id="chain-why", classes="explain")
+
+    @property
+    def table(self) -> ChainTable:
+        return self.query_one(ChainTable)
+
+    def on_virtual_table_cursor_moved(self, event: VirtualTable.CursorMoved) -> None:
+        event.stop()
+        self._describe()
+
+    def on_chain_table_changed(self, event: ChainTable.Changed) -> None:
+        event.stop()
+        self.border_subtitle = self.table.summary()
+        self._describe()
+
+    def _describe(self) -> None:
+        self.query_one("#chain-why", Static).update(self.table.explanation(), layout=False)
+
+
+# The comp column is 4 wide: a plain v2 chunk and a NUL-led v1 one are both raw.
+_COMP_SHORT = {"uncompressed": "u", "none": "raw", "plain": "raw", "empty": "-"}

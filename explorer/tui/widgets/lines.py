@@ -1,0 +1,84 @@
+"""A scrolling view of a ``Document``: only the lines on screen are ever styled.
+
+A document's lines are plain data (``explorer.views.document``); they become
+rich text here, when they are drawn, or all at once for a few lines of prose
+that are wrapped to the pane's width.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+from rich.text import Text
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from explorer.tui.widgets.styles import CachedStyles, set_virtual_size
+from explorer.views.document import Document, Line
+
+
+def rich_text(line: Line) -> Text:
+    """A document's line as rich text."""
+    return Text.assemble(*line.runs, style=line.style)
+
+
+class _Rows(NamedTuple):
+    """What the view draws: ``count`` rows, row ``i`` being ``text(i)``."""
+
+    count: int
+    text: Callable[[int], Text]
+
+
+class LinesView(CachedStyles, ScrollView, can_focus=True):
+    """Shows a document; arrows, PgUp/PgDn, Home/End scroll it (ScrollView's keys)."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.document = Document([])
+        self._rows = _Rows(0, lambda i: Text(""))
+        self._strips: LRUCache[int, Strip] = LRUCache(512)
+
+    def show(self, document: Document) -> None:
+        self.document = document
+        self._rows = self._wrapped(document) if document.prose else _Rows(
+            len(document), lambda i: rich_text(document.line(i)))
+        self._strips.clear()
+        width = max(document.width, self.scrollable_content_region.width)
+        set_virtual_size(self, Size(width, self._rows.count))
+        self.scroll_to(0, 0, animate=False)
+        self.refresh()
+
+    def _wrapped(self, document: Document) -> _Rows:
+        width = max(20, self.scrollable_content_region.width - 1)
+        lines: list[Text] = []
+        for i in range(len(document)):
+            lines += rich_text(document.line(i)).wrap(self.app.console, width) or [Text("")]
+        return _Rows(len(lines), lines.__getitem__)
+
+    def on_resize(self) -> None:
+        if self.document.prose:
+            self.show(self.document)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        if index >= self._rows.count:
+            return Strip.blank(width, self.base_style)
+        strip = self._strips.get(index)
+        if strip is None:
+            text = self._rows.text(index)
+            text.no_wrap = True
+            segments = list(text.render(self.app.console, end=""))
+            strip = self._strips[index] = Strip(segments).apply_style(self.base_style)
+            if strip.cell_length > self.virtual_size.width:
+                set_virtual_size(self, Size(strip.cell_length, self._rows.count),
+                                 repaint=False)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.base_style)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()

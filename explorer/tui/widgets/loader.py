@@ -1,0 +1,162 @@
+"""Loading what a pane shows of the selected revision, in a thread worker.
+
+Rebuilding a revision can mean reading a long chain; walking a chain reads
+every chunk in it. That work runs in a thread worker: one for all the panes
+a cursor move changes (their results then show in one frame), or a pane's
+own when it is shown or switches mode. A newer selection cancels the older
+worker and drops its result, so moving the cursor never waits for a
+revision already left behind. A revision that
+cannot be read is reported with ``Failed`` (the problems pane lists it).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import NamedTuple
+
+from textual.dom import DOMNode
+from textual.message import Message
+from textual.widget import Widget
+from textual.worker import get_current_worker
+
+from explorer.engine import CorruptionError, RevlogError
+from explorer.engine.format.mpatch import PatchError
+from explorer.views.revlog_view import RevlogView
+
+
+class Failed(Message):
+    """A pane could not read a revision (the problems pane lists it)."""
+
+    def __init__(self, view: RevlogView, rev: int, error: Exception) -> None:
+        super().__init__()
+        self.view = view
+        self.rev = rev
+        self.error = error
+
+
+def describe_error(err: Exception) -> str:
+    """A read error in a line: what is wrong, and where (file name, not its whole path)."""
+    if isinstance(err, CorruptionError):
+        where = [os.path.basename(err.file)] if err.file else []
+        if err.offset is not None:
+            where.append(f"byte {err.offset}")
+        return err.message + (f" ({', '.join(where)})" if where else "")
+    return str(err)
+
+
+class Job(NamedTuple):
+    """Building what ``pane`` shows of ``rev`` (``key`` says which view of it)."""
+
+    pane: RevisionLoader
+    key: tuple
+    view: RevlogView
+    rev: int
+    build: Callable[[RevlogView, int], object]
+
+
+def run_jobs(owner: DOMNode, jobs: list[Job], group: str) -> None:
+    """Build ``jobs`` one after the other in one thread worker of ``owner``, then show
+    every result at once: one frame for all the panes a cursor move changes. A newer
+    run in the same group cancels this one."""
+    if jobs:
+        app = owner.app
+        owner.run_worker(lambda: _build_all(app, jobs), thread=True, exclusive=True,
+                         group=group, exit_on_error=False,
+                         description=f"{group} of rev {jobs[0].rev}")
+
+
+def _build_all(app, jobs: list[Job]) -> None:
+    worker = get_current_worker()
+    results = []
+    for job in jobs:
+        if worker.is_cancelled:
+            return
+        try:
+            results.append((job, job.build(job.view, job.rev)))
+        except (RevlogError, PatchError) as err:
+            results.append((job, err))
+    if not worker.is_cancelled:
+        app.call_from_thread(_show_all, results)
+
+
+def _show_all(results: list[tuple[Job, object]]) -> None:
+    for job, result in results:
+        if isinstance(result, Exception):
+            job.pane.post_message(Failed(job.view, job.rev, result))
+        job.pane.arrived(job.key, result)
+
+
+class RevisionLoader:
+    """Mixin for panes showing something of the selected revision, built by a worker.
+
+    ``want`` records the wanted revision and returns the job that builds it
+    when the pane is visible (the app runs the jobs of all panes together); a
+    hidden pane builds its own when shown. Results for anything but the
+    current revision and mode are dropped. Subclasses give ``builder()``
+    (run in the thread) and ``display_result(result)``.
+    """
+
+    GROUP = "detail"
+
+    def init_loader(self) -> None:
+        self.target: tuple[RevlogView, int] | None = None
+        self._shown: tuple | None = None
+
+    def want(self, view: RevlogView | None, rev: int) -> Job | None:
+        """Record ``rev`` of ``view`` as wanted; the job to build it, if it is due now."""
+        self.target = None if view is None or not len(view) else (view, rev)
+        if self.target is None:
+            self._shown = None
+            self.display_result(None)
+            return None
+        return self._job() if self.shown_on_screen() else None
+
+    def shown_on_screen(self) -> bool:
+        """Displayed, and so are its containers (a pane in a switcher may be hidden)."""
+        node = self
+        while isinstance(node, Widget):
+            if not node.display:
+                return False
+            node = node.parent
+        return True
+
+    def load(self, view: RevlogView | None, rev: int) -> None:
+        """Show ``rev`` of ``view``, building it in this pane's own worker."""
+        job = self.want(view, rev)
+        if job is not None:
+            run_jobs(self, [job], self.GROUP)
+
+    def on_show(self) -> None:
+        self.start_loading()
+
+    def start_loading(self) -> None:
+        job = self._job()
+        if job is not None:
+            run_jobs(self, [job], self.GROUP)
+
+    def reload(self) -> None:
+        self._shown = None
+        self.start_loading()
+
+    def _job(self) -> Job | None:
+        key = (self.target, self.mode())
+        if self.target is None or key == self._shown:
+            return None
+        self._shown = key
+        view, rev = self.target
+        return Job(self, key, view, rev, self.builder())
+
+    def arrived(self, key: tuple, result: object) -> None:
+        if key == (self.target, self.mode()):
+            self.display_result(result)
+
+    def mode(self) -> str:
+        return ""
+
+    def builder(self) -> Callable[[RevlogView, int], object]:
+        raise NotImplementedError
+
+    def display_result(self, result: object) -> None:
+        """Show what ``builder`` made: its result, an error, or None (nothing selected)."""
+        raise NotImplementedError

@@ -1,0 +1,173 @@
+"""The store pane: every revlog of the store, with its kind, size and format.
+
+A store can hold thousands of filelogs; opening each one to count its
+revisions is left to a worker, for the rows on screen, so the pane shows
+its list at once and fills in the numbers as they come. Enter opens the
+revlog under the cursor.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import NamedTuple
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+from textual.worker import get_current_worker
+
+from explorer.engine import RevlogError
+from explorer.tui.widgets.table import Cell, Column, VirtualTable
+from explorer.views.source import RevlogRef, Source
+
+
+class RevlogFacts(NamedTuple):
+    """What the store pane shows of one revlog (``error`` when it cannot be opened)."""
+
+    revisions: int
+    index_size: int
+    data_size: int
+    format: str
+    error: str = ""
+
+
+def revlog_facts(source: Source, ref: RevlogRef) -> RevlogFacts:
+    """Open ``ref`` and describe it; a damaged revlog is described, not raised."""
+    index_size = _size(ref.index_file)
+    data_size = _size(ref.data_file)
+    try:
+        with source.open(ref) as rl:
+            return RevlogFacts(len(rl), index_size, data_size, rl.format_description())
+    except RevlogError as err:
+        return RevlogFacts(0, index_size, data_size, "", str(getattr(err, "message", err)))
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def human_size(n: int) -> str:
+    """A byte count in four characters or so: 812, 12K, 3.4M."""
+    if n < 1024:
+        return str(n)
+    for unit in "KMGT":
+        n /= 1024
+        if n < 10:
+            return f"{n:.1f}{unit}"
+        if n < 1024:
+            return f"{n:.0f}{unit}"
+    return f"{n:.0f}P"
+
+
+class StorePane(VirtualTable):
+    """The revlogs of the open source; ``Chosen`` when the user opens one."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.source: Source | None = None
+        self.facts: dict[int, RevlogFacts] = {}
+        self.open_row: int | None = None
+
+    def show(self, source: Source, row: int = 0) -> None:
+        self.source = source
+        self.facts = {}
+        self.open_row = row
+        self.reset(_COLUMNS, len(source.refs), row)
+        self._request_facts()
+
+    def mark_open(self, row: int) -> None:
+        """Mark ``row`` as the open revlog and put the cursor on it."""
+        self.open_row = row
+        self.invalidate()
+        if self.cursor != row:
+            self.move_to(row)
+
+    def row_cells(self, row: int) -> list[Cell]:
+        ref = self.source.refs[row]
+        facts = self.facts.get(row)
+        marker = ("▶" if row == self.open_row else " ", "accent")
+        kind = {"changelog": "cl", "manifest": "mf", "filelog": "fl"}.get(ref.kind, "?")
+        if facts is None:
+            return [marker, (kind, "dim"), (ref.path, ""), ("…", "dim"), ("", "")]
+        size = (human_size(facts.index_size + facts.data_size), "")
+        if facts.error:
+            return [marker, (kind, "dim"), (ref.path, "bad"), ("!", "bad"), size]
+        return [marker, (kind, "dim"), (ref.path, ""), (str(facts.revisions), ""), size]
+
+    def describe(self, row: int) -> str:
+        """Two lines on the revlog at ``row``: what it is and its files."""
+        if self.source is None or not 0 <= row < len(self.source.refs):
+            return ""
+        ref = self.source.refs[row]
+        facts = self.facts.get(row)
+        if facts is None:
+            return f"{ref.path} ({ref.kind})"
+        if facts.error:
+            return f"{ref.path} ({ref.kind}): {facts.error}"
+        data = "inline: data in the .i" if "inline" in facts.format.split() else \
+            f".d {facts.data_size:,} B"
+        return (f"{ref.path}: {ref.kind}, {facts.revisions} revisions\n"
+                f".i {facts.index_size:,} B · {data} · {facts.format}")
+
+    def row_style(self, row: int) -> str:
+        facts = self.facts.get(row)
+        return "bad" if facts is not None and facts.error else ""
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if round(old) != round(new):
+            self._request_facts()
+
+    def on_resize(self) -> None:
+        # (VirtualTable's on_resize runs too: Textual calls each class's handler)
+        self._request_facts()
+
+    def _request_facts(self) -> None:
+        source = self.source
+        if source is None:
+            return
+        rows = [r for r in range(self.first_visible,
+                                 min(self.row_count, self.first_visible + self.page_rows + 8))
+                if r not in self.facts]
+        if rows:
+            self.run_worker(lambda: self._fill(source, rows), thread=True, exclusive=True,
+                            group="store-facts", exit_on_error=False,
+                            description="sizes of the revlogs on screen")
+
+    def _fill(self, source: Source, rows: list[int]) -> None:
+        worker = get_current_worker()
+        found = {}
+        for row in rows:
+            if worker.is_cancelled:
+                return
+            found[row] = revlog_facts(source, source.refs[row])
+        self.app.call_from_thread(self._arrived, source, found)
+
+    def _arrived(self, source: Source, found: dict[int, RevlogFacts]) -> None:
+        if source is self.source:
+            self.facts.update(found)
+            self.invalidate()
+            if self.cursor in found:
+                self.post_message(self.CursorMoved(self, self.cursor))
+
+
+class StoreBox(Vertical):
+    """The store table and two lines about the revlog under its cursor."""
+
+    ALLOW_MAXIMIZE = True
+
+    def compose(self) -> ComposeResult:
+        yield StorePane(id="store")
+        yield Static(id="store-info", classes="explain")
+
+
+_COLUMNS = [
+    Column("", 1),
+    Column("", 2, "left"),
+    Column("revlog", 0, "path"),
+    Column("revs", 5),
+    Column("size", 5),
+]

@@ -1,0 +1,48 @@
+"""The text pane: the selected revision decoded for its kind, or the delta that made it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+
+from explorer.tui.widgets.lines import LinesView
+from explorer.tui.widgets.loader import RevisionLoader, describe_error
+from explorer.views.document import Document, message, styled
+from explorer.views.revision_text import delta_document, revision_document
+from explorer.views.revlog_view import RevlogView
+
+
+class TextPane(RevisionLoader, LinesView):
+    """The decoded revision; ``d`` switches to the delta hunks applied at this step."""
+
+    GROUP = "text"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "toggle_delta", "Text/delta", tooltip="Show the decoded text or the "
+                "hunks of the delta that made this revision"),
+    ]
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.init_loader()
+        self.delta_mode = False
+
+    def action_toggle_delta(self) -> None:
+        self.delta_mode = not self.delta_mode
+        self.start_loading()
+
+    def mode(self) -> str:
+        return "delta" if self.delta_mode else "text"
+
+    def builder(self) -> Callable[[RevlogView, int], Document]:
+        return delta_document if self.delta_mode else revision_document
+
+    def display_result(self, result: object) -> None:
+        if isinstance(result, Document):
+            self.show(result)
+        elif result is None:
+            self.show(message(""))
+        else:
+            self.show(message(styled(f"cannot be read: {describe_error(result)}",
+                                     style="bold red")))

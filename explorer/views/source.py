@@ -1,0 +1,134 @@
+"""What the explorer opens: a store with its revlogs, or one revlog file.
+
+``open_source(path)`` accepts what a user types: a working copy (or any
+directory inside one), its ``.hg``, a store directory, one ``.i`` (or the
+``.d`` beside it), or nothing for the built-in demo store. Whatever cannot be
+opened raises ``SourceError`` with a sentence for the screen; nothing here
+imports Textual.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from explorer.engine import CorruptionError, Revlog, RevlogError, Store
+
+
+class SourceError(Exception):
+    """The path cannot be explored; the message says why, for the user."""
+
+
+@dataclass(frozen=True)
+class RevlogRef:
+    """One revlog of a source: its kind, its unencoded store path (or file name),
+    and the filesystem paths of its index and data files."""
+
+    kind: str
+    path: str
+    index_file: str
+    data_file: str
+
+
+@dataclass
+class Source:
+    """An opened store or revlog file; ``start`` is the revlog to show first."""
+
+    label: str
+    refs: list[RevlogRef]
+    store: Store | None = None
+    start: int = 0
+    undecodable: list[str] = field(default_factory=list)
+    listing_error: CorruptionError | None = None
+
+    def open(self, ref: RevlogRef) -> Revlog:
+        """Open one revlog (``RevlogError`` when it is damaged beyond opening)."""
+        if self.store is not None:
+            return self.store.open_revlog(ref.path, ref.kind)
+        return Revlog.open(ref.index_file, kind=ref.kind, name=ref.path)
+
+    @property
+    def root(self) -> str | None:
+        """The repository root (the directory holding ``.hg``), when a store is open."""
+        if self.store is None:
+            return None
+        return os.path.dirname(self.store.root)
+
+
+def open_source(path: str | os.PathLike[str] | None) -> Source:
+    """Open what ``path`` names (None: the demo store, built on first use).
+
+    Messages and the label name the path as the user gave it.
+    """
+    if path is None:
+        from explorer.views import demo  # the writer it needs is not loaded otherwise
+
+        return _open_store(os.fspath(demo.demo_path()), "demo store")
+    given = os.fspath(path)
+    full = os.path.abspath(given)
+    if not os.path.lexists(full):
+        raise SourceError(f"{given}: no such file or directory")
+    if os.path.isdir(full):
+        return _open_store(full, given)
+    if full.endswith(".d") and os.path.isfile(full[:-2] + ".i"):
+        full = full[:-2] + ".i"
+    if not full.endswith(".i"):
+        raise SourceError(f"{given} is a file, but not a revlog index (.i): give a repository, "
+                          "its .hg, a store directory or an .i file")
+    return _open_file(full, given)
+
+
+def _open_file(path: str, label: str) -> Source:
+    name = os.path.basename(path)
+    kind = "changelog" if name.startswith("00changelog") else (
+        "manifest" if name.startswith("00manifest") else "filelog")
+    ref = RevlogRef(kind, name, path, path[:-2] + ".d")
+    return Source(label=label, refs=[ref])
+
+
+def _open_store(path: str, label: str) -> Source:
+    """The store at or above ``path``. A file list that cannot be read (a damaged
+    fncache) leaves the changelog and manifest, and says why."""
+    root = _repository_root(path, label)
+    try:
+        store = Store.open(root)
+    except CorruptionError as err:
+        raise SourceError(f"the store of {label} is damaged: {err}") from None
+    except RevlogError as err:
+        raise SourceError(str(err)) from None
+    except OSError as err:
+        raise SourceError(f"{label}: {err.strerror}") from None
+    undecodable: list[str] = []
+    listing_error = None
+    try:
+        listed = store.revlog_paths(undecodable)
+    except (CorruptionError, OSError) as err:
+        listing_error = err if isinstance(err, CorruptionError) else CorruptionError(
+            f"cannot list the store's files: {err.strerror}", file=store.store_dir)
+        listed = [(kind, name) for kind, name in (("changelog", "00changelog.i"),
+                                                  ("manifest", "00manifest.i"))
+                  if os.path.isfile(store.fs_path(name))]
+    refs = [
+        RevlogRef(kind, store_path, store.fs_path(store_path),
+                  store.fs_path(store_path[:-2] + ".d"))
+        for kind, store_path in listed
+    ]
+    return Source(label=label, refs=refs, store=store, undecodable=undecodable,
+                  listing_error=listing_error)
+
+
+def _repository_root(path: str, label: str) -> str:
+    """``path`` itself when it is a .hg or store directory, else the nearest working
+    copy at or above it (so any directory inside a repository works)."""
+    if os.path.basename(path) in (".hg", "store") or os.path.isfile(
+            os.path.join(path, "requires")):
+        return path
+    probe = path
+    while True:
+        if os.path.isdir(os.path.join(probe, ".hg")):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            raise SourceError(f"{label} is not inside a Mercurial repository "
+                              "(no .hg here or above) and is not a store directory")
+        probe = parent

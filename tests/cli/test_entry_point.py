@@ -1,0 +1,59 @@
+"""``revlog-explorer [PATH] [--rev REV]`` opens the explorer on a terminal."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import pytest
+
+from explorer import cli
+from explorer.tui import app
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def opened(monkeypatch):
+    """The explorer's calls, with stdout a terminal (set when the test runs: pytest
+    installs its own stdout after the fixtures)."""
+    calls = []
+    monkeypatch.setattr(app, "run", lambda path=None, rev=None: calls.append((path, rev)) or 0)
+    return calls
+
+
+def on_terminal(monkeypatch) -> None:
+    monkeypatch.setattr(sys, "stdout", Terminal())
+
+
+@pytest.mark.parametrize("argv, expected", [
+    ([], (None, None)),
+    (["some/repo"], ("some/repo", None)),
+    (["some/repo", "--rev", "5"], ("some/repo", "5")),
+    (["-r", "a1b2", "x.i"], ("x.i", "a1b2")),
+    (["--rev", "tip"], (None, "tip")),
+])
+def test_a_path_or_nothing_opens_the_explorer(opened, monkeypatch, argv, expected):
+    on_terminal(monkeypatch)
+    assert cli.main(argv) == 0
+    assert opened == [expected]
+
+
+@pytest.mark.parametrize("argv", [["index", "-m"], ["--help"], ["-v", "index"], ["--rev"]])
+def test_subcommands_and_usage_errors_do_not(opened, monkeypatch, argv):
+    on_terminal(monkeypatch)
+    try:
+        cli.main(argv)
+    except SystemExit:
+        pass
+    assert opened == []
+
+
+def test_piped_output_gets_the_summary_not_the_explorer(repo):
+    out = subprocess.run([sys.executable, "-m", "explorer", str(repo)], capture_output=True,
+                         text=True, check=True).stdout
+    assert "revisions" in out and "\x1b" not in out

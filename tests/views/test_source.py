@@ -1,0 +1,58 @@
+"""What a path opens: a store and its revlogs, one revlog, or a sentence saying why not."""
+
+from __future__ import annotations
+
+import pytest
+
+from explorer.engine import Store
+from explorer.views.source import SourceError, open_source
+
+
+def test_the_demo_store_without_a_path():
+    source = open_source(None)
+    assert source.label == "demo store" and source.store is not None
+    assert source.refs[0].path == "00changelog.i"
+    assert any(ref.kind == "filelog" for ref in source.refs)
+
+
+def test_a_repository_lists_its_revlogs_as_the_store_does(repo):
+    source = open_source(repo)
+    store = Store.open(repo)
+    assert [(r.kind, r.path) for r in source.refs] == store.revlog_paths()
+    assert all(r.index_file == store.fs_path(r.path) for r in source.refs)
+    assert source.label == str(repo) and source.root == str(repo)
+
+
+def test_one_revlog_file(repo):
+    store = Store.open(repo)
+    source = open_source(store.fs_path("data/src/main.py.i"))
+    assert [(r.kind, r.path) for r in source.refs] == [("filelog", "main.py.i")]
+    assert source.store is None and len(source.open(source.refs[0])) == 17
+    source = open_source(store.fs_path("00changelog.d"))  # the .d names its .i
+    assert [(r.kind, r.path) for r in source.refs] == [("changelog", "00changelog.i")]
+
+
+@pytest.mark.parametrize("what, expected", [
+    ("missing", "no such file or directory"),
+    ("file", "not a revlog index"),
+    ("empty-dir", "not inside a Mercurial repository"),
+])
+def test_what_cannot_be_opened_is_said_in_the_user_s_words(tmp_path, monkeypatch, what,
+                                                          expected):
+    monkeypatch.chdir(tmp_path)
+    if what == "file":
+        (tmp_path / "notes.txt").write_text("x")
+    if what == "empty-dir":
+        (tmp_path / "here").mkdir()
+    given = {"missing": "no/such", "file": "notes.txt", "empty-dir": "here"}[what]
+    with pytest.raises(SourceError) as err:
+        open_source(given)
+    assert str(err.value).startswith(given) and expected in str(err.value)
+
+
+def test_a_damaged_fncache_leaves_changelog_and_manifest(repo_copy):
+    fncache = repo_copy / ".hg" / "store" / "fncache"
+    fncache.write_bytes(fncache.read_bytes().rstrip(b"\n"))  # no final newline: damage
+    source = open_source(repo_copy)
+    assert [r.path for r in source.refs] == ["00changelog.i", "00manifest.i"]
+    assert "fncache" in source.listing_error.message
