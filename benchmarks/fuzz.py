@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks import history  # noqa: E402
 from explorer.engine import RevlogError, Store  # noqa: E402
 from explorer.engine.damage.compare import compare_stores  # noqa: E402
-from explorer.engine.verify.run import verify_revlog, verify_store  # noqa: E402
+from explorer.engine.verify import verify_revlog, verify_store  # noqa: E402
 
 SPECS = ["zstd", "zlib", "none", "split-inline", "no-generaldelta", "gd-no-sparse",
          "revlogv2", "changelogv2", "persistent-nodemap", "treemanifest", "delta-info",

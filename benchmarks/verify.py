@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks import history  # noqa: E402
 from benchmarks.read import machine, synthetic_repo  # noqa: E402
 from explorer.engine import Store  # noqa: E402
-from explorer.engine.verify.run import verify_store  # noqa: E402
+from explorer.engine.verify import verify_store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 

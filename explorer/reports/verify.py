@@ -20,8 +20,7 @@ from dataclasses import dataclass
 
 from explorer.engine import Revlog, RevlogError, Store, StoreError
 from explorer.engine.store.discovery import find_repository
-from explorer.engine.verify.problems import Problem, Progress
-from explorer.engine.verify.run import Report, verify_revlog, verify_store
+from explorer.engine.verify import Problem, Progress, Report, verify_revlog, verify_store
 from explorer.reports.errors import ReportError
 from explorer.reports.formats import json_lines
 

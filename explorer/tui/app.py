@@ -27,7 +27,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from explorer.engine import CorruptionError, RevlogError
-from explorer.engine.verify.problems import ERROR, Problem
+from explorer.engine.verify import ERROR, Problem
 from explorer.tui.store_actions import StoreActions
 from explorer.tui.widgets.chain import ChainPane, ChainTable
 from explorer.tui.widgets.commandline import CommandLine

@@ -22,9 +22,8 @@ from textual.app import App
 from textual.worker import get_current_worker
 
 from explorer.engine import RevlogError, Store
-from explorer.engine.verify.problems import ERROR, Problem
-from explorer.engine.verify.run import Cancelled as VerifyCancelled
-from explorer.engine.verify.run import verify_revlog, verify_store
+from explorer.engine.verify import ERROR, Problem, verify_revlog, verify_store
+from explorer.engine.verify import Cancelled as VerifyCancelled
 from explorer.tui.edits import (
     FAULTS,
     add_revision,

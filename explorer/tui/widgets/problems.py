@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import ProgressBar, Static
 
-from explorer.engine.verify.problems import Problem
+from explorer.engine import Problem
 from explorer.tui.widgets.table import Cell, Column, VirtualTable
 
 _COLUMNS = [
