@@ -19,7 +19,7 @@ from ..errors import RevlogError, StoreError
 from ..format.constants import NULL_NODE, NULL_REV
 from ..revlog.revlog import Revlog
 from ..store.pathencode import encode_dir
-from ..transaction.transaction import Transaction, playback
+from ..transaction.transaction import StoreLock, Transaction, playback
 from . import rewrite
 from .commit import Change, Committer, Entry, changeset_manifest, parse_flat
 from .formats import RepoFormat, split_requirements, write_config
@@ -125,7 +125,7 @@ class Repo:
             yield self._tr
             return
         tr = Transaction(self.store.store_dir, self.store.fs_path, plain_dir=self.store.root,
-                         description=description, first_rev=len(self.changelog))
+                         description=description, first_rev=self._refresh)
         tr.on_finalize("002-fncache", self._write_fncache)
         tr.on_finalize("003-phaseroots", self._write_phaseroots)
         self._tr = tr
@@ -141,6 +141,15 @@ class Repo:
             self._new_files.clear()
             self._gone_files.clear()
 
+    def _refresh(self) -> int:
+        """With the lock held, forget whatever another writer (hg) changed since we read
+        it, as hg invalidates its caches when it takes the lock; return the
+        changelog's length."""
+        if not all(rl.is_current() for rl in self._revlogs.values()):
+            self._forget_caches()
+            self.store.close()
+        return len(self.changelog)
+
     def _forget_caches(self) -> None:
         self._manifests.clear()
         self._texts.clear()
@@ -150,10 +159,11 @@ class Repo:
 
     def recover(self) -> list[str]:
         """Roll back an abandoned transaction (what ``hg recover`` does)."""
-        journal = os.path.join(self.store.store_dir, "journal")
-        if not os.path.exists(journal):
-            return []
-        done = playback(self.store.store_dir, self.store.fs_path)
+        with StoreLock(self.store.store_dir):  # not under a live transaction's feet
+            journal = os.path.join(self.store.store_dir, "journal")
+            if not os.path.exists(journal):
+                return []
+            done = playback(self.store.store_dir, self.store.fs_path, self.store.root)
         self._forget_caches()
         return done
 
@@ -172,6 +182,31 @@ class Repo:
         destination to its source; ``flags`` gives 'x' (executable) or 'l'
         (symlink), by default the file keeps its previous flags.
         """
+        merged_extra = dict(extra or {})
+        if branch is not None:
+            merged_extra["branch"] = branch
+        if close_branch:
+            merged_extra["close"] = "1"
+        self._refuse_new_files_in_a_file_index(files)
+        with self.transaction() as tr:  # the tip is read under the lock
+            p1, p2 = self._parents(parents)
+            change = Change(files, message, user, date, p1, p2, dict(copies or {}),
+                            dict(flags or {}), merged_extra)
+            return Committer(self, tr).commit(change)
+
+    def _refuse_new_files_in_a_file_index(self, files: Mapping[str, bytes | None]) -> None:
+        """A fileindex-v1 store must list every filelog in its file index, which we do
+        not write yet: a new file would be lost by ``hg clone``. Refused up front."""
+        if "fileindex-v1" not in self.store.requirements:
+            return
+        listed = set(self.store.file_index())
+        new = sorted(p for p, data in files.items() if data is not None and p not in listed)
+        if new:
+            raise StoreError(f"cannot add {new[0]!r}: new files of a fileindex-v1 store must "
+                             "go into its file index, which revlog-explorer does not write yet")
+
+    def _parents(self, parents: tuple[int, int] | None) -> tuple[int, int]:
+        """The parents of a new changeset: those given (checked), or the tip."""
         if parents is None:
             parents = (len(self.changelog) - 1, NULL_REV)
         p1, p2 = parents
@@ -180,25 +215,17 @@ class Repo:
                 raise RevlogError(f"parent {p} is not a changeset")
         if p1 == NULL_REV and p2 != NULL_REV:
             p1, p2 = p2, p1
-        merged_extra = dict(extra or {})
-        if branch is not None:
-            merged_extra["branch"] = branch
-        if close_branch:
-            merged_extra["close"] = "1"
-        change = Change(files, message, user, date, p1, p2, dict(copies or {}),
-                        dict(flags or {}), merged_extra)
-        with self.transaction() as tr:
-            return Committer(self, tr).commit(change)
+        return p1, p2
 
     # -- rewriting history --------------------------------------------------------------
 
     def strip(self, rev: int) -> list[bytes]:
         """Remove changeset ``rev`` and every later one; return the nodes removed."""
-        cl = self.changelog
-        if not 0 <= rev < len(cl):
-            raise RevlogError(f"no changeset {rev} to strip")
-        stripped = [cl.node(r) for r in range(rev, len(cl))]
-        with self.transaction("strip") as tr:
+        with self.transaction("strip") as tr:  # what is stripped is read under the lock
+            cl = self.changelog
+            if not 0 <= rev < len(cl):
+                raise RevlogError(f"no changeset {rev} to strip")
+            stripped = [cl.node(r) for r in range(rev, len(cl))]
             cuts = []
             for kind, path in self.store.revlog_paths():
                 rl = self.revlog(path)
@@ -209,13 +236,13 @@ class Repo:
                 rewrite.truncate(self, rl, keep, tr)
             tr.on_finalize("004-strip", lambda t: self._after_strip(set(stripped), t))
         self._forget_caches()
+        self._forget_working_state(set(stripped))
         return stripped
 
     def censor(self, path: str, node: bytes | str, tombstone: bytes = b"") -> None:
         """Replace the content of file revision ``node`` of ``path`` with a tombstone."""
-        flog = self.revlog(f"data/{path}.i")
-        rev = flog.lookup(node)
         with self.transaction("censor") as tr:
+            rev = self.revlog(f"data/{path}.i").lookup(node)
             rewrite.censor(self, path, rev, tombstone, tr)
         self._forget_caches()
 
@@ -232,7 +259,8 @@ class Repo:
             rl.close()
 
     def _after_strip(self, stripped: set[bytes], tr: Transaction) -> None:
-        """Phase roots, bookmarks, caches and dirstate must not name stripped nodes."""
+        """Phase roots and bookmarks must not name stripped nodes (both backed up: a
+        rollback puts them back)."""
         path = self.store.fs_path("phaseroots")
         if os.path.exists(path):
             with open(path, "rb") as f:
@@ -240,14 +268,20 @@ class Repo:
             kept = [line for line in lines if bytes.fromhex(line.split()[1].decode()) not in
                     stripped]
             if kept != lines:
-                tr.add_backup("phaseroots")
-                _atomic_write(path, b"".join(kept))
+                tr.replace_file("phaseroots", b"".join(kept))
         hg_dir = Path(self.store.root)
-        for bookmarks in (hg_dir / "bookmarks", hg_dir / "store" / "bookmarks"):
+        for bookmarks, location in ((hg_dir / "bookmarks", "plain"),
+                                    (hg_dir / "store" / "bookmarks", "")):
             if bookmarks.exists():
                 lines = bookmarks.read_bytes().splitlines(keepends=True)
-                _atomic_write(str(bookmarks), b"".join(
-                    line for line in lines if bytes.fromhex(line[:40].decode()) not in stripped))
+                tr.replace_file("bookmarks", b"".join(
+                    line for line in lines if bytes.fromhex(line[:40].decode()) not in stripped),
+                    location)
+
+    def _forget_working_state(self, stripped: set[bytes]) -> None:
+        """After a strip has committed: caches and a dirstate naming stripped changesets
+        are dropped (hg rebuilds the caches)."""
+        hg_dir = Path(self.store.root)
         shutil.rmtree(hg_dir / "cache", ignore_errors=True)
         dirstate = hg_dir / "dirstate"
         if dirstate.exists() and any(n in dirstate.read_bytes()[:128] for n in stripped):
@@ -326,10 +360,8 @@ class Repo:
         wanted -= self._gone_files
         if wanted == current:
             return
-        tr.add_backup("fncache")
-        _atomic_write(self.store.fs_path("fncache"),
-                      "".join(f"{encode_dir(n)}\n" for n in sorted(wanted)).encode(
-                          "utf-8", "surrogateescape"))
+        tr.replace_file("fncache", "".join(f"{encode_dir(n)}\n" for n in sorted(wanted)).encode(
+            "utf-8", "surrogateescape"))
 
     def _write_phaseroots(self, tr: Transaction) -> None:
         """New root changesets are draft, as hg commits them."""
@@ -341,18 +373,10 @@ class Repo:
             with open(path, "rb") as f:
                 lines = f.read().splitlines(keepends=True)
         lines += [b"%d %s\n" % (DRAFT, node.hex().encode()) for node in self._roots]
-        tr.add_backup("phaseroots")
-        _atomic_write(path, b"".join(lines))
+        tr.replace_file("phaseroots", b"".join(lines))
 
 
 def _write_requires(path: Path, reqs: set[str]) -> None:
     path.write_text("".join(f"{r}\n" for r in sorted(reqs)))
-
-
-def _atomic_write(path: str, data: bytes) -> None:
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
 
 

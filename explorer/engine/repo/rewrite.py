@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import shutil
 import tempfile
 
 from ..errors import RevlogError
 from ..format.constants import REVIDX_ISCENSORED, REVLOG_V1
 from ..payloads.filetext import censor_tombstone
 from ..revlog.revlog import Revlog
+from ..transaction import fileops
 from ..transaction.transaction import Transaction
 
 
@@ -53,21 +53,27 @@ def truncate(repo, rl: Revlog, keep: int, tr) -> None:
         tr.add_backup(f)
     if keep == 0 and rl.kind == "filelog":
         for f in files:
-            _unlink(repo.store.fs_path(f))
+            fileops.unlink(repo.store.fs_path(f))
         repo.forget_file(name, radix + ".d")
         return
     if rl.inline:
-        os.truncate(rl.index_file, rl.entry_offset(keep) if keep < len(rl) else
-                    os.path.getsize(rl.index_file))
+        fileops.truncate(rl.index_file, rl.entry_offset(keep) if keep < len(rl) else
+                         os.path.getsize(rl.index_file))
     else:
-        os.truncate(rl.index_file, keep * rl.entry_size)
-        os.truncate(rl.data_path, rl.start(keep) if keep < len(rl) else rl.data_size())
+        fileops.truncate(rl.index_file, keep * rl.entry_size)
+        fileops.truncate(rl.data_path, rl.start(keep) if keep < len(rl) else rl.data_size())
     _drop_nodemap(repo, radix, tr)
 
 
 def _truncate_v2(repo, rl: Revlog, keep: int, tr) -> None:
+    """Cut a v2 revlog: the docket's ends move back, and the files are cut to them (hg
+    verify counts bytes past a docket's end as damage). Every file is backed up."""
     docket = rl.docket
-    tr.add_backup(rl.name)
+    radix = rl.name[:-2]
+    files = [radix + suffix for suffix in (docket.index_suffix(), docket.data_suffix(),
+                                           docket.sidedata_suffix())]
+    for name in [rl.name, *files]:
+        tr.add_backup(name)
     docket.index_end = docket.pending_index_end = keep * rl.entry_size
     docket.data_end = docket.pending_data_end = rl.start(keep) if keep < len(rl) else \
         docket.data_end
@@ -75,10 +81,11 @@ def _truncate_v2(repo, rl: Revlog, keep: int, tr) -> None:
         sidedata = rl.entry(keep).sidedata_offset
         docket.sidedata_end = docket.pending_sidedata_end = min(docket.sidedata_end, sidedata) \
             if sidedata else docket.sidedata_end
-    tmp = rl.index_file + ".tmp-strip"
-    with open(tmp, "wb") as f:
-        f.write(docket.serialize())
-    os.replace(tmp, rl.index_file)
+    tr.replace_file(rl.name, docket.serialize())
+    for name, end in zip(files, (docket.index_end, docket.data_end, docket.sidedata_end)):
+        path = repo.store.fs_path(name)
+        if os.path.exists(path) and os.path.getsize(path) > end:
+            fileops.truncate(path, end)
 
 
 def _drop_nodemap(repo, radix: str, tr) -> None:
@@ -86,7 +93,7 @@ def _drop_nodemap(repo, radix: str, tr) -> None:
     docket = radix + ".n"
     if os.path.exists(repo.store.fs_path(docket)):
         tr.add_backup(docket)
-        _unlink(repo.store.fs_path(docket))
+        fileops.unlink(repo.store.fs_path(docket))
 
 
 def censor(repo, path: str, rev: int, tombstone: bytes, tr) -> None:
@@ -101,19 +108,23 @@ def censor(repo, path: str, rev: int, tombstone: bytes, tr) -> None:
         raw = text if r == rev else rl.revision(r)
         flags = e.flags | REVIDX_ISCENSORED if r == rev else e.flags
         rows.append((raw, e.node, e.p1, e.p2, e.link_rev, flags))
-    with tempfile.TemporaryDirectory(prefix="censor-", dir=repo.store.store_dir) as tmp:
+    # rebuilt outside the store: a crash leaves nothing there for recover to explain
+    with tempfile.TemporaryDirectory(prefix="revlog-explorer-censor-") as tmp:
         built = _rebuild(rl, rows, tmp)
-        files = [rl.name] + ([] if rl.inline else [rl.name[:-2] + ".d"])
-        for f in files:
-            tr.add_backup(f)
-        if not rl.inline:
-            _unlink(rl.data_path)
-        for real, new in zip((rl.index_file, rl.data_path), built):
+        names = (rl.name, rl.name[:-2] + ".d")
+        for name in names:
+            tr.add_backup(name)  # a .d that did not exist is removed on rollback
+        for name, new in zip(names, built):
+            real = repo.store.fs_path(name)
             if os.path.exists(new):
-                shutil.copyfile(new, real)
-        if len(built) > 1 and os.path.exists(built[1]) and rl.inline:
+                fileops.copy(new, real)
+            else:  # the rebuilt revlog is inline: no data file
+                fileops.unlink(real)
+        if os.path.exists(built[1]) and rl.inline:
             # the rebuilt revlog got too big to stay inline: register its data file
-            repo.note_new_file(rl.name[:-2] + ".d")
+            repo.note_new_file(names[1])
+        elif not os.path.exists(built[1]) and not rl.inline:
+            repo.forget_file(names[1])  # it became inline: the data file is gone
     repo.forget_revlog(rl.name)
 
 
@@ -122,15 +133,8 @@ def _rebuild(rl: Revlog, rows, tmp: str) -> tuple[str, str]:
     index, data = os.path.join(tmp, "r.i"), os.path.join(tmp, "r.d")
     new = Revlog.open(index, data_path=data, name="r.i", kind="filelog", sparse=rl.sparse)
     new.write_config = dataclasses.replace(rl.write_config, on_new_file=None)
-    with Transaction(tmp, lambda p: os.path.join(tmp, p)) as tr:
+    with Transaction(tmp, lambda p: os.path.join(tmp, p), undo=False) as tr:
         for raw, node, p1, p2, link, flags in rows:
             new.add_revision(raw, p1, p2, link, tr, flags, node=node)
     new.close()
     return index, data
-
-
-def _unlink(path: str) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass

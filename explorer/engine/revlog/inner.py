@@ -102,6 +102,28 @@ class InnerRevlog:
             self.data_file = None if fmt.inline else DataFile(self._data_path)
         self.nodes = NodeIndex(self.index, self.sidefile, self.name)
         self.last_text: tuple[int, bytes] | None = None
+        self.note_written()
+
+    def _disk_state(self) -> tuple:
+        """What tells whether another process changed the files since we read them:
+        identity, size and time of the index (or docket) and of the data file."""
+        state = []
+        for path in (self.index_file, self.data_path):
+            try:
+                st = os.stat(path)
+            except OSError:
+                state.append(None)
+            else:
+                state.append((st.st_ino, st.st_size, st.st_mtime_ns))
+        return tuple(state)
+
+    def note_written(self) -> None:
+        """The files are as we know them (just read, or just written by us)."""
+        self._seen = self._disk_state()
+
+    def is_current(self) -> bool:
+        """True when no one else wrote the files since we read or wrote them."""
+        return self._disk_state() == self._seen
 
     @property
     def format(self) -> RevlogFormat:

@@ -162,6 +162,11 @@ class Revlog:
         """Bytes of the data file (of the ``.i`` when inline)."""
         return self._inner.data_size()
 
+    def is_current(self) -> bool:
+        """True when the files are as this object last read or wrote them (no other
+        process, hg included, changed them since)."""
+        return self._inner.is_current()
+
     def uses_persistent_nodemap(self) -> bool:
         """True when node lookups go through an on-disk nodemap matching the index."""
         return self._inner.nodes.has_persistent()

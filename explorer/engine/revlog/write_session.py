@@ -19,6 +19,7 @@ import os
 from collections.abc import Callable
 
 from ..format.constants import MAX_INLINE_DATA
+from ..transaction import fileops
 from ..transaction.transaction import Transaction
 from .inner import InnerRevlog
 
@@ -123,19 +124,29 @@ class WriteSession:
 
     def _append(self, name: str, data: bytes, known_size: int | None = None) -> None:
         """Append to a store file, journaling its size first."""
+        path = self.tr.fs_path(name)
         fd = self.files.get(name)
-        if fd is None:
-            path = self.tr.fs_path(name)
-            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o644)
-            size = os.lseek(fd, 0, os.SEEK_END) if known_size is None else known_size
-            if known_size is not None:
-                os.ftruncate(fd, known_size)  # bytes past a docket's end are not ours
-                os.lseek(fd, known_size, os.SEEK_SET)
+        if fd is None:  # journaled before it is created or touched
+            existed = os.path.exists(path)
+            size = known_size if known_size is not None else \
+                os.path.getsize(path) if existed else 0
             if name not in (self.divert, self.split_index):
-                self.tr.add(name, size)
+                self._journal(name, size, existed)
+            fd = fileops.open_append(path)
             self.files[name] = fd
-        os.write(fd, data)
+            if known_size is not None:
+                fileops.truncate_open(fd, known_size, path)  # bytes past a docket's end
+        fileops.write_all(fd, data, path)
+
+    def _journal(self, name: str, size: int, existed: bool) -> None:
+        """Tell the transaction how to undo appends to ``name``. A journaled size of 0
+        means "created by the transaction: remove it"; a file that existed with
+        nothing of ours in it (a v2 revlog's empty sidedata file) is backed up
+        instead, so a rollback leaves it where the docket expects it."""
+        if size == 0 and existed:
+            self.tr.add_backup(name)
+        else:
+            self.tr.add(name, size)
 
     # -- the changelog's delayed entries --------------------------------------------------
 
@@ -144,10 +155,13 @@ class WriteSession:
         if inner.format.inline:
             self.split()
         if inner.docket is None and len(inner) == 0:
+            # the index appears whole at finalize: until the commit point, a
+            # rollback removes it (or empties it again, when it was there empty)
+            path = tr.fs_path(self.index_name)
+            existed = os.path.exists(path)
+            self._journal(self.index_name, os.path.getsize(path) if existed else 0, existed)
             self.divert = self.index_name + ".a"
-            path = tr.fs_path(self.divert)
-            if os.path.exists(path):
-                os.unlink(path)
+            fileops.unlink(tr.fs_path(self.divert))
             tr.register_tmp(self.divert)
         tr.on_finalize(f"000-cl-{inner.name}", lambda t: self._finalize_delayed())
 
@@ -163,7 +177,7 @@ class WriteSession:
             self._write_docket()
         elif self.divert is not None:
             self._flush()
-            os.replace(self.tr.fs_path(self.divert), inner.index_file)
+            fileops.replace(self.tr.fs_path(self.divert), inner.index_file)
         elif self.delayed_entries:
             target = self.split_index or self.index_name
             self._append(target, b"".join(self.delayed_entries))
@@ -175,7 +189,7 @@ class WriteSession:
     def _close(self) -> None:
         self._flush()
         if self.split_index is not None:
-            os.replace(self.tr.fs_path(self.split_index), self.inner.index_file)
+            fileops.replace(self.tr.fs_path(self.split_index), self.inner.index_file)
         self.on_end(self, False)
 
     def _forget(self) -> None:
@@ -185,9 +199,9 @@ class WriteSession:
         self.on_end(self, True)
 
     def _flush(self) -> None:
-        for fd in self.files.values():
-            os.close(fd)
-        self.files.clear()
+        files, self.files = self.files, {}
+        for fd in files.values():
+            fileops.close(fd)
 
     # -- layout changes ------------------------------------------------------------------
 
@@ -205,24 +219,15 @@ class WriteSession:
         self.split_index = _split_name(self.index_name)
         tr.register_tmp(self.split_index)
         data_path = tr.fs_path(self.data_name)
-        with open(data_path, "wb") as f:
-            f.write(b"".join(chunks))
-        split_path = tr.fs_path(self.split_index)
-        os.makedirs(os.path.dirname(split_path) or ".", exist_ok=True)
-        with open(split_path, "wb") as f:
-            f.write(b"".join(entries))
+        fileops.write_file(data_path, b"".join(chunks))
+        fileops.write_file(tr.fs_path(self.split_index), b"".join(entries))
         inner.split_inline(b"".join(entries), data_path)
         if self.on_new_file is not None:
             self.on_new_file(self.data_name)
 
     def _write_docket(self) -> None:
-        inner = self.inner
-        self.tr.add_backup(self.index_name)
         self._flush()
-        tmp = inner.index_file + ".tmp-docket"
-        with open(tmp, "wb") as f:
-            f.write(inner.docket.serialize())
-        os.replace(tmp, inner.index_file)
+        self.tr.replace_file(self.index_name, self.inner.docket.serialize())
         self.docket_dirty = False
 
 

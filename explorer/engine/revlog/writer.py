@@ -174,6 +174,9 @@ class RevlogWriter:
     def _begin(self, tr: Transaction) -> WriteSession:
         if self._session is not None and self._session.tr is tr:
             return self._session
+        if not self.inner.is_current():  # another writer (hg) changed it: start afresh
+            self.inner.reload()
+            self.snapshots = SnapshotIndex()
         cfg = self.cfg
         session = WriteSession(self.inner, tr, delayed=cfg.delayed, may_inline=cfg.may_inline,
                                on_new_file=cfg.on_new_file, on_end=self._session_ended)
@@ -184,6 +187,7 @@ class RevlogWriter:
     def _session_ended(self, session: WriteSession, rolled_back: bool) -> None:
         if self._session is session:
             self._session = None
+        self.inner.note_written()
         if rolled_back:  # the revisions the searches knew of may be gone
             self.snapshots = SnapshotIndex()
 

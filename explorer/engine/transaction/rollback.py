@@ -18,6 +18,7 @@ from typing import Literal
 
 from ..errors import CorruptionError, StoreError
 from .journal import BACKUP_SUFFIX, BackupEntry, JournalEntry, parse_backups, parse_journal
+from .transaction import check_inside
 
 Action = Literal["truncate", "delete", "keep", "impossible", "refused"]
 
@@ -102,6 +103,7 @@ def _read_backups(file: str) -> list[BackupEntry]:
 def _truncation(store, entry: JournalEntry) -> Truncation:
     try:
         file = store.fs_path(entry.path)
+        check_inside(store.store_dir, file, entry.path)  # no symbolic link on the way
     except StoreError:
         return Truncation(entry, None, None)
     try:
@@ -119,12 +121,14 @@ def _restore(store, entry: BackupEntry) -> Restore:
 
 def _locate(store, location: str, name: str) -> str | None:
     """Where a backup line's ``name`` lives: store names are encoded like any store
-    path, ``plain`` ones sit in ``.hg``. None when empty or leaving its directory."""
+    path, ``plain`` ones sit in ``.hg``. None when empty or leaving its directory
+    (``..``, or a symbolic link on the way)."""
     if not name or os.path.isabs(name) or any(p in ("", ".", "..") for p in name.split("/")):
         return None
-    if location == "":
-        try:
-            return store.fs_path(name)
-        except StoreError:
-            return None
-    return os.path.join(store.root, *name.split("/"))
+    root = store.store_dir if location == "" else store.root
+    try:
+        path = store.fs_path(name) if location == "" else os.path.join(root, *name.split("/"))
+        check_inside(root, path, name)
+    except StoreError:
+        return None
+    return path

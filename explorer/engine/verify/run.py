@@ -14,12 +14,14 @@ run shows all the damage, not the first.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ..errors import RevlogError
 from ..revlog.revlog import Revlog
 from ..store.files import StoreFiles
+from ..transaction.transaction import StoreLock
 from .links import Links
 from .problems import ERROR, WARNING, Cancelled, Collector, Problem, Progress, Severity
 from .revlog_check import RevlogCheck, files_beside
@@ -65,8 +67,28 @@ class Report:
         yield from groups.items()
 
 
-def verify_store(store: StoreFiles, progress: Progress | None = None) -> Report:
-    """Check everything in ``store``; ``progress`` as for ``Collector`` (may cancel)."""
+LOCK_TIMEOUT = 600  # seconds, as hg's ui.timeout
+
+
+def verify_store(store: StoreFiles, progress: Progress | None = None, *,
+                 lock_timeout: float = LOCK_TIMEOUT,
+                 on_wait: Callable[[str], None] | None = None) -> Report:
+    """Check everything in ``store``; ``progress`` as for ``Collector`` (may cancel).
+
+    As hg verify does, the store lock is held throughout, so a transaction in
+    flight is waited for (``on_wait(holder)`` is told) rather than reported as
+    abandoned with its half-written files; a store that cannot be locked
+    (read-only) is checked without.
+    """
+    with contextlib.ExitStack() as held:
+        lock = StoreLock(store.store_dir)
+        if lock.wait(lock_timeout, on_wait):
+            held.callback(lock.release)
+            store.close()  # what was read before the wait may be stale
+        return _verify_locked(store, progress)
+
+
+def _verify_locked(store: StoreFiles, progress: Progress | None) -> Report:
     out = Collector(progress)
     listed = check_store(store, out)
     if progress is not None:  # the total costs opening every revlog once more

@@ -1,42 +1,50 @@
-"""Crash safety: a writer killed at random points leaves a store rollback repairs.
+"""Crash safety with real processes: a writer SIGKILLed at chosen fault points, and hg
+holding the store lock mid-transaction.
 
-A child process commits transactions without pause; it is killed (SIGKILL)
-at a random moment, again and again, until at least 100 transactions have
-committed. After each kill, our recovery runs on the repository and
-``hg recover`` on a copy; both must pass ``hg verify``, and every transaction
-the child reported as committed must be there.
+The writer (``crashwriter.py``) commits a fixed series of transactions and
+kills itself at fault point N (every call that can change the disk is one;
+see ``faultydisk``): no sleeps, no races. A spread of points over the whole
+series, through the first commit's diverted changelog and the inline split,
+is tried; after each kill our recover runs on the repository and ``hg
+recover`` on a copy: both must pass ``hg verify`` and keep every transaction
+the writer reported committed. (Every single point, killed in-process, is
+covered by ``test_write_faults.py``.)
 """
 
 from __future__ import annotations
 
 import os
-import random
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from explorer.engine import LockError, Store
 from explorer.engine.repo.repo import Repo
+from explorer.engine.transaction.transaction import _lock_prefix
 from tests import hgrepos
 
-HERE = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parents[3]
+KILLS = 24  # fault points tried, evenly spread over the series
 
 
-def run_and_kill(repo: Path, seed: int, delay: float) -> list[str]:
-    """Start the writer, kill it after ``delay`` seconds; the nodes it committed."""
-    child = subprocess.Popen([sys.executable, str(HERE / "crashwriter.py"), str(repo), str(seed)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             cwd=HERE.parents[2])
-    time.sleep(delay)
-    child.send_signal(signal.SIGKILL)
-    out, err = child.communicate()
-    assert child.returncode == -signal.SIGKILL, err.decode()
-    return [line.split()[1] for line in out.decode().splitlines() if line.startswith("committed")]
+def write_until_killed(repo: Path, kill_at: int | None) -> tuple[list[str], int | None]:
+    """Run the writer; the nodes it reported committed, and its point count if it ended."""
+    child = subprocess.run([sys.executable, "-m", "tests.engine.transaction.crashwriter",
+                            str(repo), *([] if kill_at is None else [str(kill_at)])],
+                           capture_output=True, text=True, cwd=ROOT)
+    lines = child.stdout.splitlines()
+    if kill_at is None:
+        assert child.returncode == 0, child.stderr
+        return [line.split()[1] for line in lines if line.startswith("committed")], \
+            int(lines[-1].split()[1])
+    assert child.returncode == -signal.SIGKILL, child.stderr
+    return [line.split()[1] for line in lines if line.startswith("committed")], None
 
 
 def verify(repo: Path) -> None:
@@ -44,31 +52,52 @@ def verify(repo: Path) -> None:
     assert code == 0, (out + err).decode()
 
 
-def test_killed_writers_leave_recoverable_stores(tmp_path):
-    rng = random.Random(20261121)
-    total = rounds = interrupted = 0
-    while total < 100 or interrupted < 10:
-        if rounds % 6 == 0:  # a fresh repository now and then keeps each verify quick
-            repo = tmp_path / f"repo{rounds}"
-            Repo.init(repo).close()
-            committed: list[str] = []
-        rounds += 1
-        new = run_and_kill(repo, rounds, rng.uniform(0.3, 0.9))
-        committed += new
-        total += len(new)
-        interrupted += (repo / ".hg" / "store" / "journal").exists()
-        copy = tmp_path / f"copy{rounds}"
+def changesets(repo: Path) -> set[str]:
+    with Store.open(repo) as store:
+        cl = store.changelog
+        return {cl.node(r).hex() for r in range(len(cl))}
+
+
+def test_writers_killed_at_chosen_points_leave_recoverable_stores(tmp_path):
+    empty = tmp_path / "empty"
+    hgrepos.hg(tmp_path, "init", "empty")
+    full = tmp_path / "full"
+    shutil.copytree(empty, full)
+    _, points = write_until_killed(full, None)
+    for kill_at in sorted({round(i * (points - 1) / (KILLS - 1)) for i in range(KILLS)}):
+        repo, copy = tmp_path / f"repo{kill_at}", tmp_path / f"copy{kill_at}"
+        shutil.copytree(empty, repo)
+        committed, _ = write_until_killed(repo, kill_at)
         shutil.copytree(repo, copy, symlinks=True)
         with Repo.open(repo) as ours:
             ours.recover()
         verify(repo)
         hgrepos.hg_run(copy, "recover")  # exit 1 when there was nothing to recover
         verify(copy)
+        for recovered in (repo, copy):
+            assert set(committed) <= changesets(recovered), f"killed at {kill_at}"
+        shutil.rmtree(repo)
         shutil.rmtree(copy)
-        with Store.open(repo) as store:
-            cl = store.changelog
-            present = {cl.node(r).hex() for r in range(len(cl))}
-        assert set(committed) <= present, f"round {rounds} lost a committed transaction"
+
+
+@contextmanager
+def hg_mid_transaction(repo: Path, release: Path):
+    """hg commits in ``repo`` and waits, store lock held and journal written, in its
+    pretxncommit hook until the file ``release`` appears; the block runs meanwhile."""
+    hook = f"while [ ! -e {release} ]; do sleep 0.02; done"
+    hg = subprocess.Popen([hgrepos.hg_executable(), "commit", "-A", "-m", "from hg", "-u", "hg",
+                           "--config", f"hooks.pretxncommit={hook}"], cwd=repo,
+                          env=hgrepos.hg_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    journal = repo / ".hg" / "store" / "journal"
+    try:
+        while not journal.exists():  # hg is at its hook once the journal is there
+            assert hg.poll() is None, hg.communicate()[1].decode()
+            time.sleep(0.01)
+        yield hg
+    finally:
+        release.touch()
+        out, err = hg.communicate()
+    assert hg.returncode == 0, err.decode()
 
 
 def store_state(repo: Path) -> dict[str, bytes]:
@@ -82,8 +111,6 @@ def test_write_refused_while_another_process_holds_the_lock(tmp_path):
     holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         lock = repo / ".hg" / "store" / "lock"
-        from explorer.engine.transaction.transaction import _lock_prefix
-
         os.symlink(f"{_lock_prefix()}:{holder.pid}", lock)
         before = store_state(repo)
         with Repo.open(repo) as r, pytest.raises(LockError, match=f"locked by .*:{holder.pid}"):
@@ -99,8 +126,6 @@ def test_lock_of_a_dead_process_is_broken(tmp_path):
     Repo.init(repo).close()
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    from explorer.engine.transaction.transaction import _lock_prefix
-
     os.symlink(f"{_lock_prefix()}:{dead.pid}", repo / ".hg" / "store" / "lock")
     with Repo.open(repo) as r:
         r.commit({"a.txt": b"a\n"}, "first", "test")
@@ -109,25 +134,13 @@ def test_lock_of_a_dead_process_is_broken(tmp_path):
 
 
 def test_hg_holding_the_lock_blocks_us(tmp_path):
-    """While hg itself is mid-transaction (a hook sleeps), our write is refused."""
+    """While hg itself is mid-transaction, our write is refused."""
     repo = tmp_path / "repo"
     with Repo.init(repo) as r:
         r.commit({"a.txt": b"a\n"}, "first", "test")
     hgrepos.hg(repo, "update", "-q", "tip")
     (repo / "a.txt").write_bytes(b"from hg\n")
-    env = hgrepos.hg_env()
-    hg = subprocess.Popen([hgrepos.hg_executable(), "commit", "-m", "slow", "-u", "hg",
-                           "--config", "hooks.pretxncommit=sleep 5"], cwd=repo, env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        lock = repo / ".hg" / "store" / "lock"
-        deadline = time.monotonic() + 20
-        while not os.path.lexists(lock) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert os.path.lexists(lock)
+    with hg_mid_transaction(repo, tmp_path / "release"):
         with Repo.open(repo) as r, pytest.raises(LockError):
             r.commit({"b.txt": b"b\n"}, "ours", "test")
-    finally:
-        out, err = hg.communicate()
-    assert hg.returncode == 0, err.decode()
     verify(repo)
