@@ -133,3 +133,12 @@ def test_the_commit_command_says_why(hgrepo_copy, capsys, argv, reason):
     err = capsys.readouterr().err
     assert err == f"revlog-explorer: {reason}\n"
     assert tree(hgrepo_copy) == before
+
+
+@pytest.mark.hgrepos("zstd")
+@pytest.mark.parametrize("flag", ["t", "xl", "X"])
+def test_a_flag_the_manifest_does_not_know_is_refused(hgrepo_copy, flag):
+    before = tree(hgrepo_copy)
+    with Repo.open(hgrepo_copy) as repo, pytest.raises(RevlogError, match="is not one of"):
+        repo.commit({"a.txt": b"x\n"}, "flag", "test", flags={"a.txt": flag})
+    assert tree(hgrepo_copy) == before
