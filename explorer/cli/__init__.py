@@ -32,6 +32,7 @@ from explorer.cli import damage, editing, reporting
 from explorer.engine import CorruptionError, RevlogError
 from explorer.reports import summary
 from explorer.reports.errors import ABORT, ReportError
+from explorer.views.printable import printable
 
 PROG = "revlog-explorer"
 _COMMANDS = (*reporting.COMMANDS, *editing.COMMANDS, *damage.COMMANDS)
@@ -69,7 +70,7 @@ def _write(pieces: Iterable[str | bytes]) -> None:
     size = 0
     try:
         for piece in pieces:
-            block.append(piece.encode() if isinstance(piece, str) else piece)
+            block.append(_as_bytes(piece))
             size += len(piece)
             if size >= _FLUSH_AT:
                 out.write(b"".join(block))
@@ -79,8 +80,21 @@ def _write(pieces: Iterable[str | bytes]) -> None:
         out.flush()
 
 
+def _as_bytes(piece: str | bytes) -> bytes:
+    """A piece of a report as hg prints it: a file name that is not UTF-8 (held as
+    surrogate escapes) goes out as the bytes it is."""
+    if isinstance(piece, bytes):
+        return piece
+    try:
+        return piece.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte
+        return piece.encode("utf-8", "backslashreplace")
+
+
 def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"{PROG}: {message}\n")
+    """One line on stderr; names in it are escaped (``\\xe9``), so neither a byte
+    that is not UTF-8 nor a control character reaches the terminal as it is."""
+    sys.stderr.write(f"{PROG}: {printable(message, keep_newlines=False)}\n")
     return code
 
 

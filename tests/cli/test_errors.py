@@ -1,0 +1,46 @@
+"""The command line never shows a traceback: file names that are not UTF-8 are
+printed as the bytes they are (as hg prints them), and what cannot be done is
+said in one line, ``revlog-explorer: <message>``, with a non-zero status."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.reports.runner import ours
+
+LATIN1 = "latin1-\udce9t\udce9.txt"  # a file of the store-names repository, not UTF-8
+LATIN1_BYTES = b"latin1-\xe9t\xe9.txt"
+
+
+@pytest.fixture
+def names_repo(hgrepos, tmp_path):
+    return hgrepos.copy("store-names", tmp_path / "repo")
+
+
+def test_names_that_are_not_utf8_are_printed_as_their_bytes(names_repo, tmp_path):
+    broken = ours(tmp_path, "break", "repo", "--kind", "flip-bit", "-r", "0", "--file", LATIN1,
+                  "-o", "copy")
+    assert broken.status == 0, broken.err
+    assert b"data/" + LATIN1_BYTES + b".i rev 0 chunk\n" in broken.out
+    found = ours(tmp_path, "verify", "copy")
+    assert found.status == 1, found.err
+    assert b"data/" + LATIN1_BYTES + b".i:\n" in found.out
+    diff = ours(tmp_path, "diff-store", "repo", "copy")
+    assert diff.status == 0, diff.err
+    assert b"(data/" + LATIN1_BYTES + b".i):\n" in diff.out
+
+
+def test_a_journal_naming_such_a_file_is_printed(names_repo, tmp_path):
+    made = ours(tmp_path, "break", "repo", "--kind", "lost-journal", "-r", "0", "--file",
+                LATIN1, "--in-place")
+    assert made.status == 0, made.err
+    journal = ours(tmp_path, "journal", "repo")
+    assert journal.status == 0, journal.err
+    assert b"data/" + LATIN1_BYTES + b".i: would be cut from" in journal.out
+
+
+def test_an_error_naming_such_a_file_shows_its_bytes_escaped(names_repo, tmp_path):
+    result = ours(tmp_path, "index", "-R", "repo", "missing-\udce9.txt")
+    assert result.status == 255
+    assert result.err == b"revlog-explorer: revlog 'missing-\\xe9.txt' not found (not a tracked " \
+                         b"file either)\n"
