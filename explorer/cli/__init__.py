@@ -29,12 +29,11 @@ from collections.abc import Iterable, Sequence
 from typing import NoReturn
 
 from explorer.cli import damage, editing, reporting
+from explorer.cli.messages import PROG, fail
 from explorer.engine import CorruptionError, RevlogError
 from explorer.reports import summary
 from explorer.reports.errors import ABORT, ReportError
-from explorer.views.printable import printable
 
-PROG = "revlog-explorer"
 _COMMANDS = (*reporting.COMMANDS, *editing.COMMANDS, *damage.COMMANDS)
 DAMAGED = 1
 _FLUSH_AT = 1 << 16
@@ -91,13 +90,6 @@ def _as_bytes(piece: str | bytes) -> bytes:
         return piece.encode("utf-8", "backslashreplace")
 
 
-def _fail(message: str, code: int) -> int:
-    """One line on stderr; names in it are escaped (``\\xe9``), so neither a byte
-    that is not UTF-8 nor a control character reaches the terminal as it is."""
-    sys.stderr.write(f"{PROG}: {printable(message, keep_newlines=False)}\n")
-    return code
-
-
 def _explorer_request(argv: list[str]) -> tuple[str | None, str | None] | None:
     """``[PATH] [--rev REV]`` asks for the explorer: (PATH, REV); None for a subcommand.
 
@@ -141,11 +133,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return done.code if isinstance(done.code, int) else ABORT
         _write(args.run(args))
     except ReportError as err:
-        return _fail(err.message, err.exit_code)
+        return fail(err.message, err.exit_code)
     except CorruptionError as err:
-        return _fail(f"damaged revlog: {err}", DAMAGED)
+        return fail(f"damaged revlog: {err}", DAMAGED)
     except RevlogError as err:
-        return _fail(str(err), DAMAGED)
+        return fail(str(err), DAMAGED)
     except BrokenPipeError:
         # The reader went away (``| head``): stop quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from explorer.engine import Revlog, RevlogError, Store, StoreError
 from explorer.engine.damage import faults
 from explorer.engine.store.discovery import find_repository
+from explorer.engine.store.requirements import read_warning
 from explorer.reports.errors import ReportError
 
 
@@ -95,6 +96,7 @@ def _break_in_store(request: BreakRequest, repo: str, *, confined: bool = False)
     except (StoreError, RevlogError) as err:
         raise ReportError(str(err)) from None
     with store:
+        _check_requirements(store)
         if confined:
             _check_inside(store.store_dir, repo)
         path = _store_path(request)
@@ -103,6 +105,14 @@ def _break_in_store(request: BreakRequest, repo: str, *, confined: bool = False)
         except RevlogError as err:
             raise ReportError(f"cannot open {path}: {err}") from None
         return _inject(rl, request, path=path, store_dir=store.store_dir)
+
+
+def _check_requirements(store: Store) -> None:
+    """A store in a format the explorer does not know is not damaged: what it would
+    report as damaged may not be what it damages."""
+    warning = read_warning(store.requirements)
+    if warning is not None:
+        raise ReportError(f"{warning}: refusing to damage it")
 
 
 def _check_inside(store_dir: str, copy: str) -> None:

@@ -28,7 +28,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from explorer.engine import CorruptionError, RevlogError
-from explorer.engine.verify import ERROR, Problem
+from explorer.engine.verify import ERROR, WARNING, Problem
 from explorer.tui.store_actions import StoreActions
 from explorer.tui.widgets.chain import ChainPane, ChainTable
 from explorer.tui.widgets.commandline import CommandLine
@@ -189,6 +189,9 @@ class ExplorerApp(App[None]):
             return
         self.store_pane.show(source, source.start)
         self.store_box.border_title = f"store · {len(source.refs)} revlogs"
+        if source.requirement_warning is not None:
+            self.report([Problem(WARNING, "requires", None, None, None, None,
+                                 source.requirement_warning, kind="read")])
         for name in source.undecodable:
             self.report([Problem(ERROR, name, None, None, None, None,
                                  "file name does not decode in this store's encoding",

@@ -24,6 +24,7 @@ from . import rewrite
 from .commit import Change, Committer, Entry, changeset_manifest, parse_flat
 from .formats import RepoFormat, split_requirements, write_config
 from .store import Store
+from .writable import check_writable
 
 DUMMY_CHANGELOG = b"\0\0\xff\xff dummy changelog to prevent using the old repo layout"
 DRAFT = 1
@@ -82,8 +83,11 @@ class Repo:
              compression_level: int | None = None) -> Repo:
         """Open a repository for writing; ``compression`` overrides the engine used for
         new chunks (a store may mix them: each chunk names its own), ``compression_level``
-        its level."""
-        return cls(Store.open(path), compression, compression_level)
+        its level. A store the engine does not write as Mercurial does is refused here,
+        before anything is written (``writable.check_writable``)."""
+        store = Store.open(path)
+        check_writable(store)
+        return cls(store, compression, compression_level)
 
     def close(self) -> None:
         for rl in self._revlogs.values():
