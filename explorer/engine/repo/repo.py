@@ -18,6 +18,7 @@ from pathlib import Path
 from ..errors import RevlogError, StoreError
 from ..format.constants import NULL_NODE, NULL_REV
 from ..revlog.revlog import Revlog
+from ..store.discovery import read_optional
 from ..store.pathencode import encode_dir
 from ..transaction.transaction import Transaction, playback
 from . import rewrite
@@ -236,22 +237,26 @@ class Repo:
             rl.close()
 
     def _after_strip(self, stripped: set[bytes], tr: Transaction) -> None:
-        """Phase roots, bookmarks, caches and dirstate must not name stripped nodes."""
-        path = self.store.fs_path("phaseroots")
-        if os.path.exists(path):
-            with open(path, "rb") as f:
-                lines = f.read().splitlines(keepends=True)
-            kept = [line for line in lines if bytes.fromhex(line.split()[1].decode()) not in
-                    stripped]
-            if kept != lines:
-                tr.add_backup("phaseroots")
-                _atomic_write(path, b"".join(kept))
+        """Phase roots, bookmarks, caches and dirstate must not name stripped nodes.
+
+        Every file is read (and phase roots hg could not read refused) before any is
+        changed, so a refusal leaves them all as they were.
+        """
+        phaseroots = self.store.fs_path("phaseroots")
         hg_dir = Path(self.store.root)
-        for bookmarks in (hg_dir / "bookmarks", hg_dir / "store" / "bookmarks"):
-            if bookmarks.exists():
-                lines = bookmarks.read_bytes().splitlines(keepends=True)
-                _atomic_write(str(bookmarks), b"".join(
-                    line for line in lines if bytes.fromhex(line[:40].decode()) not in stripped))
+        rewrites = {}
+        data = read_optional(phaseroots)
+        if data is not None:
+            rewrites[phaseroots] = (data, rewrite.kept_phaseroots(data, stripped, phaseroots))
+        for bookmarks in (str(hg_dir / "bookmarks"), str(hg_dir / "store" / "bookmarks")):
+            data = read_optional(bookmarks)
+            if data is not None:
+                rewrites[bookmarks] = (data, rewrite.kept_bookmarks(data, stripped))
+        for path, (old, new) in rewrites.items():
+            if new != old:
+                if path == phaseroots:
+                    tr.add_backup("phaseroots")
+                _atomic_write(path, new)
         shutil.rmtree(hg_dir / "cache", ignore_errors=True)
         dirstate = hg_dir / "dirstate"
         if dirstate.exists() and any(n in dirstate.read_bytes()[:128] for n in stripped):
