@@ -4,6 +4,9 @@ said in one line, ``revlog-explorer: <message>``, with a non-zero status."""
 
 from __future__ import annotations
 
+import os
+import stat
+
 import pytest
 
 from tests.reports.runner import ours
@@ -44,3 +47,19 @@ def test_an_error_naming_such_a_file_shows_its_bytes_escaped(names_repo, tmp_pat
     assert result.status == 255
     assert result.err == b"revlog-explorer: revlog 'missing-\\xe9.txt' not found (not a tracked " \
                          b"file either)\n"
+
+
+def test_a_device_in_a_store_given_to_diff_store(hgrepos, tmp_path):
+    """A character device in place of a revlog (one whose open fails, here) is named,
+    never opened."""
+    hgrepos.copy("zstd", tmp_path / "good")
+    bad = hgrepos.copy("zstd", tmp_path / "bad")
+    device = bad / ".hg" / "store" / "data" / "feature.txt.i"
+    device.unlink()
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o600, os.makedev(240, 0))  # no driver: ENXIO
+    except PermissionError:
+        pytest.skip("making a device needs root")
+    result = ours(tmp_path, "diff-store", "good", "bad")
+    assert result.status == 0, result.err
+    assert b"not-a-file" in result.out and b"a character device in the bad store" in result.out
