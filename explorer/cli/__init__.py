@@ -16,8 +16,9 @@ TUI on a terminal (the demo store without PATH) and prints a short store
 summary when its output is not a terminal. This package only parses,
 dispatches and writes; the text comes from ``explorer.reports``, and Textual
 is imported only to start the TUI. Failures print one line on stderr: 255
-for arguments that name nothing (Mercurial's abort status), 1 when a damaged
-revlog stopped a report midway, after everything readable was printed.
+for arguments that name nothing (Mercurial's abort status) and for a file
+system that refuses (a read-only one), 1 when a damaged revlog stopped a
+report midway, after everything readable was printed; never a traceback.
 """
 
 from __future__ import annotations
@@ -142,4 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (``| head``): stop quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return DAMAGED
+    except OSError as err:  # what the engine did not turn into its own error: still one line
+        where = f"{err.filename}: " if err.filename else ""
+        return fail(f"{where}{err.strerror or err}", ABORT)
     return 0

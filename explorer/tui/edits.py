@@ -15,7 +15,7 @@ from explorer.engine import Revlog, RevlogError
 from explorer.engine.damage import faults as engine_faults
 from explorer.engine.payloads.filetext import file_content
 from explorer.engine.repo.repo import Repo
-from explorer.engine.store.requirements import check_writable as check_requirements
+from explorer.engine.repo.writable import check_writable as check_store_writable
 from explorer.views.source import RevlogRef, Source
 
 USER = "revlog-explorer <explorer@localhost>"
@@ -28,10 +28,11 @@ class EditError(RevlogError):
 
 def check_writable(source: Source, doing: str = "editing") -> None:
     """Refuse, before any dialog, to commit to or strip a store the engine does not write
-    (a requirement it does not know, or one it only reads)."""
+    (a requirement it does not know or only reads, a read-only file system): what
+    ``Repo.open`` would refuse once the user has typed the text."""
     if source.store is None:
         raise EditError(f"{doing} needs a repository: this is a lone revlog file")
-    check_requirements(source.store.requirements)
+    check_store_writable(source.store)
 
 
 def check_known(source: Source) -> None:

@@ -145,7 +145,7 @@ class StoreActions:
     def _add(self, source: Source, ref: RevlogRef, text: str) -> None:
         try:
             node = add_revision(source, ref, text)
-        except RevlogError as err:
+        except (RevlogError, OSError) as err:
             self.app.call_from_thread(self.app.notify, f"not added: {err}", severity="error")
             return
         self.app.call_from_thread(self.app.notify, f"added changeset {node.hex()[:12]}")
@@ -174,7 +174,7 @@ class StoreActions:
     def _strip(self, source: Source, changeset: int, path: str, rev: int) -> None:
         try:
             count = strip_changesets(source, changeset)
-        except RevlogError as err:
+        except (RevlogError, OSError) as err:
             self.app.call_from_thread(self.app.notify, f"nothing stripped: {err}",
                                       severity="error")
         else:
@@ -209,7 +209,7 @@ class StoreActions:
     def _fault(self, source: Source, ref: RevlogRef, kind: str, rev: int) -> None:
         try:
             fault = inject_fault(source, ref, kind, rev)
-        except RevlogError as err:
+        except (RevlogError, OSError) as err:
             self.app.call_from_thread(self.app.notify, f"no fault made: {err}",
                                       severity="error")
             self.app.call_from_thread(self.reload, ref.path, rev, None)

@@ -174,3 +174,20 @@ def test_an_unknown_requirement_is_named_and_editing_refused(repo_copy):
 
     run(ExplorerApp(repo_copy), test)
     assert tree(repo_copy) == before
+
+
+def test_a_read_only_store_is_said_before_any_dialog(repo_copy, read_only):
+    read_only(repo_copy)
+
+    async def test(pilot):
+        app = pilot.app
+        app.open_revlog(row_of(app, "data/src/main.py.i"), 3)
+        await settle(pilot)
+        said: list[str] = []
+        app.notify = lambda message, **options: said.append(message)
+        for key in ("a", "s"):
+            await press(pilot, key)
+            assert not isinstance(app.screen, (EditorScreen, ConfirmScreen)), key
+        assert len(said) == 2 and all("read-only file system" in m for m in said), said
+
+    run(ExplorerApp(repo_copy), test)

@@ -69,14 +69,16 @@ class Repo:
         hg_dir = Path(path) / ".hg"
         if hg_dir.exists():
             raise StoreError(f"{hg_dir} already exists")
-        hg_dir.mkdir(parents=True)
-        working, in_store = split_requirements(reqs)
-        _write_requires(hg_dir / "requires", working)
-        if store:
-            (hg_dir / "store").mkdir()
-            if in_store:
-                _write_requires(hg_dir / "store" / "requires", in_store)
-            (hg_dir / "00changelog.i").write_bytes(DUMMY_CHANGELOG)
+        try:
+            hg_dir.mkdir(parents=True)
+        except OSError as err:
+            raise StoreError(f"cannot create {hg_dir}: {err.strerror}") from None
+        try:
+            _write_layout(hg_dir, reqs, store)
+        except OSError as err:
+            shutil.rmtree(hg_dir, ignore_errors=True)  # half a repository would pass for one
+            raise StoreError(f"cannot create the repository {hg_dir}: {err.strerror} "
+                             f"({err.filename})") from None
         return cls.open(path, compression_level=compression_level)
 
     @classmethod
@@ -352,6 +354,18 @@ class Repo:
         lines += [b"%d %s\n" % (DRAFT, node.hex().encode()) for node in self._roots]
         tr.add_backup("phaseroots")
         _atomic_write(path, b"".join(lines))
+
+
+def _write_layout(hg_dir: Path, reqs: set[str], store: bool) -> None:
+    """The requirement files, the store directory and hg's dummy changelog of a new
+    repository whose ``.hg`` is ``hg_dir``."""
+    working, in_store = split_requirements(reqs)
+    _write_requires(hg_dir / "requires", working)
+    if store:
+        (hg_dir / "store").mkdir()
+        if in_store:
+            _write_requires(hg_dir / "store" / "requires", in_store)
+        (hg_dir / "00changelog.i").write_bytes(DUMMY_CHANGELOG)
 
 
 def _write_requires(path: Path, reqs: set[str]) -> None:

@@ -1,9 +1,12 @@
 """What Repo refuses to write, before anything is written: a store naming a requirement
-the engine does not know (hg refuses to open it at all), or one it reads but does not
-write."""
+the engine does not know (hg refuses to open it at all) or one it reads but does not
+write, and a store on a read-only file system; ``Repo.init`` says why it cannot create a
+repository, and leaves no half of one."""
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 import pytest
@@ -45,3 +48,49 @@ def test_a_store_we_read_but_do_not_write_is_refused(hgrepo_copy, hgrepo_name):
     with pytest.raises(StoreError, match=f"requirement '{requirement}'"):
         Repo.open(hgrepo_copy)
     assert tree(hgrepo_copy) == before
+
+
+def erofs(path) -> OSError:
+    return OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+
+
+@pytest.mark.hgrepos("zstd")
+def test_a_read_only_store_is_refused_before_any_transaction(hgrepo_copy, read_only):
+    read_only(hgrepo_copy)
+    before = tree(hgrepo_copy)
+    with pytest.raises(StoreError, match="read-only file system"):
+        Repo.open(hgrepo_copy)
+    assert tree(hgrepo_copy) == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes whatever the permissions")
+@pytest.mark.hgrepos("zstd")
+def test_a_store_without_write_permission_is_refused(hgrepo_copy):
+    store = hgrepo_copy / ".hg" / "store"
+    store.chmod(0o555)
+    try:
+        with pytest.raises(StoreError, match="permission denied"):
+            Repo.open(hgrepo_copy)
+    finally:
+        store.chmod(0o755)
+
+
+def test_init_on_a_read_only_file_system(tmp_path, monkeypatch):
+    def mkdir(path, *args, **kwargs):
+        raise erofs(path)
+
+    monkeypatch.setattr(os, "mkdir", mkdir)
+    with pytest.raises(StoreError, match="Read-only file system"):
+        Repo.init(tmp_path / "r")
+    assert not (tmp_path / "r").exists()
+
+
+def test_init_failing_halfway_leaves_no_repository(tmp_path, monkeypatch):
+    """A .hg without its requires file would be taken for a repository: it goes."""
+    def write_text(path, *args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(Path, "write_text", write_text)
+    with pytest.raises(StoreError, match="No space left on device"):
+        Repo.init(tmp_path / "r")
+    assert not (tmp_path / "r" / ".hg").exists()
