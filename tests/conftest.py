@@ -15,6 +15,8 @@ Fixtures (see tests/hgrepos.py for the specs)::
     repo                 session: Path of the "zstd" repo (merges, copies, a binary file,
                          branches), the one the explorer's tests look at
     repo_copy            a private, writable copy of it (function scope, in tmp_path)
+    read_only            read_only(path): the file system of path is read-only, as
+                         os.statvfs tells it (root writes whatever the permissions)
 
 Choosing repos::
 
@@ -225,3 +227,22 @@ def repo(hgrepos) -> Path:
 def repo_copy(repo, tmp_path) -> Path:
     """A private copy of ``repo`` to damage or edit."""
     return Path(shutil.copytree(repo, tmp_path / "repo", symlinks=True))
+
+
+@pytest.fixture
+def read_only(monkeypatch):
+    """Make the file systems of the given directories read-only, as ``statvfs`` says it
+    (root writes through file permissions: a chmod would not do)."""
+    roots: list[str] = []
+    real = os.statvfs
+
+    def statvfs(path):
+        result = real(path)
+        if any(os.path.abspath(path).startswith(r) for r in roots):
+            fields = list(result)
+            fields[8] |= os.ST_RDONLY  # f_flag
+            return os.statvfs_result(fields)
+        return result
+
+    monkeypatch.setattr(os, "statvfs", statvfs)
+    return lambda path: roots.append(os.path.abspath(path))

@@ -16,8 +16,9 @@ TUI on a terminal (the demo store without PATH) and prints a short store
 summary when its output is not a terminal. This package only parses,
 dispatches and writes; the text comes from ``explorer.reports``, and Textual
 is imported only to start the TUI. Failures print one line on stderr: 255
-for arguments that name nothing (Mercurial's abort status), 1 when a damaged
-revlog stopped a report midway, after everything readable was printed.
+for arguments that name nothing (Mercurial's abort status) and for a file
+system that refuses (a read-only one), 1 when a damaged revlog stopped a
+report midway, after everything readable was printed; never a traceback.
 """
 
 from __future__ import annotations
@@ -29,11 +30,11 @@ from collections.abc import Iterable, Sequence
 from typing import NoReturn
 
 from explorer.cli import damage, editing, reporting
+from explorer.cli.messages import PROG, fail
 from explorer.engine import CorruptionError, RevlogError
 from explorer.reports import summary
 from explorer.reports.errors import ABORT, ReportError
 
-PROG = "revlog-explorer"
 _COMMANDS = (*reporting.COMMANDS, *editing.COMMANDS, *damage.COMMANDS)
 DAMAGED = 1
 _FLUSH_AT = 1 << 16
@@ -69,7 +70,7 @@ def _write(pieces: Iterable[str | bytes]) -> None:
     size = 0
     try:
         for piece in pieces:
-            block.append(piece.encode() if isinstance(piece, str) else piece)
+            block.append(_as_bytes(piece))
             size += len(piece)
             if size >= _FLUSH_AT:
                 out.write(b"".join(block))
@@ -79,9 +80,15 @@ def _write(pieces: Iterable[str | bytes]) -> None:
         out.flush()
 
 
-def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"{PROG}: {message}\n")
-    return code
+def _as_bytes(piece: str | bytes) -> bytes:
+    """A piece of a report as hg prints it: a file name that is not UTF-8 (held as
+    surrogate escapes) goes out as the bytes it is."""
+    if isinstance(piece, bytes):
+        return piece
+    try:
+        return piece.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte
+        return piece.encode("utf-8", "backslashreplace")
 
 
 def _explorer_request(argv: list[str]) -> tuple[str | None, str | None] | None:
@@ -127,13 +134,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return done.code if isinstance(done.code, int) else ABORT
         _write(args.run(args))
     except ReportError as err:
-        return _fail(err.message, err.exit_code)
+        return fail(err.message, err.exit_code)
     except CorruptionError as err:
-        return _fail(f"damaged revlog: {err}", DAMAGED)
+        return fail(f"damaged revlog: {err}", DAMAGED)
     except RevlogError as err:
-        return _fail(str(err), DAMAGED)
+        return fail(str(err), DAMAGED)
     except BrokenPipeError:
         # The reader went away (``| head``): stop quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return DAMAGED
+    except OSError as err:  # what the engine did not turn into its own error: still one line
+        where = f"{err.filename}: " if err.filename else ""
+        return fail(f"{where}{err.strerror or err}", ABORT)
     return 0

@@ -19,6 +19,7 @@ import argparse
 import os
 from collections.abc import Iterable
 
+from explorer.cli.messages import warn
 from explorer.engine.damage import faults
 from explorer.reports import breaking, diffstore, journal, verify
 
@@ -74,7 +75,7 @@ def run_verify(args: argparse.Namespace) -> Iterable[str]:
 
 
 def run_diff_store(args: argparse.Namespace) -> Iterable[str]:
-    found = diffstore.run_diff(args.good, args.bad, os.getcwd())
+    found = diffstore.run_diff(args.good, args.bad, os.getcwd(), warn)
     return diffstore.diff_json(found) if args.json else diffstore.diff_text(found)
 
 
@@ -87,5 +88,5 @@ def run_break(args: argparse.Namespace) -> Iterable[str]:
 
 
 def run_journal(args: argparse.Namespace) -> Iterable[str]:
-    with journal.open_store(args.repository or args.path, os.getcwd()) as store:
+    with journal.open_store(args.repository or args.path, os.getcwd(), warn) as store:
         return list(journal.journal_text(store))

@@ -24,6 +24,7 @@ import argparse
 import itertools
 from collections.abc import Iterable
 
+from explorer.cli.messages import warn
 from explorer.reports import data, deltachain, index, revids, revlogindex, stats
 from explorer.reports.errors import ReportError
 from explorer.reports.formats import hg_json, json_lines
@@ -99,7 +100,7 @@ def add_parsers(sub) -> None:
 
 def _target(args: argparse.Namespace) -> Target:
     return resolve(Selection(repository=args.repository, changelog=args.changelog,
-                             manifest=args.manifest, dir=args.dir, file=args.file))
+                             manifest=args.manifest, dir=args.dir, file=args.file), warn=warn)
 
 
 def _hg_json_wanted(args: argparse.Namespace) -> bool:
@@ -164,6 +165,6 @@ def run_data(args: argparse.Namespace) -> Iterable[str | bytes]:
     elif rev is None:
         raise ReportError("please specify a revision")
     target = resolve(Selection(repository=args.repository, changelog=args.changelog,
-                               manifest=args.manifest, dir=args.dir, file=file))
+                               manifest=args.manifest, dir=args.dir, file=file), warn=warn)
     number = revids.find_rev(target, rev, filelog_rules=target.kind == "filelog")
     return data.data_output(target, number, as_json=args.json)

@@ -12,8 +12,8 @@ Two promises hold for every view:
 
 - safe: everything read from a store (paths, messages) is arbitrary bytes;
   it is escaped for HTML, and bytes that are not UTF-8 and control
-  characters are shown as ``\\xNN``, which every browser and JSON encoder
-  accepts;
+  characters are shown as ``\\xNN`` (``explorer.views.printable``, as in the
+  TUI), which every browser and JSON encoder accepts;
 - bounded: a table shows at most ``MAX_ROWS`` rows (the first and the last
   half, with a line saying how many are left out) and a store at most
   ``MAX_REVLOGS`` revlogs, so a million-revision revlog displays as fast as
@@ -23,7 +23,6 @@ Two promises hold for every view:
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -31,40 +30,15 @@ from typing import NamedTuple
 from explorer.engine import IndexEntry, Revlog, RevlogError, Store
 from explorer.engine.format.constants import revision_flag_names
 from explorer.views.chain_links import Link, chain_links, explain
+from explorer.views.printable import printable
 from explorer.views.revlog_view import RevlogView
 from explorer.views.source import RevlogRef
 
 MAX_ROWS = 40
 MAX_REVLOGS = 50
 
-# control characters (but the newline), and those that reorder text (bidi overrides)
-_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _MARK = "background-color: rgba(255, 190, 0, 0.18)"
 _STYLE = "font-family: monospace; border-collapse: collapse"
-
-
-# -- text made safe ----------------------------------------------------------------
-
-
-def printable(value: object) -> str:
-    """``value`` as text: bytes that are not UTF-8 (surrogate escapes in the engine's
-    ``str`` paths) and control characters become ``\\xNN``, and characters that
-    reorder the text around them (bidi overrides) ``\\uNNNN``, so a name shows
-    what it is."""
-    if isinstance(value, bytes):
-        text = value.decode("utf-8", "backslashreplace")
-    else:
-        text = str(value)
-        try:
-            text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-        except UnicodeEncodeError:  # a surrogate that no byte decodes to
-            text = text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return _CONTROL.sub(_escape, text)
-
-
-def _escape(match: re.Match) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _e(value: object) -> str:

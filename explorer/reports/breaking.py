@@ -5,6 +5,10 @@ file, or the path of a ``.i``). The damage goes to a copy (``--output
 COPY``: the repository, or the revlog's files, copied there first) unless
 ``--in-place`` says the original may be damaged. The report says what was
 changed: file, byte offset, field, old and new values.
+
+The copy is a real one: a ``.hg`` or store that is a symlink is copied as the
+directory it points to, and a copy whose store is still elsewhere (a share)
+is refused, so the original is never damaged through a link.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 from explorer.engine import Revlog, RevlogError, Store, StoreError
 from explorer.engine.damage import faults
 from explorer.engine.store.discovery import find_repository
+from explorer.engine.store.requirements import read_warning
 from explorer.reports.errors import ReportError
 
 
@@ -50,31 +55,71 @@ def run_break(request: BreakRequest, cwd: str) -> faults.Fault:
         return _break_in_store(request, repo)
     copy = _copy_tree(repo, os.path.join(cwd, request.output))
     try:
-        return _break_in_store(request, copy)
+        return _break_in_store(request, copy, confined=True)
     except ReportError:
         shutil.rmtree(copy, ignore_errors=True)  # nothing was damaged: leave nothing behind
         raise
 
 
 def _copy_tree(source: str, dest: str) -> str:
+    """Copy the repository at ``source`` to ``dest``; symlinks inside the working copy
+    stay links, but ``.hg`` and ``.hg/store`` are copied as the directories they are
+    or point to (copied as links, the damage would reach the original)."""
     if os.path.lexists(dest):
         raise ReportError(f"{dest} already exists: --output must name a new directory")
-    shutil.copytree(source, dest, symlinks=True)
+    try:
+        _copy_dir(source, dest, skip=".hg")
+        hg_dir = os.path.join(source, ".hg")
+        _copy_dir(hg_dir, os.path.join(dest, ".hg"), skip="store")
+        if os.path.isdir(os.path.join(hg_dir, "store")):
+            _copy_dir(os.path.join(hg_dir, "store"), os.path.join(dest, ".hg", "store"))
+    except OSError as err:
+        shutil.rmtree(dest, ignore_errors=True)
+        raise ReportError(f"cannot copy {source} to {dest}: {err.strerror or err}") from None
     return dest
 
 
-def _break_in_store(request: BreakRequest, repo: str) -> faults.Fault:
+def _copy_dir(source: str, dest: str, skip: str | None = None) -> None:
+    """Copy the directory ``source`` (followed, when it is a link) without its entry
+    ``skip``, keeping the symlinks below it as links."""
+    def ignore(directory: str, names: list[str]) -> list[str]:
+        return [skip] if directory == source and skip in names else []
+
+    shutil.copytree(source, dest, symlinks=True, ignore=ignore if skip else None)
+
+
+def _break_in_store(request: BreakRequest, repo: str, *, confined: bool = False) -> faults.Fault:
+    """Damage the named revlog of the store at ``repo``; ``confined``: the store must
+    lie inside ``repo`` (it is a copy, and must not reach its original)."""
     try:
         store = Store.open(repo)
     except (StoreError, RevlogError) as err:
         raise ReportError(str(err)) from None
     with store:
+        _check_requirements(store)
+        if confined:
+            _check_inside(store.store_dir, repo)
         path = _store_path(request)
         try:
             rl = store.open_revlog(path)
         except RevlogError as err:
             raise ReportError(f"cannot open {path}: {err}") from None
         return _inject(rl, request, path=path, store_dir=store.store_dir)
+
+
+def _check_requirements(store: Store) -> None:
+    """A store in a format the explorer does not know is not damaged: what it would
+    report as damaged may not be what it damages."""
+    warning = read_warning(store.requirements)
+    if warning is not None:
+        raise ReportError(f"{warning}: refusing to damage it")
+
+
+def _check_inside(store_dir: str, copy: str) -> None:
+    real_store, real_copy = os.path.realpath(store_dir), os.path.realpath(copy)
+    if os.path.commonpath([real_store, real_copy]) != real_copy:
+        raise ReportError(f"the copy's store is {real_store}, outside the copy {copy} "
+                          "(a share, or a link): refusing to damage it")
 
 
 def _store_path(request: BreakRequest) -> str:

@@ -17,10 +17,13 @@ from explorer.engine.damage.compare import Difference, compare_stores
 from explorer.engine.store.discovery import find_repository
 from explorer.reports.errors import ReportError
 from explorer.reports.formats import json_lines
+from explorer.reports.notices import Warn, check_requirements
 
 
-def run_diff(good: str, bad: str, cwd: str) -> list[Difference]:
-    stores = [_open(path, cwd) for path in (good, bad)]
+def run_diff(good: str, bad: str, cwd: str, warn: Warn | None = None) -> list[Difference]:
+    """How the store at ``bad`` differs from the one at ``good``; ``warn`` hears of
+    requirements the explorer does not know."""
+    stores = [_open(path, cwd, warn) for path in (good, bad)]
     try:
         return compare_stores(*stores)
     finally:
@@ -28,14 +31,16 @@ def run_diff(good: str, bad: str, cwd: str) -> list[Difference]:
             store.close()
 
 
-def _open(path: str, cwd: str) -> Store:
+def _open(path: str, cwd: str, warn: Warn | None) -> Store:
     full = os.path.join(cwd, path)
     if not os.path.isdir(full):
         raise ReportError(f"{path}: not a directory (give a repository, .hg or store)")
     try:
-        return Store.open(find_repository(full) or full)
+        store = Store.open(find_repository(full) or full)
     except (StoreError, RevlogError) as err:
         raise ReportError(str(err)) from None
+    check_requirements(store, warn)
+    return store
 
 
 def diff_text(differences: list[Difference]) -> Iterator[str]:

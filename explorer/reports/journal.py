@@ -17,6 +17,7 @@ from explorer.engine import RevlogError, Store, StoreError
 from explorer.engine.store.discovery import find_repository
 from explorer.engine.transaction.rollback import TransactionFiles, Truncation, read
 from explorer.reports.errors import ReportError
+from explorer.reports.notices import Warn, check_requirements
 
 _TITLES = {
     "journal": "journal: an abandoned transaction; hg recover would play it back",
@@ -24,15 +25,19 @@ _TITLES = {
 }
 
 
-def open_store(path: str | None, cwd: str) -> Store:
+def open_store(path: str | None, cwd: str, warn: Warn | None = None) -> Store:
+    """The store the journal report is about; ``warn`` hears of requirements the
+    explorer does not know."""
     start = os.path.join(cwd, path) if path else cwd
     root = find_repository(start) or start
     if not os.path.isdir(root):
         raise ReportError(f"{path}: not a repository, .hg or store directory")
     try:
-        return Store.open(root)
+        store = Store.open(root)
     except (StoreError, RevlogError) as err:
         raise ReportError(str(err)) from None
+    check_requirements(store, warn)
+    return store
 
 
 def journal_text(store: Store) -> Iterator[str]:

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from explorer.engine import Revlog, Store, StoreError
+from explorer.engine.store.requirements import read_warning
 from explorer.reports.errors import ReportError
 from explorer.reports.target import find_repository
 
@@ -51,6 +52,9 @@ def _store_summary(store: Store) -> Iterator[str]:
     present = [k for k in ("changelog", "manifest", "filelog") if kinds[k]]
     yield f"store      {store.store_dir}\n"
     yield f"requires   {' '.join(sorted(store.requirements))}\n"
+    warning = read_warning(store.requirements)
+    if warning is not None:
+        yield f"warning    {warning}\n"
     yield "revlogs    " + ", ".join(_count(kinds[k], k) for k in present) + "\n"
     yield "revisions  " + ", ".join(f"{revisions[k]} in {_plural(kinds[k], k)}"
                                     for k in present) + "\n"

@@ -27,6 +27,7 @@ from typing import Literal
 from explorer.engine import NULL_REV, Revlog, Store, StoreError
 from explorer.engine.store.discovery import find_repository
 from explorer.reports.errors import ReportError
+from explorer.reports.notices import Warn, check_requirements
 
 Kind = Literal["changelog", "manifest", "filelog", "path"]
 
@@ -67,11 +68,12 @@ class Target:
         return e.p1, e.p2
 
 
-def resolve(selection: Selection, cwd: str | None = None) -> Target:
-    """The revlog ``selection`` names; ``ReportError`` when it names none."""
+def resolve(selection: Selection, cwd: str | None = None, warn: Warn | None = None) -> Target:
+    """The revlog ``selection`` names; ``ReportError`` when it names none. ``warn`` hears
+    of requirements of the store that the explorer does not know."""
     cwd = cwd or os.getcwd()
     _check_combination(selection)
-    store = _open_store(selection.repository, cwd)
+    store = _open_store(selection.repository, cwd, warn)
     if selection.changelog or selection.manifest or selection.dir:
         if store is None:
             raise ReportError(
@@ -96,7 +98,7 @@ def _check_combination(sel: Selection) -> None:
         raise ReportError("cannot specify filename with --changelog or --manifest")
 
 
-def _open_store(repository: str | None, cwd: str) -> Store | None:
+def _open_store(repository: str | None, cwd: str, warn: Warn | None) -> Store | None:
     if repository is not None:
         root = os.path.join(cwd, repository)
         if not os.path.isdir(root):
@@ -106,9 +108,11 @@ def _open_store(repository: str | None, cwd: str) -> Store | None:
         if root is None:
             return None
     try:
-        return Store.open(root)
+        store = Store.open(root)
     except StoreError as err:
         raise ReportError(str(err)) from None
+    check_requirements(store, warn)
+    return store
 
 
 def _store_revlog(store: Store, sel: Selection) -> Target:

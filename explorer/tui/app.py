@@ -22,12 +22,13 @@ from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from explorer.engine import CorruptionError, RevlogError
-from explorer.engine.verify import ERROR, Problem
+from explorer.engine.verify import ERROR, WARNING, Problem
 from explorer.tui.store_actions import StoreActions
 from explorer.tui.widgets.chain import ChainPane, ChainTable
 from explorer.tui.widgets.commandline import CommandLine
@@ -36,10 +37,12 @@ from explorer.tui.widgets.dialogs import CannotOpenScreen, HelpScreen
 from explorer.tui.widgets.hex import HexPane, HexView
 from explorer.tui.widgets.index import IndexTable
 from explorer.tui.widgets.loader import Failed, run_jobs
+from explorer.tui.widgets.plain import plain
 from explorer.tui.widgets.problems import ProblemsPane, ProblemsTable
 from explorer.tui.widgets.store import StoreBox, StorePane
 from explorer.tui.widgets.table import VirtualTable
 from explorer.tui.widgets.text import TextPane
+from explorer.views.printable import printable
 from explorer.views.revlog_view import RevlogView
 from explorer.views.source import Source, SourceError, open_source
 
@@ -91,6 +94,13 @@ class ExplorerApp(App[None]):
         self.matches: list[int] = []
         self.typed: int | None = None  # a revision number being typed (less-style go-to)
         self._after_open: tuple[str, str | int | None, tuple[str, int] | None] | None = None
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """A notification; its message often names a file of the store, so it is shown
+        as the bytes it holds and never read as markup."""
+        super().notify(printable(message), title=title, severity=severity, timeout=timeout,
+                       markup=False)
 
     async def on_event(self, event: events.Event) -> None:
         """While the command line asks, the keys are its own (the focus stays put)."""
@@ -173,12 +183,15 @@ class ExplorerApp(App[None]):
 
     def _opened(self, source: Source) -> None:
         self.source = source
-        self.sub_title = source.label
+        self.sub_title = printable(source.label, keep_newlines=False)
         if not source.refs:
             self._cannot_open(f"{source.label} holds no revlog yet (an empty repository)")
             return
         self.store_pane.show(source, source.start)
         self.store_box.border_title = f"store · {len(source.refs)} revlogs"
+        if source.requirement_warning is not None:
+            self.report([Problem(WARNING, "requires", None, None, None, None,
+                                 source.requirement_warning, kind="read")])
         for name in source.undecodable:
             self.report([Problem(ERROR, name, None, None, None, None,
                                  "file name does not decode in this store's encoding",
@@ -240,14 +253,15 @@ class ExplorerApp(App[None]):
                              getattr(err, "offset", None), None,
                              f"cannot open: {message}", kind="read")])
         self.index.show(None)
-        self.index.border_title = f"index · {path} · cannot be opened: {message}"
+        self.index.border_title = plain(f"index · {path} · cannot be opened: {message}",
+                                        one_line=True)
         for pane in (self.chain, self.text, self.hexview):
             pane.load(None, 0)
 
     def _title_index(self, view: RevlogView) -> None:
         rl = view.revlog
-        self.index.border_title = (f"index · {view.name} · {len(rl)} revisions · "
-                                   f"{rl.format_description()}")
+        self.index.border_title = plain(f"index · {view.name} · {len(rl)} revisions · "
+                                        f"{rl.format_description()}", one_line=True)
 
     # -- selection -------------------------------------------------------------
 
@@ -278,7 +292,7 @@ class ExplorerApp(App[None]):
             self.jump_to(event.table.problems[event.row])
 
     def _describe_store_row(self, row: int) -> None:
-        self.store_info.update(self.store_pane.describe(row), layout=False)
+        self.store_info.update(plain(self.store_pane.describe(row)), layout=False)
 
     # -- problems --------------------------------------------------------------
 
@@ -522,7 +536,8 @@ class ExplorerApp(App[None]):
                                     _runner(self, binding.action))
         if self.source is not None:
             for row, ref in enumerate(self.source.refs):
-                yield SystemCommand(f"Open {ref.path}", f"Show the {ref.kind} {ref.path}",
+                shown = printable(ref.path, keep_newlines=False)
+                yield SystemCommand(f"Open {shown}", f"Show the {ref.kind} {shown}",
                                     _opener(self, row))
 
 

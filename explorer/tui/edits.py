@@ -15,6 +15,7 @@ from explorer.engine import Revlog, RevlogError
 from explorer.engine.damage import faults as engine_faults
 from explorer.engine.payloads.filetext import file_content
 from explorer.engine.repo.repo import Repo
+from explorer.engine.repo.writable import check_writable as check_store_writable
 from explorer.views.source import RevlogRef, Source
 
 USER = "revlog-explorer <explorer@localhost>"
@@ -23,6 +24,22 @@ FAULTS = engine_faults.KINDS
 
 class EditError(RevlogError):
     """The edit cannot be made here (no store, a binary file, ...)."""
+
+
+def check_writable(source: Source, doing: str = "editing") -> None:
+    """Refuse, before any dialog, to commit to or strip a store the engine does not write
+    (a requirement it does not know or only reads, a read-only file system): what
+    ``Repo.open`` would refuse once the user has typed the text."""
+    if source.store is None:
+        raise EditError(f"{doing} needs a repository: this is a lone revlog file")
+    check_store_writable(source.store)
+
+
+def check_known(source: Source) -> None:
+    """Refuse to damage a store in a format the explorer does not know: what it would
+    say it damaged may not be what it damages."""
+    if source.requirement_warning is not None:
+        raise EditError(f"{source.requirement_warning}: refusing to damage it")
 
 
 def editable_text(source: Source, ref: RevlogRef, rl: Revlog, rev: int) -> str:

@@ -28,6 +28,8 @@ from explorer.tui.edits import (
     FAULTS,
     add_revision,
     changeset_of,
+    check_known,
+    check_writable,
     editable_text,
     file_path,
     inject_fault,
@@ -118,6 +120,7 @@ class StoreActions:
     def add_revision(self, source: Source, view: RevlogView, rev: int) -> None:
         """Edit the text of ``rev`` (or a message), then commit it after a confirmation."""
         try:
+            check_writable(source)
             with view.lock:
                 text = editable_text(source, view.ref, view.revlog, rev)
         except RevlogError as err:
@@ -142,7 +145,7 @@ class StoreActions:
     def _add(self, source: Source, ref: RevlogRef, text: str) -> None:
         try:
             node = add_revision(source, ref, text)
-        except RevlogError as err:
+        except (RevlogError, OSError) as err:
             self.app.call_from_thread(self.app.notify, f"not added: {err}", severity="error")
             return
         self.app.call_from_thread(self.app.notify, f"added changeset {node.hex()[:12]}")
@@ -150,9 +153,10 @@ class StoreActions:
 
     def strip(self, source: Source, view: RevlogView, rev: int) -> None:
         """Remove the changeset of ``rev`` and every later one, after a confirmation."""
-        if source.store is None:
-            self.app.notify("stripping needs a repository: this is a lone revlog file",
-                            severity="error")
+        try:
+            check_writable(source, "stripping")
+        except RevlogError as err:
+            self.app.notify(str(err), severity="error")
             return
         changeset = changeset_of(view.ref, view.revlog, rev)
         question = (f"Strip changeset {changeset} and every later one from {source.root}?\n"
@@ -170,7 +174,7 @@ class StoreActions:
     def _strip(self, source: Source, changeset: int, path: str, rev: int) -> None:
         try:
             count = strip_changesets(source, changeset)
-        except RevlogError as err:
+        except (RevlogError, OSError) as err:
             self.app.call_from_thread(self.app.notify, f"nothing stripped: {err}",
                                       severity="error")
         else:
@@ -181,6 +185,11 @@ class StoreActions:
 
     def inject_fault(self, source: Source, view: RevlogView, rev: int) -> None:
         """Damage ``rev`` with a fault the user chooses, after a confirmation."""
+        try:
+            check_known(source)
+        except RevlogError as err:
+            self.app.notify(f"no fault made: {err}", severity="error")
+            return
         self.app.push_screen(
             ChoiceScreen(f"Inject a fault into rev {rev} of {view.name}", FAULTS,
                          "This damages files on disk, for teaching: use a copy."),
@@ -200,7 +209,7 @@ class StoreActions:
     def _fault(self, source: Source, ref: RevlogRef, kind: str, rev: int) -> None:
         try:
             fault = inject_fault(source, ref, kind, rev)
-        except RevlogError as err:
+        except (RevlogError, OSError) as err:
             self.app.call_from_thread(self.app.notify, f"no fault made: {err}",
                                       severity="error")
             self.app.call_from_thread(self.reload, ref.path, rev, None)

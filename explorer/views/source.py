@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field
 
 from explorer.engine import CorruptionError, Revlog, RevlogError, Store
+from explorer.engine.store.requirements import read_warning
 
 
 class SourceError(Exception):
@@ -40,6 +41,7 @@ class Source:
     start: int = 0
     undecodable: list[str] = field(default_factory=list)
     listing_error: CorruptionError | None = None
+    requirement_warning: str | None = None  # the store names requirements we do not know
 
     def open(self, ref: RevlogRef) -> Revlog:
         """Open one revlog (``RevlogError`` when it is damaged beyond opening)."""
@@ -114,7 +116,8 @@ def _open_store(path: str, label: str) -> Source:
         for kind, store_path in listed
     ]
     return Source(label=label, refs=refs, store=store, undecodable=undecodable,
-                  listing_error=listing_error)
+                  listing_error=listing_error,
+                  requirement_warning=read_warning(store.requirements))
 
 
 def _repository_root(path: str, label: str) -> str:

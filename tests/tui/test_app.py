@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pytest
 
 from explorer.engine import Revlog, Store
+from explorer.engine.verify import ERROR, Problem
 from explorer.tui.app import ExplorerApp
 from explorer.tui.headless import settle
 from explorer.tui.widgets.chain import ChainTable
@@ -16,6 +19,7 @@ from explorer.tui.widgets.hex import HexView
 from explorer.tui.widgets.problems import ProblemsTable
 from explorer.tui.widgets.store import StorePane
 from explorer.tui.widgets.text import TextPane
+from tests import hgrepos as hgtools
 from tests.tui.conftest import press, run
 
 
@@ -301,3 +305,72 @@ def test_damaged_revision_is_named_and_the_rest_stays_usable(repo_copy):
         assert hexes.sections[section].offset + at == problems[0].offset
 
     run(ExplorerApp(repo_copy), test)
+
+
+def screen_text(app: ExplorerApp) -> str:
+    """What the screen shows, as text (from the SVG screenshot)."""
+    svg = app.export_screenshot()
+    return "\n".join(html.unescape(t).replace("\xa0", " ")
+                     for t in re.findall(r">([^<]*)</text>", svg))
+
+
+def assert_only_printable(screen: str) -> None:
+    assert not any(0xd800 <= ord(c) <= 0xdfff or ord(c) < 0x20 and c != "\n"
+                   for c in screen), "a surrogate or a control character is shown"
+
+
+def test_names_that_are_not_utf8_or_hold_control_bytes_show_their_bytes(hgrepos):
+    """A surrogate escape or a control byte reaching the terminal breaks the pane
+    borders: every name is shown as its bytes, ``\\xe9``, in the store pane, the
+    line under it, the index title and the problems pane."""
+    repo = hgrepos("store-names")
+    latin1 = "data/latin1-\udce9t\udce9.txt.i"
+
+    async def test(pilot):
+        app = pilot.app
+        row = next(i for i, r in enumerate(app.source.refs) if r.path == latin1)
+        app.open_revlog(row)
+        await settle(pilot)
+        app.report([Problem(ERROR, latin1, None, 0, None, None, "made up \udcff", kind="read")])
+        pane = app.query_one(StorePane)
+        pane.focus()
+        await settle(pilot)
+        screen = screen_text(app)
+        assert_only_printable(screen)
+        assert screen.count("latin1-\\xe9t\\xe9.txt.i") >= 4  # store row, info, title, problem
+        assert "made up \\xff" in screen
+        pane.move_to(next(i for i, r in enumerate(app.source.refs) if "ctl-" in r.path))
+        await settle(pilot)
+        screen = screen_text(app)
+        assert_only_printable(screen)
+        assert "ctl-\\x01\\x02\\x1f\\x7f.txt" in screen
+
+    run(ExplorerApp(repo), test)
+
+
+def test_a_name_that_looks_like_markup_is_shown_as_it_is(tmp_path):
+    """Textual reads markup in strings: ``a[/]b`` would raise and ``[@click=...]`` be
+    a link. Names and the messages naming them are shown as text."""
+    repo = tmp_path / "repo"
+    names = ["a[/]b.txt", "[@click=app.quit]x.txt", "[bold]c.txt"]
+    hgtools.hg(tmp_path, "init", "repo")
+    for name in names:
+        (repo / name).parent.mkdir(exist_ok=True)
+        (repo / name).write_bytes(b"x\n")
+    hgtools.hg(repo, "commit", "-A", "-q", "-m", "names", "-u", "test")
+
+    async def test(pilot):
+        app = pilot.app
+        pane = app.query_one(StorePane)
+        pane.focus()
+        for name in names:
+            row = next(i for i, r in enumerate(app.source.refs) if r.path == f"data/{name}.i")
+            pane.move_to(row)
+            await settle(pilot)
+            assert f"data/{name}.i: filelog" in screen_text(app)
+            app.open_revlog(row)
+            app.notify(f"about {name}")
+            await settle(pilot)
+            assert f"index · data/{name}.i" in screen_text(app)
+
+    run(ExplorerApp(repo), test)

@@ -11,6 +11,8 @@ from explorer.tui.widgets.dialogs import ChoiceScreen, ConfirmScreen, EditorScre
 from explorer.tui.widgets.hex import HexView
 from explorer.tui.widgets.problems import ProblemsTable
 from explorer.tui.widgets.text import TextPane
+from tests.engine.repo.test_paths import tree
+from tests.engine.repo.test_refusals import UNKNOWN, add_requirement
 from tests.hgrepos import hg, hg_run
 from tests.tui.conftest import press, run
 
@@ -150,3 +152,42 @@ def test_strip_from_a_file_revision(repo_copy):
     assert len(Store.open(repo_copy).changelog) == changeset
     code, out = hg_verify(repo_copy)
     assert code == 0, out
+
+
+def test_an_unknown_requirement_is_named_and_editing_refused(repo_copy):
+    add_requirement(repo_copy, UNKNOWN)
+    before = tree(repo_copy)
+
+    async def test(pilot):
+        app = pilot.app
+        problems = app.query_one(ProblemsTable).problems
+        assert [p.severity for p in problems] == ["warning"]
+        assert f"unknown requirement '{UNKNOWN}'" in problems[0].message
+        app.open_revlog(row_of(app, "data/src/main.py.i"), 3)
+        await settle(pilot)
+        said: list[str] = []
+        app.notify = lambda message, **options: said.append(message)
+        for key in ("a", "s", "f"):
+            await press(pilot, key)
+            assert not isinstance(app.screen, (EditorScreen, ConfirmScreen, ChoiceScreen)), key
+        assert len(said) == 3 and all(UNKNOWN in m for m in said), said
+
+    run(ExplorerApp(repo_copy), test)
+    assert tree(repo_copy) == before
+
+
+def test_a_read_only_store_is_said_before_any_dialog(repo_copy, read_only):
+    read_only(repo_copy)
+
+    async def test(pilot):
+        app = pilot.app
+        app.open_revlog(row_of(app, "data/src/main.py.i"), 3)
+        await settle(pilot)
+        said: list[str] = []
+        app.notify = lambda message, **options: said.append(message)
+        for key in ("a", "s"):
+            await press(pilot, key)
+            assert not isinstance(app.screen, (EditorScreen, ConfirmScreen)), key
+        assert len(said) == 2 and all("read-only file system" in m for m in said), said
+
+    run(ExplorerApp(repo_copy), test)

@@ -12,6 +12,7 @@ copy's revlogs, to the revision and the index field or chunk it hits.
 from __future__ import annotations
 
 import os
+import stat
 import struct
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -26,7 +27,10 @@ _MERGE_GAP = 16  # differences closer than this are one region
 _MIN_COPY = 8  # a shorter block found elsewhere is likely a coincidence
 
 KINDS = ("bit-flip", "zeros", "truncation", "extension", "copied-block", "rewritten-entry",
-         "changed-bytes", "missing-file", "extra-file")
+         "changed-bytes", "missing-file", "extra-file", "not-a-file")
+# What a store entry is when it is not a regular file (symlinks are not followed at all).
+_SPECIAL = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+            (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"))
 
 
 @dataclass(frozen=True)
@@ -131,14 +135,25 @@ def _revlog_names(store: StoreFiles) -> dict[str, tuple[str, str]]:
     return names
 
 
-def _files(root: str) -> set[str]:
-    found = set()
+def _files(root: str) -> dict[str, str | None]:
+    """Every file under ``root`` but symlinks, by relative name: None for a regular file,
+    else what it is ("a FIFO"): such a file is never read (a FIFO blocks, a device may
+    never end)."""
+    found: dict[str, str | None] = {}
     for directory, _dirs, files in os.walk(root):
         for name in files:
             full = os.path.join(directory, name)
-            if not os.path.islink(full):
-                found.add(os.path.relpath(full, root))
+            try:
+                mode = os.lstat(full).st_mode
+            except OSError:
+                continue  # gone since the walk listed it
+            if not stat.S_ISLNK(mode):
+                found[os.path.relpath(full, root)] = _special(mode)
     return found
+
+
+def _special(mode: int) -> str | None:
+    return next((what for test, what in _SPECIAL if test(mode)), None)
 
 
 def _read(path: str) -> bytes:
@@ -178,8 +193,15 @@ class _Comparison:
 
     def run(self) -> list[Difference]:
         good_files, bad_files = _files(self.good.store_dir), _files(self.bad.store_dir)
-        for name in sorted(good_files | bad_files):
-            if name not in bad_files:
+        for name in sorted(good_files.keys() | bad_files.keys()):
+            special = [(where, files[name]) for where, files in (("good", good_files),
+                                                                 ("bad", bad_files))
+                       if files.get(name)]
+            if special:
+                where, what = special[0]
+                self._add("not-a-file", name, 0, 0, None, None,
+                          f"{what} in the {where} store, not a regular file: not compared")
+            elif name not in bad_files:
                 self._add("missing-file", name, 0, self._size(self.good, name), None, None,
                           "the file is missing from the damaged copy")
             elif name not in good_files:

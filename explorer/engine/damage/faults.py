@@ -107,18 +107,26 @@ def plan(rl: Revlog, kind: str, rev: int, *, path: str | None = None,
 
 
 def apply(fault: Fault) -> Fault:
-    """Make the planned changes on disk (the revlog they came from must be closed)."""
+    """Make the planned changes on disk (the revlog they came from must be closed); a
+    file system that refuses them (read-only, no permission) is a ``FaultError``."""
     for edit in fault.edits:
-        if edit.create:
-            with open(edit.file, "wb") as f:
-                f.write(edit.data)
-        elif edit.truncate:
-            os.truncate(edit.file, edit.offset)
-        else:
-            with open(edit.file, "r+b") as f:
-                f.seek(edit.offset)
-                f.write(edit.data)
+        try:
+            _apply(edit)
+        except OSError as err:
+            raise FaultError(f"cannot damage {edit.file}: {err.strerror}") from None
     return fault
+
+
+def _apply(edit: Edit) -> None:
+    if edit.create:
+        with open(edit.file, "wb") as f:
+            f.write(edit.data)
+    elif edit.truncate:
+        os.truncate(edit.file, edit.offset)
+    else:
+        with open(edit.file, "r+b") as f:
+            f.seek(edit.offset)
+            f.write(edit.data)
 
 
 def inject(rl: Revlog, kind: str, rev: int, **options) -> Fault:

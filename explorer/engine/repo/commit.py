@@ -27,16 +27,19 @@ from ..format.constants import NULL_NODE, NULL_REV, REVIDX_HASMETA
 from ..payloads.changeset import format_changeset, parse_changeset
 from ..payloads.filetext import file_content, pack_file_text
 from ..payloads.manifest import parse_manifest
+from .paths import audit, check_clashes
 
 Date = tuple[float, int]
 Entry = tuple[bytes, str]  # file node, flags
 FASTDELTA_LIMIT = 1000  # more changes than this: diff the manifests instead
+FILE_FLAGS = ("", "x", "l")  # plain, executable, symlink
 _HUNK = struct.Struct(">lll")
 
 
 @dataclass
 class Change:
-    """What a commit asks for."""
+    """What a commit asks for; the names it writes and copies from are audited as it is
+    made, before any transaction starts (``paths.audit``)."""
 
     files: Mapping[str, bytes | None]
     message: str
@@ -47,6 +50,15 @@ class Change:
     copies: Mapping[str, str] = field(default_factory=dict)
     flags: Mapping[str, str] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for path in sorted(p for p, content in self.files.items() if content is not None):
+            audit(path)
+        for source in self.copies.values():
+            audit(source)
+        for path, flag in self.flags.items():
+            if flag not in FILE_FLAGS:
+                raise RevlogError(f"flag {flag!r} of '{path}' is not one of 'x', 'l' or ''")
 
 
 class Committer:
@@ -62,6 +74,7 @@ class Committer:
         link = len(cl)
         m1 = repo.manifest_of(change.p1)
         m2 = repo.manifest_of(change.p2)
+        check_clashes(m1, change.files)  # before the first write: a refusal leaves no trace
         new = dict(m1)
         touched, committed = [], []
         for path in sorted(change.files):

@@ -18,12 +18,14 @@ from pathlib import Path
 from ..errors import RevlogError, StoreError
 from ..format.constants import NULL_NODE, NULL_REV
 from ..revlog.revlog import Revlog
+from ..store.discovery import read_optional
 from ..store.pathencode import encode_dir
 from ..transaction.transaction import StoreLock, Transaction, playback
 from . import rewrite
 from .commit import Change, Committer, Entry, changeset_manifest, parse_flat
 from .formats import RepoFormat, split_requirements, write_config
 from .store import Store
+from .writable import check_writable
 
 DUMMY_CHANGELOG = b"\0\0\xff\xff dummy changelog to prevent using the old repo layout"
 DRAFT = 1
@@ -67,14 +69,16 @@ class Repo:
         hg_dir = Path(path) / ".hg"
         if hg_dir.exists():
             raise StoreError(f"{hg_dir} already exists")
-        hg_dir.mkdir(parents=True)
-        working, in_store = split_requirements(reqs)
-        _write_requires(hg_dir / "requires", working)
-        if store:
-            (hg_dir / "store").mkdir()
-            if in_store:
-                _write_requires(hg_dir / "store" / "requires", in_store)
-            (hg_dir / "00changelog.i").write_bytes(DUMMY_CHANGELOG)
+        try:
+            hg_dir.mkdir(parents=True)
+        except OSError as err:
+            raise StoreError(f"cannot create {hg_dir}: {err.strerror}") from None
+        try:
+            _write_layout(hg_dir, reqs, store)
+        except OSError as err:
+            shutil.rmtree(hg_dir, ignore_errors=True)  # half a repository would pass for one
+            raise StoreError(f"cannot create the repository {hg_dir}: {err.strerror} "
+                             f"({err.filename})") from None
         return cls.open(path, compression_level=compression_level)
 
     @classmethod
@@ -82,8 +86,11 @@ class Repo:
              compression_level: int | None = None) -> Repo:
         """Open a repository for writing; ``compression`` overrides the engine used for
         new chunks (a store may mix them: each chunk names its own), ``compression_level``
-        its level."""
-        return cls(Store.open(path), compression, compression_level)
+        its level. A store the engine does not write as Mercurial does is refused here,
+        before anything is written (``writable.check_writable``)."""
+        store = Store.open(path)
+        check_writable(store)
+        return cls(store, compression, compression_level)
 
     def close(self) -> None:
         for rl in self._revlogs.values():
@@ -259,24 +266,26 @@ class Repo:
             rl.close()
 
     def _after_strip(self, stripped: set[bytes], tr: Transaction) -> None:
-        """Phase roots and bookmarks must not name stripped nodes (both backed up: a
-        rollback puts them back)."""
-        path = self.store.fs_path("phaseroots")
-        if os.path.exists(path):
-            with open(path, "rb") as f:
-                lines = f.read().splitlines(keepends=True)
-            kept = [line for line in lines if bytes.fromhex(line.split()[1].decode()) not in
-                    stripped]
-            if kept != lines:
-                tr.replace_file("phaseroots", b"".join(kept))
+        """Phase roots and bookmarks must not name stripped nodes.
+
+        Every file is read (and phase roots hg could not read refused) before any is
+        changed, so a refusal leaves them all as they were; each is backed up, so a
+        rollback puts it back.
+        """
         hg_dir = Path(self.store.root)
-        for bookmarks, location in ((hg_dir / "bookmarks", "plain"),
-                                    (hg_dir / "store" / "bookmarks", "")):
-            if bookmarks.exists():
-                lines = bookmarks.read_bytes().splitlines(keepends=True)
-                tr.replace_file("bookmarks", b"".join(
-                    line for line in lines if bytes.fromhex(line[:40].decode()) not in stripped),
-                    location)
+        rewrites = {}
+        data = read_optional(self.store.fs_path("phaseroots"))
+        if data is not None:
+            rewrites[("phaseroots", "")] = (data, rewrite.kept_phaseroots(
+                data, stripped, self.store.fs_path("phaseroots")))
+        for path, location in ((hg_dir / "bookmarks", "plain"),
+                               (hg_dir / "store" / "bookmarks", "")):
+            data = read_optional(str(path))
+            if data is not None:
+                rewrites[("bookmarks", location)] = (data, rewrite.kept_bookmarks(data, stripped))
+        for (name, location), (old, new) in rewrites.items():
+            if new != old:
+                tr.replace_file(name, new, location)
 
     def _forget_working_state(self, stripped: set[bytes]) -> None:
         """After a strip has committed: caches and a dirstate naming stripped changesets
@@ -374,6 +383,18 @@ class Repo:
                 lines = f.read().splitlines(keepends=True)
         lines += [b"%d %s\n" % (DRAFT, node.hex().encode()) for node in self._roots]
         tr.replace_file("phaseroots", b"".join(lines))
+
+
+def _write_layout(hg_dir: Path, reqs: set[str], store: bool) -> None:
+    """The requirement files, the store directory and hg's dummy changelog of a new
+    repository whose ``.hg`` is ``hg_dir``."""
+    working, in_store = split_requirements(reqs)
+    _write_requires(hg_dir / "requires", working)
+    if store:
+        (hg_dir / "store").mkdir()
+        if in_store:
+            _write_requires(hg_dir / "store" / "requires", in_store)
+        (hg_dir / "00changelog.i").write_bytes(DUMMY_CHANGELOG)
 
 
 def _write_requires(path: Path, reqs: set[str]) -> None:

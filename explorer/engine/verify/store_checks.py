@@ -1,8 +1,9 @@
 """Checks of the store as a whole, before any revlog is read.
 
-An abandoned transaction (its journal still there), pending and split files
-a crash left behind, files that resolve outside the store, and the list of
-revlogs (fncache or file index) itself. Returns the list, so the revlog
+Requirements the engine does not know (hg would refuse the repository; we
+read on, and say so), an abandoned transaction (its journal still there),
+pending and split files a crash left behind, files that resolve outside the
+store, and the list of revlogs (fncache or file index) itself. Returns the list, so the revlog
 checks can tick off each entry and report the orphans.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 
 from ..errors import CorruptionError, StoreError
+from ..store import requirements
 from ..store.files import StoreFiles
 from ..store.layout import REVLOG_SUFFIXES, Layout
 from ..transaction import rollback
@@ -27,10 +29,18 @@ def _add(out: Collector, kind: str, path: str, message: str, *, severity: Severi
 
 def check_store(store: StoreFiles, out: Collector) -> set[str] | None:
     """Store-level problems; returns the revlogs the store lists (None: list unreadable)."""
+    _requirements(store, out)
     journal = _journal(store, out)
     _leftovers(store, out, journal)
     _escapes(store, out)
     return _listing(store, out)
+
+
+def _requirements(store: StoreFiles, out: Collector) -> None:
+    warning = requirements.read_warning(store.requirements)
+    if warning is not None:
+        _add(out, "unknown-requirement", "requires", warning, severity=WARNING,
+             hint="the store is read as if the requirement were not there")
 
 
 def _journal(store: StoreFiles, out: Collector) -> bool:

@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from explorer.tui.widgets.loader import RevisionLoader, describe_error
+from explorer.tui.widgets.plain import plain
 from explorer.tui.widgets.store import human_size
 from explorer.tui.widgets.table import Cell, Column, VirtualTable
 from explorer.views.chain_links import Link, chain_links, explain
@@ -113,7 +114,8 @@ class ChainPane(Vertical):
         self._describe()
 
     def _describe(self) -> None:
-        self.query_one("#chain-why", Static).update(self.table.explanation(), layout=False)
+        self.query_one("#chain-why", Static).update(plain(self.table.explanation()),
+                                                     layout=False)
 
 
 # The comp column is 4 wide: a plain v2 chunk and a NUL-led v1 one are both raw.

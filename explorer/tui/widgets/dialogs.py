@@ -1,4 +1,8 @@
-"""Modal screens: confirmation, choice, text editor, key help, and an error page."""
+"""Modal screens: confirmation, choice, text editor, key help, and an error page.
+
+Their titles and questions name revlogs and files of the store: they are shown
+through ``plain`` (escaped bytes, no markup read in them).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
+
+from explorer.tui.widgets.plain import plain
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -29,8 +35,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.question, classes="dialog-body")
+            yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
+            yield Static(plain(self.question), classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Yes (y)", variant="error", id="yes")
                 yield Button("No (n)", variant="primary", id="no")
@@ -86,7 +92,7 @@ class CannotOpenScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog cannot-open"):
             yield Label("revlog-explorer cannot open this", classes="dialog-title")
-            yield Static(self.reason, id="cannot-open-reason")
+            yield Static(plain(self.reason), id="cannot-open-reason")
             yield Static("revlog-explorer opens a Mercurial repository (or any directory in "
                          "one), its .hg, a store directory, or one revlog .i file; with no "
                          "argument, the built-in demo store.\n\nPress q to quit.",
@@ -106,7 +112,7 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog choice"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
             yield OptionList(*(Option(Text.assemble((f"{name:<20}", "bold"), words), id=name)
                                for name, words in self.options.items()), id="choices")
             if self.note:
@@ -135,7 +141,7 @@ class EditorScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog editor"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
             yield TextArea(self.text, id="editor", show_line_numbers=True)
             yield Static(self.note or "ctrl+s: keep this text · escape: drop it",
                          classes="explain")

@@ -27,6 +27,7 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 from explorer.tui.widgets.loader import RevisionLoader, describe_error
+from explorer.tui.widgets.plain import plain
 from explorer.tui.widgets.styles import CachedStyles, set_virtual_size
 from explorer.views.anatomy import Section, Span, sections
 from explorer.views.revlog_view import RevlogView
@@ -322,4 +323,5 @@ class HexPane(Vertical):
 
     def on_hex_view_field_changed(self, event: HexView.FieldChanged) -> None:
         event.stop()
-        self.query_one("#hex-explain", Static).update(self.view.describe(), layout=False)
+        self.query_one("#hex-explain", Static).update(plain(self.view.describe()),
+                                                       layout=False)

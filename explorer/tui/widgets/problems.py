@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.widgets import ProgressBar, Static
 
 from explorer.engine import Problem
+from explorer.tui.widgets.plain import plain
 from explorer.tui.widgets.table import Cell, Column, VirtualTable
 
 _COLUMNS = [
@@ -107,7 +108,7 @@ class ProblemsPane(Vertical):
             self.status(self.table.describe(event.row))
 
     def status(self, text: str) -> None:
-        self.query_one("#problems-status", Static).update(text, layout=False)
+        self.query_one("#problems-status", Static).update(plain(text), layout=False)
 
     def progress(self, done: int | None, total: int | None) -> None:
         """Show verify progress (None hides the bar)."""

@@ -98,7 +98,8 @@ class StorePane(VirtualTable):
         return [marker, (kind, "dim"), (ref.path, ""), (str(facts.revisions), ""), size]
 
     def describe(self, row: int) -> str:
-        """Two lines on the revlog at ``row``: what it is and its files."""
+        """Two lines on the revlog at ``row``: what it is and its files (plain text, to
+        show through ``plain``)."""
         if self.source is None or not 0 <= row < len(self.source.refs):
             return ""
         ref = self.source.refs[row]

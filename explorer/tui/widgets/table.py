@@ -5,7 +5,8 @@ for 100,000 rows, measured); revlogs have millions. ``VirtualTable`` knows
 only how many rows there are and asks its subclass for the cells of the rows
 on screen (``row_cells``), with column widths fixed in advance. The header
 stays on the first line; the cursor is a row number. Subclasses: the index,
-store, delta chain and problems panes.
+store, delta chain and problems panes. Cells hold names read from a store:
+they are drawn as the bytes they hold (``\\xe9``, ``explorer.views.printable``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from explorer.tui.widgets.styles import CachedStyles, set_virtual_size
+from explorer.views.printable import printable
 
 
 class Column(NamedTuple):
@@ -211,7 +213,8 @@ class VirtualTable(CachedStyles, ScrollView, can_focus=True):
         segments = [gap]
         for column, (text, name) in zip(self.columns, cells):
             style = (base + styles[name] if name else base) + top
-            segments += [Segment(_fit(text, column), style), gap]
+            segments += [Segment(_fit(printable(text, keep_newlines=False), column), style),
+                         gap]
         return segments
 
     # -- cursor --------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 
 import pytest
 
@@ -93,3 +94,33 @@ def test_differing_regions_merges_near_differences():
     bad[20] = 1  # within the merge gap of the first
     bad[150_000] = 7
     assert differing_regions(good, bytes(bad)) == [(10, 11), (150_000, 1)]
+
+
+def _special(path: str, kind: str) -> None:
+    """Put a character device (what /dev/null is) or a FIFO at ``path``."""
+    os.unlink(path)
+    if kind == "fifo":
+        os.mkfifo(path)
+        return
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("making a device needs root")
+
+
+# (a FIFO in the good store is a revlog the engine opens to map the differences: opening
+# one is the engine's reading, not the comparison's)
+@pytest.mark.parametrize("kind, what, where", [
+    ("char", "a character device", "good"), ("char", "a character device", "bad"),
+    ("fifo", "a FIFO", "bad")])
+def test_a_file_that_is_not_a_regular_file_is_named_not_read(hgrepos, tmp_path, kind, what,
+                                                               where):
+    """A device or a FIFO is never read (a FIFO blocks, /dev/zero never ends): it is a
+    difference of its own."""
+    good, bad = (hgrepos.copy("zstd", tmp_path / name) for name in ("good", "bad"))
+    with Store.open(good if where == "good" else bad) as store:
+        _special(store.fs_path("data/feature.txt.i"), kind)
+    with Store.open(good) as g, Store.open(bad) as b:
+        found = g.compare(b)
+    assert [(d.kind, d.path) for d in found] == [("not-a-file", "data/feature.txt.i")]
+    assert f"{what} in the {where} store" in found[0].detail

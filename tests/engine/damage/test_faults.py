@@ -9,6 +9,7 @@ index layouts (v0, v2 with its docket, changelog-v2), where verify finds them.
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -104,3 +105,26 @@ def test_faults_in_other_layouts_are_found(copy, spec, path, kind):
     report = verify_store(Store.open(store.root))
     assert report.damaged
     assert any(p.path == path and p.rev in (fault.rev, None) for p in report.errors)
+
+
+@pytest.mark.parametrize("kind", ["flip-bit", "truncate-data", "lost-journal"])
+def test_a_read_only_file_system_is_a_fault_error(copy, monkeypatch, kind):
+    """Writing in place, cutting, creating: each refusal of the file system is said as
+    a FaultError naming the file, not an OSError."""
+    repo, store = copy("zstd")
+    before = store_bytes(repo)
+
+    def refuse(path, *args):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), os.fspath(path))
+
+    def read_only_open(path, mode="r", *args, **kwargs):
+        if set(mode) & set("wax+"):
+            refuse(path)
+        return open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(faults, "open", read_only_open, raising=False)
+    monkeypatch.setattr(os, "truncate", refuse)
+    rl = store.open_revlog("data/src/main.py.i")
+    with pytest.raises(faults.FaultError, match="cannot damage .*: Read-only file system"):
+        faults.inject(rl, kind, 3, store_dir=store.store_dir)
+    assert store_bytes(repo) == before

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer.engine import RevlogError, Store
+from explorer.engine import CorruptionError, RevlogError, Store
 from explorer.engine.repo.repo import Repo
 from explorer.engine.transaction.transaction import Transaction
 from tests import hgrepos as hgtools
@@ -169,3 +169,40 @@ def test_standalone_transaction_rollback_restores_bytes(tmp_path):
     assert hashlib.sha256(Path(fs("data/x.i")).read_bytes()).hexdigest() == digest
     assert not Path(fs("data/x.d")).exists() and len(rl) == 50 and rl.inline
     shutil.rmtree(store)
+
+
+def test_strip_keeps_malformed_bookmarks_lines(hgrepos, tmp_path):
+    """hg strips such a repository (it warns "malformed line" and reads the others); we
+    strip it too, keep the lines we cannot read as they are, and drop the bookmark of a
+    stripped changeset."""
+    ours = hgrepos.copy("zstd", tmp_path / "ours")
+    theirs = hgrepos.copy("zstd", tmp_path / "theirs")
+    with Store.open(ours) as store:
+        kept, gone = store.changelog.node(3).hex(), store.changelog.node(40).hex()
+    lines = [f"{kept} kept\n".encode(), b"garbage\n", b"zz not-hex\n", b"\xff\xfe\n",
+             f"{gone[:20]} short\n".encode()]
+    for repo in (ours, theirs):
+        (repo / ".hg" / "bookmarks").write_bytes(b"".join(lines + [f"{gone} gone\n".encode()]))
+    code, _out, err = hgtools.hg_run(theirs, "strip", "--no-backup", "-r", "40", config=HG_STRIP)
+    assert code == 0 and b"malformed line" in err
+    with Repo.open(ours) as repo:
+        repo.strip(40)
+    assert (ours / ".hg" / "bookmarks").read_bytes() == b"".join(lines)
+    assert revlog_files(ours) == revlog_files(theirs)
+
+
+@pytest.mark.parametrize("garbage", [b"garbage\n", b"1 nothex\n", b"x " + b"ab" * 20 + b"\n",
+                                     b"1 " + b"ab" * 20 + b" extra\n", b"\xff\n"])
+def test_strip_refuses_phaseroots_it_cannot_read(hgrepos, tmp_path, garbage):
+    """hg itself cannot read such phase roots (a traceback, whatever the command): the
+    strip stops with the line at fault, and the store is as it was."""
+    repo = hgrepos.copy("zstd", tmp_path / "repo")
+    phaseroots = repo / ".hg" / "store" / "phaseroots"
+    good = phaseroots.read_bytes()
+    phaseroots.write_bytes(good + garbage)
+    before = {p: p.read_bytes() for p in (repo / ".hg").rglob("*") if p.is_file()}
+    with Repo.open(repo) as ours, pytest.raises(CorruptionError) as caught:
+        ours.strip(40)
+    assert caught.value.file == str(phaseroots) and caught.value.offset == len(good)
+    assert "not 'PHASE NODE'" in str(caught.value)
+    assert {p: p.read_bytes() for p in (repo / ".hg").rglob("*") if p.is_file()} == before
