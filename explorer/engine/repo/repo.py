@@ -194,23 +194,11 @@ class Repo:
             merged_extra["branch"] = branch
         if close_branch:
             merged_extra["close"] = "1"
-        self._refuse_new_files_in_a_file_index(files)
         with self.transaction() as tr:  # the tip is read under the lock
             p1, p2 = self._parents(parents)
             change = Change(files, message, user, date, p1, p2, dict(copies or {}),
                             dict(flags or {}), merged_extra)
             return Committer(self, tr).commit(change)
-
-    def _refuse_new_files_in_a_file_index(self, files: Mapping[str, bytes | None]) -> None:
-        """A fileindex-v1 store must list every filelog in its file index, which we do
-        not write yet: a new file would be lost by ``hg clone``. Refused up front."""
-        if "fileindex-v1" not in self.store.requirements:
-            return
-        listed = set(self.store.file_index())
-        new = sorted(p for p, data in files.items() if data is not None and p not in listed)
-        if new:
-            raise StoreError(f"cannot add {new[0]!r}: new files of a fileindex-v1 store must "
-                             "go into its file index, which revlog-explorer does not write yet")
 
     def _parents(self, parents: tuple[int, int] | None) -> tuple[int, int]:
         """The parents of a new changeset: those given (checked), or the tip."""

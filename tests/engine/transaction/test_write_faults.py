@@ -2,11 +2,10 @@
 
 Over commit (the first one of an empty repository, with its diverted
 changelog; an edit and a new file; a file big enough to split its inline
-filelog), strip and censor, in v1, revlog-v2 and changelog-v2 repositories
-made by hg (hg's revlog-v2 stores keep a file index, which takes no new
-file from us: their first commit is not tried), the write path's fault
-points (``faultydisk``: every call of ``fileops`` that can change the disk)
-are taken one at a time:
+filelog), strip and censor, in v1 and changelog-v2 repositories made by hg
+and revlog-v2 ones made by the engine, the write path's fault points
+(``faultydisk``: every call of ``fileops`` that can change the disk) are
+taken one at a time:
 
 * failed with ENOSPC, then EIO: the operation raises ``TransactionError``
   saying the transaction was rolled back, and ``.hg`` is byte for byte as
@@ -79,8 +78,9 @@ CASES = [
     ("zstd", "strip", strip_tip),
     ("zstd", "censor", censor_middle),
     ("zstd", "first", commit_first),
-    ("revlogv2", "commit", commit_edit),
-    ("revlogv2", "strip", strip_tip),
+    ("engine-v2", "commit", commit_edit),
+    ("engine-v2", "strip", strip_tip),
+    ("engine-v2", "first", commit_first),
     ("changelogv2", "commit", commit_edit),
     ("changelogv2", "strip", strip_tip),
     ("changelogv2", "first", commit_first),
@@ -96,7 +96,15 @@ def hg_server():
 
 
 def base_repo(hgrepos, spec: str, op: str, dest: Path) -> Path:
-    """The hg-made repository the operation starts from (empty for ``first``)."""
+    """The repository the operation starts from: made by hg (empty for ``first``), or,
+    for revlog-v2, by the engine (hg's own v2 stores keep a file index the engine does
+    not write, so it refuses to write there)."""
+    if spec == "engine-v2":
+        with Repo.init(dest, revlog="v2") as repo:
+            for n in range(0 if op == "first" else 6):
+                repo.commit({"README.txt": b"line %d\n" % n * (n + 1), f"d/f{n % 3}.txt":
+                             b"file %d\n" % n}, f"change {n}", "engine", date=(n, 0))
+        return dest
     if op != "first":
         return hgrepos.copy(spec, dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -147,7 +155,7 @@ class Outcomes:
                  operation: Operation) -> None:
         self.spec, self.operation, self.tmp = spec, operation, tmp
         self.base = base_repo(hgrepos, spec, op, tmp / "base")
-        self.config = hgrepos.config(spec)
+        self.config = {} if spec == "engine-v2" else hgrepos.config(spec)
         self.server = hg_server
         done = self.fresh("done")
         faulty = FaultyOS()
