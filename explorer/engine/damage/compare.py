@@ -16,8 +16,9 @@ import struct
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from ..errors import RevlogError
+from ..errors import CorruptionError, RevlogError
 from ..format.fields import LAYOUTS, field_at, header_overlaid
+from ..format.reading import read_regular
 from ..revlog.revlog import Revlog
 from ..store.files import StoreFiles
 
@@ -26,7 +27,7 @@ _MERGE_GAP = 16  # differences closer than this are one region
 _MIN_COPY = 8  # a shorter block found elsewhere is likely a coincidence
 
 KINDS = ("bit-flip", "zeros", "truncation", "extension", "copied-block", "rewritten-entry",
-         "changed-bytes", "missing-file", "extra-file")
+         "changed-bytes", "missing-file", "extra-file", "unreadable-file")
 
 
 @dataclass(frozen=True)
@@ -142,8 +143,8 @@ def _files(root: str) -> set[str]:
 
 
 def _read(path: str) -> bytes:
-    with open(path, "rb") as f:
-        return f.read()
+    """The bytes of a store file (a FIFO or device is refused: ``CorruptionError``)."""
+    return read_regular(path) or b""
 
 
 # -- classification ------------------------------------------------------------------------
@@ -202,8 +203,12 @@ class _Comparison:
                                      field, detail))
 
     def _file(self, name: str) -> None:
-        good = self._bytes(name)
-        bad = _read(os.path.join(self.bad.store_dir, name))
+        try:
+            good = self._bytes(name)
+            bad = _read(os.path.join(self.bad.store_dir, name))
+        except CorruptionError as err:
+            self._add("unreadable-file", name, 0, 0, None, None, f"{err.file}: {err.message}")
+            return
         if good == bad:
             return
         for offset, length in differing_regions(good, bad):
@@ -283,7 +288,7 @@ class _Comparison:
         for other in [name] + sorted(n for n in self.names if n != name):
             try:
                 data = same if other == name else self._bytes(other)
-            except OSError:
+            except RevlogError:
                 continue
             at = data.find(block)
             while at != -1 and other == name and at == offset:

@@ -17,6 +17,7 @@ from explorer.engine import CorruptionError, Revlog, Store, StoreError
 from explorer.engine.damage import faults
 from explorer.engine.verify.run import verify_revlog, verify_store
 from tests.engine.revlog.test_fuzz import deadline
+from tests.engine.store.bounded import bounded
 
 V1 = struct.Struct(">Qiiiiii20s12x")
 
@@ -157,3 +158,196 @@ def test_revlog_files_the_fncache_does_not_list(hgrepos, tmp_path):
     with Store.open(repo) as store:
         (p,) = [p for p in verify_store(store).problems if p.kind == "not-in-fncache"]
     assert p.path == "data/stray.i" and not p.is_error
+
+
+# -- symlinks: every file read from a store resolves inside it (or inside its .hg) ----------
+
+
+def _store_problems(repo: Path) -> list[tuple[str, str, str]]:
+    """(kind, file or path, message) of every problem verify finds in ``repo``."""
+    with Store.open(repo) as store:
+        return [(p.kind, p.file or p.path, p.message) for p in verify_store(store).problems]
+
+
+@pytest.mark.parametrize("name, target", [("requires", "/dev/zero"),
+                                          ("store/requires", "secret")])
+def test_requires_resolving_outside_the_repository_is_not_read(hgrepos, tmp_path, name,
+                                                               target):
+    repo = hgrepos.copy("zstd", tmp_path / "repo")
+    secret = tmp_path / "secret"
+    secret.write_bytes(b"share-safe\nroot:x:0:0:do-not-print:/root:/bin/sh\n")
+    link = repo / ".hg" / name
+    link.unlink()
+    link.symlink_to(secret if target == "secret" else target)
+    outcome = bounded(lambda: Store.open(repo).requirements)
+    assert outcome.raised("StoreError"), outcome
+    assert "outside" in outcome.value and "do-not-print" not in outcome.value
+
+
+def test_nodemap_docket_resolving_outside_the_store_is_not_read(hgrepos, tmp_path):
+    repo = hgrepos.copy("persistent-nodemap", tmp_path / "repo")
+    docket = repo / ".hg" / "store" / "00changelog.n"
+    docket.unlink()
+    docket.symlink_to("/dev/zero")
+
+    def lookup_and_verify():
+        with Store.open(repo) as store:
+            rl = store.changelog
+            found = rl.lookup(rl.node(3).hex()[:8])
+        return found, _store_problems(repo)
+
+    outcome = bounded(lookup_and_verify)
+    assert outcome.status == "ok", outcome
+    found, problems = outcome.value
+    assert found == 3
+    assert any(kind == "unsafe-path" and file.endswith("00changelog.n")
+               for kind, file, _ in problems), problems
+
+
+@pytest.mark.parametrize("name", ["journal", "journal.backupfiles"])
+def test_journal_resolving_outside_the_store_is_not_read(hgrepos, tmp_path, name):
+    repo = hgrepos.copy("zstd", tmp_path / "repo")
+    store_dir = repo / ".hg" / "store"
+    (store_dir / "journal").write_bytes(b"data/README.txt.i\x000\n")
+    (store_dir / name).unlink(missing_ok=True)
+    (store_dir / name).symlink_to("/dev/zero")
+    outcome = bounded(lambda: _store_problems(repo))
+    assert outcome.status == "ok", outcome
+    assert any(kind == "unsafe-path" and file.endswith(name) for kind, file, _ in outcome.value)
+
+
+# -- special files: a FIFO (or any file that is not a regular file) is refused, never opened
+# for a blocking read -----------------------------------------------------------------------
+
+FIFOS = [("zstd", "00changelog.d"), ("zstd", "00manifest.i"), ("zstd", "fncache"),
+         ("zstd", "requires"), ("zstd", "journal"), ("zstd", "data/README.txt.i"),
+         ("persistent-nodemap", "00changelog.n"), ("persistent-nodemap", "00changelog-*.nd"),
+         ("revlogv2", "00manifest-*.dat"), ("revlogv2", "00manifest-*.idx"),
+         ("revlogv2", "fileindex")]
+
+
+def _fifo_in_place_of(hgrepos, tmp_path, spec: str, pattern: str) -> tuple[Path, Path]:
+    repo = hgrepos.copy(spec, tmp_path / "repo")
+    store_dir = repo / ".hg" / "store"
+    target = next(store_dir.glob(pattern), store_dir / pattern)
+    if pattern == "data/README.txt.i":
+        target = store_dir / "data" / "_r_e_a_d_m_e.txt.i"
+    target.unlink(missing_ok=True)
+    os.mkfifo(target)
+    return repo, target
+
+
+@pytest.mark.parametrize("spec, pattern", FIFOS, ids=[f"{s}:{p}" for s, p in FIFOS])
+def test_fifo_store_file_is_refused_and_verify_keeps_going(hgrepos, tmp_path, spec, pattern):
+    repo, fifo = _fifo_in_place_of(hgrepos, tmp_path, spec, pattern)
+
+    def open_and_verify():
+        try:
+            store = Store.open(repo)
+        except (CorruptionError, StoreError) as err:
+            return "refused", str(err)
+        store.close()
+        return "verified", _store_problems(repo)
+
+    outcome = bounded(open_and_verify)
+    assert outcome.status == "ok", outcome
+    what, found = outcome.value
+    if what == "refused":  # only the requirements are read when a store is opened
+        assert pattern == "requires" and str(fifo) in found and "not a regular file" in found
+        return
+    named = [(kind, message) for kind, file, message in found
+             if file == str(fifo) or str(fifo) in message]
+    assert any("is a FIFO, not a regular file" in message for _, message in named), found
+
+
+def test_fifo_data_file_is_a_corruption_error_naming_it(hgrepos, tmp_path):
+    repo, fifo = _fifo_in_place_of(hgrepos, tmp_path, "zstd", "00changelog.d")
+
+    def read():
+        with Store.open(repo) as store:
+            try:
+                store.changelog.revision(0)
+            except CorruptionError as err:
+                return err.file, err.rev, err.message
+        return None
+
+    outcome = bounded(read)
+    assert outcome.status == "ok", outcome
+    assert outcome.value is not None
+    file, _rev, message = outcome.value
+    assert file == str(fifo) and "not a regular file" in message
+
+
+# -- sizes: nothing is allocated past what the index declares and the file holds -----------
+
+
+def sparse_files_supported(directory: Path) -> bool:
+    """Whether ``directory``'s filesystem keeps holes and reports them (SEEK_HOLE)."""
+    probe = directory / "sparse-probe"
+    with open(probe, "wb") as f:
+        f.write(b"x")
+        f.truncate(64 << 20)
+    try:
+        with open(probe, "rb") as f:
+            return os.lseek(f.fileno(), 0, os.SEEK_HOLE) < (64 << 20)
+    finally:
+        probe.unlink()
+
+
+def test_sparse_index_declaring_2_31_revisions_reads_what_it_holds(hgrepos, tmp_path):
+    if not sparse_files_supported(tmp_path):
+        pytest.skip("this filesystem keeps no holes")
+    repo = hgrepos.copy("zstd", tmp_path / "repo")
+    index = repo / ".hg" / "store" / "00changelog.i"
+    held = index.stat().st_size
+    os.truncate(index, 2**31 * 64)  # a hole of 128 GiB: nothing on disk
+
+    def read_and_verify():
+        with Store.open(repo) as store:
+            rl = store.changelog
+            count = len(rl)
+            text = rl.revision(count - 1)
+        problems = [(kind, file, message) for kind, file, message in _store_problems(repo)
+                    if file == str(index)]
+        return count, len(text), problems
+
+    outcome = bounded(read_and_verify, memory=512 << 20)
+    assert outcome.status == "ok", outcome
+    count, size, problems = outcome.value
+    # the file holds its data up to the end of the block where it ends: zeros after it
+    assert held // 64 <= count <= (held + (1 << 20)) // 64 and size > 0
+    kinds = {kind for kind, _, _ in problems}
+    assert kinds <= {"sparse-file", "zeroed-entry"}, problems
+    sparse = [message for kind, _, message in problems if kind == "sparse-file"]
+    assert sparse == [f"the index file is {2**31 * 64} bytes but holds data only up to byte "
+                      f"{count * 64}: the rest is a hole (a sparse file), read as no entries"]
+
+
+def test_docket_ends_past_the_files_are_cut_to_their_sizes(hgrepos, tmp_path):
+    """A docket promising 2^63-1 bytes of data, and an entry a chunk of 2^31-1 bytes: the
+    read is sized by what the file holds, not by the promises."""
+    repo = hgrepos.copy("revlogv2", tmp_path / "repo")
+    store_dir = repo / ".hg" / "store"
+    docket = store_dir / "00manifest.i"
+    with Store.open(repo) as store:
+        last = len(store.manifest) - 1
+        entry_at = store.manifest.entry_offset(last)
+        data_file = store.manifest.data_path
+    raw = bytearray(docket.read_bytes())
+    struct.pack_into(">Q", raw, 26, 2**63 - 1)  # the committed end of the data file
+    docket.write_bytes(bytes(raw))
+    index = next(store_dir.glob("00manifest-*.idx"))
+    raw = bytearray(index.read_bytes())
+    struct.pack_into(">i", raw, entry_at + 8, 2**31 - 1)  # compressed length
+    index.write_bytes(bytes(raw))
+    with Store.open(repo) as store:
+        tracemalloc.start()
+        with pytest.raises(CorruptionError, match="runs past the end of the file") as err:
+            store.manifest.revision(last)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        problems = verify_store(store).problems
+    assert (err.value.file, err.value.rev) == (data_file, last)
+    assert peak < 16 << 20
+    assert any(p.kind == "docket-mismatch" and p.file == data_file for p in problems)
+
