@@ -351,3 +351,48 @@ def test_docket_ends_past_the_files_are_cut_to_their_sizes(hgrepos, tmp_path):
     assert peak < 16 << 20
     assert any(p.kind == "docket-mismatch" and p.file == data_file for p in problems)
 
+
+def rewrite_inline(index: Path, chunks: dict[int, bytes], count: int) -> None:
+    """Keep the first ``count`` revisions of the inline v1 revlog ``index``, some with new
+    ``chunks``: the later chunks move, and every offset and length field follows."""
+    data = index.read_bytes()
+    out = bytearray()
+    pos = offset = rev = 0
+    while pos + 64 <= len(data) and rev < count:
+        entry = bytearray(data[pos : pos + 64])
+        clen = struct.unpack_from(">i", entry, 8)[0]
+        chunk = chunks.get(rev, data[pos + 64 : pos + 64 + clen])
+        if rev:  # rev 0 starts at 0, its first 4 bytes are the header
+            flags = struct.unpack_from(">Q", entry, 0)[0] & 0xFFFF
+            struct.pack_into(">Q", entry, 0, offset << 16 | flags)
+        struct.pack_into(">i", entry, 8, len(chunk))
+        out += entry + chunk
+        pos, offset, rev = pos + 64 + clen, offset + len(chunk), rev + 1
+    index.write_bytes(bytes(out))
+
+
+def test_text_growing_past_its_declared_size_is_damage(hgrepos, tmp_path):
+    """40 deltas, each inserting as much as a delta may inflate to (16 times the text
+    size its entry declares): the first one already makes a text longer than declared."""
+    repo = hgrepos.copy("long-chain-gd", tmp_path / "repo")
+    with Store.open(repo) as store:
+        rl = store.filelog("chain.txt")
+        assert rl.delta_chain(40) == list(range(41))
+        sizes = {r: rl.entry(r).uncompressed_length for r in range(41)}
+        index = Path(rl.index_path)
+    inserted = {r: 16 * sizes[r] + 4096 - 12 for r in range(1, 41)}
+    rewrite_inline(index, {r: zlib.compress(struct.pack(">lll", 0, 0, n) + b"x" * n)
+                           for r, n in inserted.items()}, count=41)
+    with Store.open(repo) as store:
+        rl = store.filelog("chain.txt")
+        tracemalloc.start()
+        with pytest.raises(CorruptionError, match="past the 33601 bytes its entry declares"
+                           ) as err:
+            rl.revision(40)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert (err.value.file, err.value.rev, err.value.offset) == (
+            str(index), 1, rl.chunk_offset(1))
+        problems = verify_revlog(rl)
+    assert peak < 8 * inserted[1], peak  # one delta's worth, not forty
+    assert {(p.kind, p.rev) for p in problems if p.rev == 1} == {("bad-delta", 1)}
