@@ -396,3 +396,18 @@ def test_text_growing_past_its_declared_size_is_damage(hgrepos, tmp_path):
         problems = verify_revlog(rl)
     assert peak < 8 * inserted[1], peak  # one delta's worth, not forty
     assert {(p.kind, p.rev) for p in problems if p.rev == 1} == {("bad-delta", 1)}
+
+
+def test_a_long_fncache_line_costs_a_few_times_its_length(hgrepos, tmp_path):
+    """Encoding a store path cost a buffer descriptor (~80 bytes) per byte of it."""
+    repo = hgrepos.copy("zstd", tmp_path / "repo")
+    line = b"data/" + b"Ab_~" * (1 << 20) + b".i\n"
+    with open(repo / ".hg" / "store" / "fncache", "ab") as f:
+        f.write(line)
+    with Store.open(repo) as store:
+        tracemalloc.start()
+        problems = verify_store(store).problems
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert peak < 16 * len(line), peak
+    assert any(p.path.startswith("data/Ab_~Ab_~") for p in problems)
