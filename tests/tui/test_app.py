@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from explorer.tui.widgets.hex import HexView
 from explorer.tui.widgets.problems import ProblemsTable
 from explorer.tui.widgets.store import StorePane
 from explorer.tui.widgets.text import TextPane
+from tests.engine.store.bounded import bounded
 from tests.tui.conftest import press, run
 
 
@@ -301,3 +303,31 @@ def test_damaged_revision_is_named_and_the_rest_stays_usable(repo_copy):
         assert hexes.sections[section].offset + at == problems[0].offset
 
     run(ExplorerApp(repo_copy), test)
+
+
+@pytest.mark.parametrize("name", ["requires", "00changelog.i", "00changelog.d"])
+def test_a_fifo_in_the_store_is_explained_and_q_still_quits(repo_copy, name):
+    """Opening a FIFO for reading waits for a writer forever: the explorer froze blank."""
+    fifo = repo_copy / ".hg" / "store" / name
+    fifo.unlink()
+    os.mkfifo(fifo)
+
+    def explore() -> dict:
+        seen: dict = {}
+
+        async def test(pilot):
+            app = pilot.app
+            screen = app.screen
+            if isinstance(screen, CannotOpenScreen):
+                seen["reason"] = screen.reason
+            else:
+                seen["problems"] = [p.message for p in app.query_one(ProblemsTable).problems]
+            await pilot.press("q")
+
+        run(ExplorerApp(repo_copy), test)
+        return seen
+
+    outcome = bounded(explore, seconds=120)
+    assert outcome.status == "ok", outcome
+    found = outcome.value.get("reason") or " ".join(outcome.value["problems"])
+    assert "is a FIFO, not a regular file" in found, outcome.value

@@ -123,7 +123,7 @@ class StoreFiles:
         ``undecodable`` list is given to collect such names instead.
         """
         top: list[tuple[Kind, str]] = [("changelog", CHANGELOG), ("manifest", MANIFEST)]
-        present = [(kind, path) for kind, path in top if os.path.isfile(self.fs_path(path))]
+        present = [(kind, path) for kind, path in top if os.path.lexists(self.fs_path(path))]
         radixes = {
             radix_of(name)
             for name in self._listed_files(undecodable)
