@@ -448,7 +448,8 @@ class InnerRevlog:
         # The deltas are decompressed a batch at a time, a batch being as many as fit in
         # a few times the text's size: a chain of deltas each inflating to its bound is
         # stopped by the first text it makes too long, before the rest are inflated.
-        budget = 4 * max(links[-1][4], len(text)) + BATCH_SLACK
+        declared = links[-1][4] if links else -1  # no link: rev is an empty delta on stop
+        budget = 4 * max(declared, len(text)) + BATCH_SLACK
         while done < len(links):
             deltas = self.decompress(links, raws, done, budget)
             text = self._apply(text, deltas, links, done)
