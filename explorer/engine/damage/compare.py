@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..errors import CorruptionError, RevlogError
 from ..format.fields import LAYOUTS, field_at, header_overlaid
-from ..format.reading import read_regular
+from ..format.reading import read_held
 from ..revlog.revlog import Revlog
 from ..store.files import StoreFiles
 
@@ -27,7 +27,7 @@ _MERGE_GAP = 16  # differences closer than this are one region
 _MIN_COPY = 8  # a shorter block found elsewhere is likely a coincidence
 
 KINDS = ("bit-flip", "zeros", "truncation", "extension", "copied-block", "rewritten-entry",
-         "changed-bytes", "missing-file", "extra-file", "unreadable-file")
+         "changed-bytes", "missing-file", "extra-file", "unreadable-file", "sparse-file")
 
 
 @dataclass(frozen=True)
@@ -142,9 +142,10 @@ def _files(root: str) -> set[str]:
     return found
 
 
-def _read(path: str) -> bytes:
-    """The bytes of a store file (a FIFO or device is refused: ``CorruptionError``)."""
-    return read_regular(path) or b""
+def _read(path: str) -> tuple[bytes, int]:
+    """The bytes a store file holds (up to its first hole, if it is sparse) and its size;
+    a FIFO or device is refused (``CorruptionError``)."""
+    return read_held(path) or (b"", 0)
 
 
 # -- classification ------------------------------------------------------------------------
@@ -194,7 +195,7 @@ class _Comparison:
         return os.path.getsize(os.path.join(store.store_dir, name))
 
     def _bytes(self, name: str) -> bytes:
-        return _read(os.path.join(self.good.store_dir, name))
+        return _read(os.path.join(self.good.store_dir, name))[0]
 
     def _add(self, kind: str, name: str, offset: int, length: int, rev: int | None,
              field: str | None, detail: str) -> None:
@@ -205,9 +206,16 @@ class _Comparison:
     def _file(self, name: str) -> None:
         try:
             good = self._bytes(name)
-            bad = _read(os.path.join(self.bad.store_dir, name))
+            bad, size = _read(os.path.join(self.bad.store_dir, name))
         except CorruptionError as err:
             self._add("unreadable-file", name, 0, 0, None, None, f"{err.file}: {err.message}")
+            return
+        if size > len(bad):  # a sparse file: what it holds is compared, the hole named
+            for offset, length in differing_regions(good, bad):
+                self._region(name, good, bad, offset, length)
+            self._add("sparse-file", name, len(bad), size - len(bad), None, None,
+                      f"the file is {size} bytes, a hole from byte {len(bad)} on (a sparse "
+                      f"file): compared up to there")
             return
         if good == bad:
             return

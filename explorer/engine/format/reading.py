@@ -72,13 +72,35 @@ def held_size(fd: int) -> int:
 
 
 def read_regular(path: str, limit: int | None = None) -> bytes | None:
-    """The bytes of the regular file ``path`` (at most ``limit``), None when it is missing."""
+    """The bytes of the regular file ``path`` (at most ``limit``), None when it is missing.
+
+    A hole before that is damage (``CorruptionError``): the file declares bytes it
+    does not hold, and a truncate to 128 GiB must not make us read 128 GiB of zeros.
+    """
     fd = open_regular(path)
     if fd is None:
         return None
     try:
         size = os.fstat(fd).st_size
-        return read_fd(fd, size if limit is None else min(size, limit), path)
+        wanted = size if limit is None else min(size, limit)
+        held = held_size(fd)
+        if held < wanted:
+            raise CorruptionError(f"the file is {size} bytes but a hole from byte {held} on "
+                                  f"(a sparse file): it is not read", file=path, offset=held)
+        return read_fd(fd, wanted, path)
+    finally:
+        os.close(fd)
+
+
+def read_held(path: str) -> tuple[bytes, int] | None:
+    """The bytes the regular file ``path`` holds before its first hole, and its size;
+    None when it is missing. A sparse file of 1 TiB is its few real bytes, not 1 TiB
+    of zeros."""
+    fd = open_regular(path)
+    if fd is None:
+        return None
+    try:
+        return read_fd(fd, held_size(fd), path), os.fstat(fd).st_size
     finally:
         os.close(fd)
 

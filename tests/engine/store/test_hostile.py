@@ -15,6 +15,7 @@ import zstandard
 
 from explorer.engine import CorruptionError, Revlog, Store, StoreError
 from explorer.engine.damage import faults
+from explorer.engine.damage.compare import compare_stores
 from explorer.engine.verify.run import verify_revlog, verify_store
 from tests.engine.revlog.test_fuzz import deadline
 from tests.engine.store.bounded import bounded
@@ -411,3 +412,33 @@ def test_a_long_fncache_line_costs_a_few_times_its_length(hgrepos, tmp_path):
         tracemalloc.stop()
     assert peak < 16 * len(line), peak
     assert any(p.path.startswith("data/Ab_~Ab_~") for p in problems)
+
+
+@pytest.mark.parametrize("name", ["fncache", "00changelog.d", "requires"])
+def test_sparse_store_files_are_not_read_as_zeros(hgrepos, tmp_path, name):
+    """A store file extended by a 128 GiB hole: verify and diff-store read what it holds."""
+    if not sparse_files_supported(tmp_path):
+        pytest.skip("this filesystem keeps no holes")
+    repo = hgrepos.copy("zstd", tmp_path / "repo")
+    good = hgrepos("zstd")
+    os.truncate(repo / ".hg" / "store" / name, 2**37)
+
+    def verify_and_compare():
+        try:
+            damaged = Store.open(repo)
+        except StoreError as err:
+            return "refused", str(err), []
+        with damaged, Store.open(good) as intact:
+            problems = [p.message for p in verify_store(damaged).problems]
+            differences = [(d.kind, d.file) for d in compare_stores(intact, damaged)]
+        return "verified", problems, differences
+
+    outcome = bounded(verify_and_compare, memory=1 << 30)
+    assert outcome.status == "ok", outcome
+    what, found, differences = outcome.value
+    if name == "requires":
+        assert what == "refused" and "a hole from byte" in found
+        return
+    assert ("sparse-file", name) in differences
+    if name == "fncache":
+        assert any("a hole from byte" in message for message in found), found
