@@ -80,9 +80,16 @@ def parse_hunks(delta: bytes | memoryview, base_length: int) -> list[Hunk]:
     return hunks
 
 
-def apply_delta(base: bytes | memoryview, delta: bytes | memoryview) -> bytes:
-    """Apply one delta to ``base`` and return the new text (one copy of the text)."""
+def apply_delta(base: bytes | memoryview, delta: bytes | memoryview, limit: int = -1) -> bytes:
+    """Apply one delta to ``base`` and return the new text (one copy of the text).
+
+    With a ``limit`` (not negative), a text longer than that is ``TextSizeError``
+    instead (checked once built: it is no longer than ``base`` and ``delta`` together,
+    and counting as the hunks go would slow every read).
+    """
     if not delta:
+        if 0 <= limit < len(base):
+            raise TextSizeError(len(base), limit, 0)
         return bytes(base)
     src = memoryview(base)
     dm = memoryview(delta)
@@ -107,7 +114,10 @@ def apply_delta(base: bytes | memoryview, delta: bytes | memoryview) -> bytes:
     except struct.error:
         raise PatchError(f"truncated hunk header ({size - pos} of 12 bytes)", pos) from None
     append(src[last_end:])
-    return b"".join(pieces)
+    text = b"".join(pieces)
+    if 0 <= limit < len(text):
+        raise TextSizeError(len(text), limit, 0)
+    return text
 
 
 def apply_deltas(base: bytes | memoryview, deltas: Sequence[bytes | memoryview],
@@ -128,12 +138,10 @@ def apply_deltas(base: bytes | memoryview, deltas: Sequence[bytes | memoryview],
     text = base
     for i, delta in enumerate(deltas):
         try:
-            text = apply_delta(text, delta)
+            text = apply_delta(text, delta, -1 if sizes is None else sizes[i])
         except PatchError as exc:
             exc.delta_index = i
             raise
-        if sizes is not None and len(text) > sizes[i] >= 0:
-            raise TextSizeError(len(text), sizes[i], i)
     return bytes(text)
 
 

@@ -31,7 +31,7 @@ from ..format.constants import (
 from ..format.docket import Docket, parse_docket
 from ..format.header import RevlogFormat
 from ..format.index import V1_LINK, Index, IndexEntry, load_bytes
-from ..format.mpatch import PatchError, TextSizeError, apply_deltas
+from ..format.mpatch import PatchError, TextSizeError, apply_delta, apply_deltas
 from .datafile import DataFile
 from .nodes import NodeIndex
 
@@ -396,12 +396,12 @@ class InnerRevlog:
 
     def read_chunks(self, links: list[Link]) -> list[bytes]:
         """On-disk chunks of ``links`` (ascending), reading near neighbours in one go."""
-        for r, pos, clen, *_ in links:
+        for r, pos, clen, _, _ in links:
             if clen < 0 or pos < 0:
                 self.damaged(r, f"chunk at {pos} has length {clen}", self.index.file,
                              self.index.entry_position(r))
         if self.data_file is None:
-            return [self._slice_inline(r, pos, clen) for r, pos, clen, *_ in links]
+            return [self._slice_inline(r, pos, clen) for r, pos, clen, _, _ in links]
         out = []
         i = 0
         while i < len(links):
@@ -411,7 +411,7 @@ class InnerRevlog:
                 j += 1
             span_start = links[i][1]
             span = self.data_file.read(span_start, links[j][1] + links[j][2] - span_start)
-            for r, pos, clen, *_ in links[i : j + 1]:
+            for r, pos, clen, _, _ in links[i : j + 1]:
                 piece = span[pos - span_start : pos - span_start + clen]
                 if len(piece) != clen:
                     self._truncated(r, pos, clen, self.data_file.path, self.data_file.size())
@@ -441,6 +441,14 @@ class InnerRevlog:
             return cache[1]
         links, stopped = self.chain(rev, cache[0] if cache is not None else None)
         raws = self.read_chunks(links)
+        if stopped and len(links) == 1:  # the next revision of a scan: one delta, no batches
+            link = links[0]
+            try:
+                text = apply_delta(cache[1], self.decompress(links, raws)[0], link[4])
+            except PatchError as exc:
+                self._bad_delta(link, exc)
+            self.last_text = (rev, text)
+            return text
         if stopped:
             text, done = cache[1], 0
         else:
@@ -452,24 +460,19 @@ class InnerRevlog:
         budget = 4 * max(declared, len(text)) + BATCH_SLACK
         while done < len(links):
             deltas = self.decompress(links, raws, done, budget)
-            text = self._apply(text, deltas, links, done)
+            try:  # each text held to the size its entry declares
+                text = apply_deltas(text, deltas,
+                                    [link[4] for link in links[done : done + len(deltas)]])
+            except PatchError as exc:
+                self._bad_delta(links[done + exc.delta_index], exc)
             done += len(deltas)
         self.last_text = (rev, text)
         return text
 
-    def _apply(self, text: bytes, deltas: list[bytes], links: list[Link], first: int) -> bytes:
-        """``text`` with ``deltas`` (those of ``links[first:]``) applied, each text held to
-        the size its entry declares."""
-        sizes = [link[4] for link in links[first : first + len(deltas)]]
-        try:
-            return apply_deltas(text, deltas, sizes)
-        except TextSizeError as exc:
-            bad = links[first + exc.delta_index]
-            self.damaged(bad[0], f"delta does not apply: {exc}", self.data_path, bad[1])
-        except PatchError as exc:
-            bad = links[first + exc.delta_index]
-            self.damaged(bad[0], f"delta does not apply: {exc} (at byte {exc.position} of the "
-                                 f"decompressed delta)", self.data_path, bad[1])
+    def _bad_delta(self, link: Link, exc: PatchError):
+        where = "" if isinstance(exc, TextSizeError) else (
+            f" (at byte {exc.position} of the decompressed delta)")
+        self.damaged(link[0], f"delta does not apply: {exc}{where}", self.data_path, link[1])
 
     def sidedata(self, rev: int) -> bytes:
         """The decompressed sidedata blob of ``rev`` (empty when it has none)."""

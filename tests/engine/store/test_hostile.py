@@ -1,5 +1,10 @@
 """Hostile stores: nothing outside the store is read, no chunk allocates past its size,
 no chain makes verify hang, and verify's side-file checks (nodemap, v2 docket) see damage.
+
+Files that are not files (FIFOs, devices through symlinks) and sizes that are promises
+(sparse files, docket ends, declared text sizes) are read in a forked child with its
+address space capped and a time limit (``bounded``): a regression fails the test, it
+does not hang the run or exhaust the machine.
 """
 
 from __future__ import annotations
