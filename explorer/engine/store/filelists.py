@@ -8,7 +8,7 @@ import struct
 from ..errors import CorruptionError
 from ..format.reading import read_regular
 from .discovery import inside
-from .pathencode import Encoding, decode_path, to_str
+from .pathencode import decode_dir_bytes, to_str
 
 # fileindex-v1 docket: marker, used sizes of the list/meta/tree files, their
 # 8-character ids, tree root pointer, unused tree bytes, 4 flag bytes; a
@@ -32,7 +32,7 @@ def parse_fncache(data: bytes, path: str) -> list[str]:
     for line in data.split(b"\n")[:-1]:
         if not line:
             raise CorruptionError("empty entry in fncache", file=path, offset=offset)
-        entries.append(decode_path(to_str(line), Encoding.DIR))
+        entries.append(decode_dir_bytes(line))
         offset += len(line) + 1
     return entries
 
