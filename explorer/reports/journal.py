@@ -14,11 +14,13 @@ import os
 from collections.abc import Iterator
 
 from explorer.engine import RevlogError, Store, StoreError
-from explorer.engine.store.discovery import find_repository
+from explorer.engine.format.reading import read_regular
+from explorer.engine.store.discovery import find_repository, inside
 from explorer.engine.transaction.rollback import TransactionFiles, Truncation, read
 from explorer.reports.errors import ReportError
 from explorer.reports.notices import Warn, check_requirements
 
+_UNDO_DESC_MAX = 64 * 1024  # a count and a transaction name: more is not an undo.desc
 _TITLES = {
     "journal": "journal: an abandoned transaction; hg recover would play it back",
     "undo": "undo: the last transaction; hg rollback would undo it",
@@ -115,10 +117,11 @@ def _kept(rl, offset: int, *, is_index: bool) -> int:
 def _undo_desc(store: Store) -> str | None:
     """``.hg/undo.desc``: the changeset count before the last transaction, and its name."""
     try:
-        with open(os.path.join(store.root, "undo.desc"), "rb") as f:
-            lines = f.read().decode("utf-8", "replace").splitlines()
-    except OSError:
+        raw = read_regular(inside(os.path.join(store.root, "undo.desc"), store.root,
+                                  what="the repository"), _UNDO_DESC_MAX)
+    except RevlogError:  # a symlink out of .hg, a FIFO: not read
         return None
+    lines = (raw or b"").decode("utf-8", "replace").splitlines()
     if len(lines) < 2 or not lines[0].isdigit():
         return None
     return f"undo.desc: '{lines[1]}'; rollback returns to {lines[0]} changesets\n"

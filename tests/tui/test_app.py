@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from explorer.tui.widgets.problems import ProblemsTable
 from explorer.tui.widgets.store import StorePane
 from explorer.tui.widgets.text import TextPane
 from tests import hgrepos as hgtools
+from tests.engine.store.bounded import bounded
 from tests.tui.conftest import press, run
 
 
@@ -374,3 +376,31 @@ def test_a_name_that_looks_like_markup_is_shown_as_it_is(tmp_path):
             assert f"index · data/{name}.i" in screen_text(app)
 
     run(ExplorerApp(repo), test)
+
+
+@pytest.mark.parametrize("name", ["requires", "00changelog.i", "00changelog.d"])
+def test_a_fifo_in_the_store_is_explained_and_q_still_quits(repo_copy, name):
+    """Opening a FIFO for reading waits for a writer forever: the explorer froze blank."""
+    fifo = repo_copy / ".hg" / "store" / name
+    fifo.unlink()
+    os.mkfifo(fifo)
+
+    def explore() -> dict:
+        seen: dict = {}
+
+        async def test(pilot):
+            app = pilot.app
+            screen = app.screen
+            if isinstance(screen, CannotOpenScreen):
+                seen["reason"] = screen.reason
+            else:
+                seen["problems"] = [p.message for p in app.query_one(ProblemsTable).problems]
+            await pilot.press("q")
+
+        run(ExplorerApp(repo_copy), test)
+        return seen
+
+    outcome = bounded(explore, seconds=120)
+    assert outcome.status == "ok", outcome
+    found = outcome.value.get("reason") or " ".join(outcome.value["problems"])
+    assert "is a FIFO, not a regular file" in found, outcome.value

@@ -17,8 +17,9 @@ import struct
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from ..errors import RevlogError
+from ..errors import CorruptionError, RevlogError
 from ..format.fields import LAYOUTS, field_at, header_overlaid
+from ..format.reading import read_held
 from ..revlog.revlog import Revlog
 from ..store.files import StoreFiles
 
@@ -27,7 +28,8 @@ _MERGE_GAP = 16  # differences closer than this are one region
 _MIN_COPY = 8  # a shorter block found elsewhere is likely a coincidence
 
 KINDS = ("bit-flip", "zeros", "truncation", "extension", "copied-block", "rewritten-entry",
-         "changed-bytes", "missing-file", "extra-file", "not-a-file")
+         "changed-bytes", "missing-file", "extra-file", "not-a-file", "unreadable-file",
+         "sparse-file")
 # What a store entry is when it is not a regular file (symlinks are not followed at all).
 _SPECIAL = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
             (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"))
@@ -156,9 +158,10 @@ def _special(mode: int) -> str | None:
     return next((what for test, what in _SPECIAL if test(mode)), None)
 
 
-def _read(path: str) -> bytes:
-    with open(path, "rb") as f:
-        return f.read()
+def _read(path: str) -> tuple[bytes, int]:
+    """The bytes a store file holds (up to its first hole, if it is sparse) and its size;
+    a FIFO or device is refused (``CorruptionError``)."""
+    return read_held(path) or (b"", 0)
 
 
 # -- classification ------------------------------------------------------------------------
@@ -215,7 +218,7 @@ class _Comparison:
         return os.path.getsize(os.path.join(store.store_dir, name))
 
     def _bytes(self, name: str) -> bytes:
-        return _read(os.path.join(self.good.store_dir, name))
+        return _read(os.path.join(self.good.store_dir, name))[0]
 
     def _add(self, kind: str, name: str, offset: int, length: int, rev: int | None,
              field: str | None, detail: str) -> None:
@@ -224,8 +227,19 @@ class _Comparison:
                                      field, detail))
 
     def _file(self, name: str) -> None:
-        good = self._bytes(name)
-        bad = _read(os.path.join(self.bad.store_dir, name))
+        try:
+            good = self._bytes(name)
+            bad, size = _read(os.path.join(self.bad.store_dir, name))
+        except CorruptionError as err:
+            self._add("unreadable-file", name, 0, 0, None, None, f"{err.file}: {err.message}")
+            return
+        if size > len(bad):  # a sparse file: what it holds is compared, the hole named
+            for offset, length in differing_regions(good, bad):
+                self._region(name, good, bad, offset, length)
+            self._add("sparse-file", name, len(bad), size - len(bad), None, None,
+                      f"the file is {size} bytes, a hole from byte {len(bad)} on (a sparse "
+                      f"file): compared up to there")
+            return
         if good == bad:
             return
         for offset, length in differing_regions(good, bad):
@@ -305,7 +319,7 @@ class _Comparison:
         for other in [name] + sorted(n for n in self.names if n != name):
             try:
                 data = same if other == name else self._bytes(other)
-            except OSError:
+            except RevlogError:
                 continue
             at = data.find(block)
             while at != -1 and other == name and at == offset:

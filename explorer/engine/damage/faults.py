@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from ..errors import RevlogError
 from ..format.constants import CHANGELOG_V2, REVLOG_V0
 from ..format.fields import field, has_field
+from ..format.reading import read_at
 from ..revlog.revlog import Revlog
 from ..transaction.journal import BACKUP_SUFFIX, BACKUP_VERSION, JOURNAL, format_entry
 
@@ -148,9 +149,8 @@ def _chunk(rl: Revlog, rev: int) -> tuple[int, int]:
 
 
 def _read(file: str, offset: int, size: int) -> bytes:
-    with open(file, "rb") as f:
-        f.seek(offset)
-        return f.read(size)
+    """The bytes a fault replaces (a FIFO or device is refused, never waited on)."""
+    return read_at(file, offset, size)
 
 
 def _make(kind: str, rl: Revlog, rev: int | None, path: str, file: str, offset: int,

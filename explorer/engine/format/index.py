@@ -32,6 +32,7 @@ from .constants import (
     REVLOG_V2,
 )
 from .header import RevlogFormat
+from .reading import held_size, open_regular, read_fd
 
 V0_ENTRY = struct.Struct(">4l20s20s20s")
 V1_ENTRY = struct.Struct(">Qiiiiii20s12x")
@@ -91,21 +92,19 @@ def entry_struct(version: int) -> struct.Struct:
 
 
 def load_bytes(path: str, limit: int | None = None) -> bytes | mmap.mmap:
-    """The content of ``path``: mmap when big, a plain read when small or when mmap fails.
+    """The content of ``path`` up to ``limit`` bytes: mmap when big, a plain read when small
+    or when mmap fails.
 
-    A missing file is empty (a revlog with no revision yet); one that cannot
-    be read (a directory, no permission) is a ``CorruptionError``.
+    A missing file is empty (a revlog with no revision yet); one that is no
+    regular file or cannot be read is a ``CorruptionError``. A sparse file is
+    read up to its first hole: past it the file holds no data, and an index
+    counts its entries from the size it is given.
     """
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except FileNotFoundError:
+    fd = open_regular(path)
+    if fd is None:
         return b""
-    except OSError as exc:
-        raise CorruptionError(f"cannot open: {exc.strerror}", file=path) from None
-    except ValueError:  # a NUL byte in a name read from a damaged docket
-        raise CorruptionError("file name holds a NUL byte", file=repr(path)) from None
     try:
-        size = os.fstat(fd).st_size
+        size = held_size(fd)
         if limit is not None:
             size = min(size, limit)
         if size >= MMAP_THRESHOLD:
@@ -113,8 +112,7 @@ def load_bytes(path: str, limit: int | None = None) -> bytes | mmap.mmap:
                 return mmap.mmap(fd, size, access=mmap.ACCESS_READ)
             except (OSError, ValueError):
                 pass
-        with os.fdopen(os.dup(fd), "rb") as f:
-            return f.read(size)
+        return read_fd(fd, size, path)
     except OSError as exc:
         raise CorruptionError(f"cannot read: {exc.strerror}", file=path) from None
     finally:

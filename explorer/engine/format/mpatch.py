@@ -41,6 +41,15 @@ class PatchError(ValueError):
         self.delta_index = delta_index
 
 
+class TextSizeError(PatchError):
+    """A delta makes a text longer than the size declared for it: the rebuild stops there,
+    before it can grow any further."""
+
+    def __init__(self, size: int, declared: int, delta_index: int) -> None:
+        super().__init__(f"it makes a text of {size} bytes, past the {declared} bytes its "
+                         f"entry declares", 0, delta_index)
+
+
 Hunk = tuple[int, int, int, int]  # start, end, data offset in delta, data length
 
 
@@ -71,9 +80,16 @@ def parse_hunks(delta: bytes | memoryview, base_length: int) -> list[Hunk]:
     return hunks
 
 
-def apply_delta(base: bytes | memoryview, delta: bytes | memoryview) -> bytes:
-    """Apply one delta to ``base`` and return the new text (one copy of the text)."""
+def apply_delta(base: bytes | memoryview, delta: bytes | memoryview, limit: int = -1) -> bytes:
+    """Apply one delta to ``base`` and return the new text (one copy of the text).
+
+    With a ``limit`` (not negative), a text longer than that is ``TextSizeError``
+    instead (checked once built: it is no longer than ``base`` and ``delta`` together,
+    and counting as the hunks go would slow every read).
+    """
     if not delta:
+        if 0 <= limit < len(base):
+            raise TextSizeError(len(base), limit, 0)
         return bytes(base)
     src = memoryview(base)
     dm = memoryview(delta)
@@ -98,23 +114,31 @@ def apply_delta(base: bytes | memoryview, delta: bytes | memoryview) -> bytes:
     except struct.error:
         raise PatchError(f"truncated hunk header ({size - pos} of 12 bytes)", pos) from None
     append(src[last_end:])
-    return b"".join(pieces)
+    text = b"".join(pieces)
+    if 0 <= limit < len(text):
+        raise TextSizeError(len(text), limit, 0)
+    return text
 
 
-def apply_deltas(base: bytes | memoryview, deltas: Sequence[bytes | memoryview]) -> bytes:
+def apply_deltas(base: bytes | memoryview, deltas: Sequence[bytes | memoryview],
+                 sizes: Sequence[int] | None = None) -> bytes:
     """Apply ``deltas`` in order to ``base``.
 
     Plain application copies the whole text once per delta; the block rope
     pays more per hunk but copies only the blocks a hunk touches. The rope
     wins when the text is large against the hunks a delta carries.
     Errors carry the index of the failing delta in ``PatchError.delta_index``.
+    ``sizes[i]``, when given and not negative, is the size declared for the
+    text delta ``i`` makes: a text growing past it raises ``TextSizeError``
+    (a delta may be up to 16 times its text: without the check, each one
+    could grow the text as much again).
     """
     if len(deltas) > 1 and len(base) > _ROPE_BYTES_PER_HUNK * _hunks_per_delta(deltas):
-        return _apply_with_rope(base, deltas)
+        return _apply_with_rope(base, deltas, sizes)
     text = base
     for i, delta in enumerate(deltas):
         try:
-            text = apply_delta(text, delta)
+            text = apply_delta(text, delta, -1 if sizes is None else sizes[i])
         except PatchError as exc:
             exc.delta_index = i
             raise
@@ -137,7 +161,8 @@ def _hunks_per_delta(deltas: Sequence[bytes | memoryview], sample: int = 16) -> 
     return max(hunks / len(picked), 1.0)
 
 
-def _apply_with_rope(base: bytes | memoryview, deltas: Sequence[bytes | memoryview]) -> bytes:
+def _apply_with_rope(base: bytes | memoryview, deltas: Sequence[bytes | memoryview],
+                     sizes: Sequence[int] | None = None) -> bytes:
     """Apply ``deltas`` to ``base`` held as a list of small mutable blocks.
 
     A hunk edits only the blocks it covers. While one delta is applied,
@@ -159,6 +184,7 @@ def _apply_with_rope(base: bytes | memoryview, deltas: Sequence[bytes | memoryvi
     for index, delta in enumerate(deltas):
         size = len(delta)
         if not size:
+            _check_size(starts[-1], sizes, index)
             continue
         total = starts[-1]
         top = len(blocks) - 1
@@ -212,7 +238,13 @@ def _apply_with_rope(base: bytes | memoryview, deltas: Sequence[bytes | memoryvi
             starts = [0, *accumulate(lengths)]
         elif lowest >= 0:
             starts[lowest:] = accumulate(lengths[lowest:], initial=starts[lowest])
+        _check_size(starts[-1], sizes, index)
     return b"".join(blocks)
+
+
+def _check_size(total: int, sizes: Sequence[int] | None, index: int) -> None:
+    if sizes is not None and total > sizes[index] >= 0:
+        raise TextSizeError(total, sizes[index], index)
 
 
 def _range_message(start: int, end: int, total: int, last_end: int) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 
 from ..errors import CorruptionError
+from ..format.reading import open_regular
 
 READ_WINDOW = 64 * 1024
 
@@ -20,7 +21,8 @@ class DataFile:
 
     ``end`` is where the revlog's data ends: a v2 docket says it (bytes past it
     belong to no committed revision); None means the file's size, read when
-    the file is first opened.
+    the file is first opened. A docket's end past the file's size is cut back
+    to it then: reads are never sized by a promise the file does not keep.
     """
 
     def __init__(self, path: str, end: int | None = None) -> None:
@@ -32,16 +34,17 @@ class DataFile:
 
     def _open(self) -> int:
         if self._fd is None:
-            try:
-                self._fd = os.open(self.path, os.O_RDONLY)
-                if self.end is None:
-                    self.end = os.fstat(self._fd).st_size
-            except FileNotFoundError:
+            fd = open_regular(self.path)
+            if fd is None:
                 self._fd, self.end = -1, 0
+                return self._fd
+            try:
+                size = os.fstat(fd).st_size
             except OSError as exc:
-                raise CorruptionError(f"cannot open: {exc.strerror}", file=self.path) from None
-            except ValueError:  # a NUL byte in a name read from a damaged docket
-                raise CorruptionError("file name holds a NUL byte", file=repr(self.path)) from None
+                os.close(fd)
+                raise CorruptionError(f"cannot read: {exc.strerror}", file=self.path) from None
+            # A docket may promise more than the file holds: read no further than it does.
+            self._fd, self.end = fd, size if self.end is None else min(self.end, size)
         return self._fd
 
     def size(self) -> int:

@@ -31,14 +31,19 @@ from ..format.constants import (
 from ..format.docket import Docket, parse_docket
 from ..format.header import RevlogFormat
 from ..format.index import V1_LINK, Index, IndexEntry, load_bytes
-from ..format.mpatch import PatchError, apply_deltas
+from ..format.mpatch import PatchError, TextSizeError, apply_delta, apply_deltas
 from .datafile import DataFile
 from .nodes import NodeIndex
 
 # Chunks further apart than this are read separately, not as one span.
 MAX_GAP = 256 * 1024
+# Deltas decompressed at once: four times the text's size and this much more.
+BATCH_SLACK = 1 << 20
+_NO_BUDGET = 1 << 62
 
-Link = tuple[int, int, int, int]  # rev, chunk position in its file, length, size bound
+# rev, chunk position in its file, length, decompressed size bound, declared text size (-1:
+# none: v0, or damage)
+Link = tuple[int, int, int, int, int]
 
 
 def _kind_from_name(name: str) -> str:
@@ -245,7 +250,8 @@ class InnerRevlog:
             if not -1 <= base < r:
                 self._bad_base(r, base)
             if clen > 0:
-                links.append((r, offset + (r + 1) * esize, clen, self._bound(ulen, clen, False)))
+                links.append((r, offset + (r + 1) * esize, clen, self._bound(ulen, clen, False),
+                              ulen))
             elif clen:
                 self._bad_length(r, clen)
             r = base if generaldelta else r - 1
@@ -253,7 +259,7 @@ class InnerRevlog:
         if r == stop:
             links.reverse()
             return links, True
-        links.append((r, offset + (r + 1) * esize, clen, self._bound(ulen, clen, True)))
+        links.append((r, offset + (r + 1) * esize, clen, self._bound(ulen, clen, True), ulen))
         links.reverse()
         return links, False
 
@@ -275,7 +281,7 @@ class InnerRevlog:
                 self._bad_base(r, base)
             if clen > 0:
                 links.append((r, 0 if r == 0 and header else word >> 16, clen,
-                              16 * ulen + 4096 if ulen >= 0 else -1))
+                              16 * ulen + 4096 if ulen >= 0 else -1, ulen))
             elif clen:
                 self._bad_length(r, clen)
             r = base if generaldelta else r - 1
@@ -283,7 +289,7 @@ class InnerRevlog:
         if r == stop:
             links.reverse()
             return links, True
-        links.append((r, 0 if r == 0 and header else word >> 16, clen, ulen))
+        links.append((r, 0 if r == 0 and header else word >> 16, clen, ulen, ulen))
         links.reverse()
         return links, False
 
@@ -354,11 +360,11 @@ class InnerRevlog:
         return ulen if full else 16 * ulen + 4096
 
     def link(self, rev: int) -> Link:
-        """The chain link of ``rev`` alone (its chunk's position, length and size bound)."""
+        """The chain link of ``rev`` alone (its chunk's position, length and size bounds)."""
         self.index.check_rev(rev)
         offset, clen, ulen, base = self.index.link(rev)
         limit = self._bound(ulen, clen, base == rev or base == NULL_REV)
-        return rev, self.index.data_position(rev, offset), clen, limit
+        return rev, self.index.data_position(rev, offset), clen, limit, ulen
 
     def raw_chunk(self, rev: int) -> bytes:
         """The chunk exactly as stored on disk."""
@@ -369,21 +375,34 @@ class InnerRevlog:
         link = self.link(rev)
         return self.decompress([link], self.read_chunks([link]))[0]
 
-    def decompress(self, links: list[Link], raws: list[bytes]) -> list[bytes]:
-        """Decompressed chunks, each refused past its link's size bound."""
+    def decompress(self, links: list[Link], raws: list[bytes], start: int = 0,
+                   budget: int = _NO_BUDGET) -> list[bytes]:
+        """Decompressed chunks of ``links[start:]``, each refused past its link's size bound;
+        they stop once their sizes add up to more than ``budget`` bytes (the caller comes
+        back for the rest)."""
         out = []
+        used = 0
+        pairs = zip(links[start:] if start else links, raws[start:] if start else raws)
         try:
             if self.docket is None:
                 decompress = compression.decompress
                 zstd = compression.decompress_zstd
-                for link, raw in zip(links, raws):
+                for link, raw in pairs:
                     # zstd is the common case: skip one dispatch level for it
-                    out.append(zstd(raw, link[3]) if raw[:1] == b"(" else decompress(raw, link[3]))
+                    data = zstd(raw, link[3]) if raw[:1] == b"(" else decompress(raw, link[3])
+                    out.append(data)
+                    used += len(data)
+                    if used > budget:
+                        break
             else:
-                for link, raw in zip(links, raws):
-                    out.append(self._decompress_v2(link, raw))
+                for link, raw in pairs:
+                    data = self._decompress_v2(link, raw)
+                    out.append(data)
+                    used += len(data)
+                    if used > budget:
+                        break
         except compression.DecompressionError as exc:
-            link = links[len(out)]
+            link = links[start + len(out)]
             self.damaged(link[0], str(exc), self.data_path, link[1])
         return out
 
@@ -399,12 +418,12 @@ class InnerRevlog:
 
     def read_chunks(self, links: list[Link]) -> list[bytes]:
         """On-disk chunks of ``links`` (ascending), reading near neighbours in one go."""
-        for r, pos, clen, _ in links:
+        for r, pos, clen, _, _ in links:
             if clen < 0 or pos < 0:
                 self.damaged(r, f"chunk at {pos} has length {clen}", self.index.file,
                              self.index.entry_position(r))
         if self.data_file is None:
-            return [self._slice_inline(r, pos, clen) for r, pos, clen, _ in links]
+            return [self._slice_inline(r, pos, clen) for r, pos, clen, _, _ in links]
         out = []
         i = 0
         while i < len(links):
@@ -414,7 +433,7 @@ class InnerRevlog:
                 j += 1
             span_start = links[i][1]
             span = self.data_file.read(span_start, links[j][1] + links[j][2] - span_start)
-            for r, pos, clen, _ in links[i : j + 1]:
+            for r, pos, clen, _, _ in links[i : j + 1]:
                 piece = span[pos - span_start : pos - span_start + clen]
                 if len(piece) != clen:
                     self._truncated(r, pos, clen, self.data_file.path, self.data_file.size())
@@ -443,19 +462,39 @@ class InnerRevlog:
         if cache is not None and cache[0] == rev:
             return cache[1]
         links, stopped = self.chain(rev, cache[0] if cache is not None else None)
-        chunks = self.decompress(links, self.read_chunks(links))
+        raws = self.read_chunks(links)
+        if stopped and len(links) == 1:  # the next revision of a scan: one delta, no batches
+            link = links[0]
+            try:
+                text = apply_delta(cache[1], self.decompress(links, raws)[0], link[4])
+            except PatchError as exc:
+                self._bad_delta(link, exc)
+            self.last_text = (rev, text)
+            return text
         if stopped:
-            base, deltas, first = cache[1], chunks, 0
+            text, done = cache[1], 0
         else:
-            base, deltas, first = chunks[0], chunks[1:], 1
-        try:
-            text = apply_deltas(base, deltas)
-        except PatchError as exc:
-            bad = links[first + exc.delta_index]
-            self.damaged(bad[0], f"delta does not apply: {exc} (at byte {exc.position} of the "
-                                 f"decompressed delta)", self.data_path, bad[1])
+            text, done = self.decompress(links[:1], raws[:1])[0], 1
+        # The deltas are decompressed a batch at a time, a batch being as many as fit in
+        # a few times the text's size: a chain of deltas each inflating to its bound is
+        # stopped by the first text it makes too long, before the rest are inflated.
+        declared = links[-1][4] if links else -1  # no link: rev is an empty delta on stop
+        budget = 4 * max(declared, len(text)) + BATCH_SLACK
+        while done < len(links):
+            deltas = self.decompress(links, raws, done, budget)
+            try:  # each text held to the size its entry declares
+                text = apply_deltas(text, deltas,
+                                    [link[4] for link in links[done : done + len(deltas)]])
+            except PatchError as exc:
+                self._bad_delta(links[done + exc.delta_index], exc)
+            done += len(deltas)
         self.last_text = (rev, text)
         return text
+
+    def _bad_delta(self, link: Link, exc: PatchError):
+        where = "" if isinstance(exc, TextSizeError) else (
+            f" (at byte {exc.position} of the decompressed delta)")
+        self.damaged(link[0], f"delta does not apply: {exc}{where}", self.data_path, link[1])
 
     def sidedata(self, rev: int) -> bytes:
         """The decompressed sidedata blob of ``rev`` (empty when it has none)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable
 
-from ..errors import CorruptionError, LookupError
+from ..errors import CorruptionError, LookupError, RevlogError
 from ..format.constants import NULL_NODE, NULL_REV
 from ..format.index import Index, load_bytes
 from ..format.nodemap import PersistentNodemap, parse_nodemap_docket
@@ -108,7 +108,7 @@ class NodeIndex:
             self._persistent = False
             try:
                 self._persistent = self._load_persistent() or False
-            except CorruptionError:
+            except RevlogError:  # damaged, or not read (outside the store, no regular file)
                 self._persistent = False  # verify reports it; lookups fall back
         return self._persistent or None
 

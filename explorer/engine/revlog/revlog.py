@@ -154,6 +154,12 @@ class Revlog:
         """Bytes after the last whole entry of the index (a partial entry: damage)."""
         return self._inner.index.trailing_bytes
 
+    @property
+    def index_bytes(self) -> int:
+        """Bytes of the index file read: its size, or less where a v2 docket's end or the
+        file's first hole (a sparse file) comes first."""
+        return len(self._inner.index.data)
+
     def format_description(self) -> str:
         """"v1 inline generaldelta": the version and what its flags say."""
         return self._inner.format.describe()

@@ -6,6 +6,7 @@ import os
 import re
 
 from ..errors import CorruptionError, StoreError
+from ..format.reading import read_regular
 from .pathencode import to_str
 
 _NOT_TEXT = re.compile(rb"[^\x20-\x7e\n]")
@@ -48,7 +49,7 @@ def share_source(root: str, requirements: set[str]) -> str:
     if not {"shared", "relshared"} & requirements:
         return root
     pointer = os.path.join(root, "sharedpath")
-    data = read_optional(pointer)
+    data = read_optional(inside(pointer, root, what="the repository"))
     if data is None:
         raise StoreError(f"{root}: shared repository without a sharedpath file")
     source = os.path.join(root, os.fsdecode(data.rstrip(b"\n")))
@@ -58,14 +59,35 @@ def share_source(root: str, requirements: set[str]) -> str:
 
 
 def read_optional(path: str) -> bytes | None:
-    """The bytes of ``path``, None when it does not exist."""
+    """The bytes of ``path``, None when it does not exist; a file that is no regular file
+    (a FIFO, a device) is refused, never opened for a read that could block or not end."""
     try:
-        with open(path, "rb") as f:
-            return f.read()
-    except FileNotFoundError:
-        return None
-    except OSError as err:
-        raise StoreError(f"cannot read {path}: {err.strerror}") from None
+        return read_regular(path)
+    except CorruptionError as err:
+        raise StoreError(f"cannot read {path}: {err.message}") from None
+
+
+def inside(path: str, directory: str, real_directory: str | None = None, *,
+           what: str = "the store") -> str:
+    """``path`` itself, when it resolves inside ``directory`` (``what``, in messages): a
+    symlink may point anywhere, and we read nothing outside the repository.
+
+    Only the components below ``directory`` are looked at (one ``lstat``
+    each); the full resolution runs when one of them is a link.
+    ``real_directory`` is ``directory`` resolved, when the caller keeps it.
+    """
+    prefix = directory + os.sep
+    rel = path[len(prefix):] if path.startswith(prefix) else os.path.relpath(path, directory)
+    current = directory
+    for part in rel.split(os.sep):
+        current = os.path.join(current, part)
+        if part == ".." or os.path.islink(current):
+            real = os.path.realpath(path)
+            top = real_directory or os.path.realpath(directory)
+            if os.path.commonpath([real, top]) != top:
+                raise StoreError(f"{path} resolves to {real}, outside {what} {top}")
+            break
+    return path
 
 
 def read_requires(path: str, *, missing_ok: bool) -> set[str]:

@@ -6,8 +6,9 @@ import os
 import struct
 
 from ..errors import CorruptionError
-from .discovery import read_optional
-from .pathencode import Encoding, decode_path, to_str
+from ..format.reading import read_regular
+from .discovery import inside
+from .pathencode import decode_dir_bytes, to_str
 
 # fileindex-v1 docket: marker, used sizes of the list/meta/tree files, their
 # 8-character ids, tree root pointer, unused tree bytes, 4 flag bytes; a
@@ -31,7 +32,7 @@ def parse_fncache(data: bytes, path: str) -> list[str]:
     for line in data.split(b"\n")[:-1]:
         if not line:
             raise CorruptionError("empty entry in fncache", file=path, offset=offset)
-        entries.append(decode_path(to_str(line), Encoding.DIR))
+        entries.append(decode_dir_bytes(line))
         offset += len(line) + 1
     return entries
 
@@ -46,7 +47,7 @@ def read_file_index(store_dir: str) -> list[str]:
     only speeds up lookups and is not needed to list the paths.
     """
     docket_file = os.path.join(store_dir, "fileindex")
-    docket = read_optional(docket_file)
+    docket = read_regular(inside(docket_file, store_dir))
     if docket is None:  # nothing committed yet
         return []
     if len(docket) < _FILEINDEX_DOCKET.size:
@@ -73,7 +74,7 @@ def _file_index_part(
     if not (uid.isascii() and uid.isalnum()) or uid == _FILEINDEX_UNSET_ID:
         raise CorruptionError(f"bad {part} file id {uid!r}", file=docket_file, offset=id_offset)
     path = os.path.join(store_dir, f"fileindex-{part}.{uid.decode('ascii')}")
-    data = read_optional(path)
+    data = read_regular(inside(path, store_dir))
     if data is None:
         raise CorruptionError(
             f"the file index docket names a missing file {path}", file=docket_file, offset=id_offset

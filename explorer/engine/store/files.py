@@ -15,8 +15,9 @@ import functools
 import os
 
 from ..errors import CorruptionError, StoreError
+from ..format.reading import read_regular
 from ..revlog.revlog import Revlog
-from .discovery import find_hg_dir, read_optional, read_requires, share_source
+from .discovery import find_hg_dir, inside, read_requires, share_source
 from .filelists import parse_fncache, read_file_index
 from .layout import (
     CHANGELOG,
@@ -44,11 +45,13 @@ class StoreFiles:
     def open(cls, path: str | os.PathLike[str]) -> StoreFiles:
         """Open the store of a repository root, its ``.hg`` or its store directory."""
         root = find_hg_dir(os.path.abspath(os.fspath(path)))
-        requirements = read_requires(os.path.join(root, "requires"), missing_ok=True)
+        requirements = read_requires(
+            inside(os.path.join(root, "requires"), root, what="the repository"), missing_ok=True)
         base = share_source(root, requirements)
         store_dir = os.path.join(base, "store")
         if "share-safe" in requirements:
-            requirements |= read_requires(os.path.join(store_dir, "requires"), missing_ok=False)
+            requirements |= read_requires(inside(os.path.join(store_dir, "requires"), store_dir),
+                                          missing_ok=False)
         if "store" not in requirements:
             store_dir = base
         if not os.path.isdir(store_dir):
@@ -86,26 +89,8 @@ class StoreFiles:
 
     def inside(self, path: str) -> str:
         """``path`` itself, when it resolves inside the store: a symlink may point elsewhere,
-        and we neither read nor write outside the store.
-
-        Only the components below the store directory are looked at (one
-        ``lstat`` each); the full resolution runs when one of them is a link.
-        """
-        prefix = self.store_dir + os.sep
-        if path.startswith(prefix):
-            rel = path[len(prefix):]
-        else:
-            rel = os.path.relpath(path, self.store_dir)
-        current = self.store_dir
-        for part in rel.split(os.sep):
-            current = os.path.join(current, part)
-            if part == ".." or os.path.islink(current):
-                real = os.path.realpath(path)
-                if os.path.commonpath([real, self._real_dir]) != self._real_dir:
-                    raise StoreError(f"{path} resolves to {real}, outside the store "
-                                     f"{self._real_dir}")
-                break
-        return path
+        and we neither read nor write outside the store."""
+        return inside(path, self.store_dir, self._real_dir)
 
     @functools.cached_property
     def _real_dir(self) -> str:
@@ -120,7 +105,7 @@ class StoreFiles:
         if self.layout is not Layout.FNCACHE:
             raise StoreError(f"{self.store_dir}: a {self.layout.value} store has no fncache")
         path = self.inside(os.path.join(self.store_dir, "fncache"))
-        return parse_fncache(read_optional(path) or b"", path)
+        return parse_fncache(read_regular(path) or b"", path)
 
     def file_index(self) -> list[str]:
         """The tracked paths of a fileindex-v1 store; path i has token i + 1."""
@@ -138,7 +123,7 @@ class StoreFiles:
         ``undecodable`` list is given to collect such names instead.
         """
         top: list[tuple[Kind, str]] = [("changelog", CHANGELOG), ("manifest", MANIFEST)]
-        present = [(kind, path) for kind, path in top if os.path.isfile(self.fs_path(path))]
+        present = [(kind, path) for kind, path in top if os.path.lexists(self.fs_path(path))]
         radixes = {
             radix_of(name)
             for name in self._listed_files(undecodable)

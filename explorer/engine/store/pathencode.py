@@ -105,6 +105,7 @@ def _lower_code(byte: int) -> bytes:
 
 _FILENAME_CODES = tuple(_filename_code(b) for b in range(256))
 _LOWER_CODES = tuple(_lower_code(b) for b in range(256))
+_RECODE_WINDOW = 1 << 16
 
 
 # --- byte-level encodings ------------------------------------------------
@@ -120,12 +121,25 @@ def _decode_dir(path: bytes) -> bytes:
     return _ENCODED_DIR_SUFFIX.sub(rb".\1/", path)
 
 
+def _recode(path: bytes | memoryview, codes: tuple[bytes, ...]) -> bytes:
+    """``path`` with every byte replaced by its code.
+
+    Joined a window at a time: ``bytes.join`` holds a buffer descriptor (some
+    80 bytes) per piece, so one join over a 20 MB name (a hostile fncache line)
+    took 1.7 GB.
+    """
+    if len(path) <= _RECODE_WINDOW:
+        return b"".join([codes[b] for b in path])
+    return b"".join([b"".join([codes[b] for b in path[i : i + _RECODE_WINDOW]])
+                     for i in range(0, len(path), _RECODE_WINDOW)])
+
+
 def _encode_filename(path: bytes) -> bytes:
-    return b"".join(_FILENAME_CODES[b] for b in _encode_dir(path))
+    return _recode(_encode_dir(path), _FILENAME_CODES)
 
 
-def _lower_encode(path: bytes) -> bytes:
-    return b"".join(_LOWER_CODES[b] for b in path)
+def _lower_encode(path: bytes | memoryview) -> bytes:
+    return _recode(path, _LOWER_CODES)
 
 
 def _decode_filename(name: bytes) -> bytes:
@@ -190,6 +204,8 @@ def _aux_encode(parts: list[bytes], dotencode: bool) -> list[bytes]:
 
 def _hybrid_encode(path: bytes, dotencode: bool) -> bytes:
     dired = _encode_dir(path)
+    if len(dired) > MAX_STORE_PATH:  # encoding only lengthens a name: it will be hashed
+        return _hash_encode(dired, dotencode)
     encoded = b"/".join(_aux_encode(_encode_filename(path).split(b"/"), dotencode))
     if len(encoded) > MAX_STORE_PATH:
         return _hash_encode(dired, dotencode)
@@ -206,7 +222,7 @@ def _hash_encode(dired: bytes, dotencode: bool) -> bytes:
     """
     digest = hashlib.sha1(dired).hexdigest().encode("ascii")
     # [5:] drops "data/" or "meta/": both end up under dh/
-    *dirs, basename = _aux_encode(_lower_encode(dired[5:]).split(b"/"), dotencode)
+    *dirs, basename = _aux_encode(_lower_encode(memoryview(dired)[5:]).split(b"/"), dotencode)
     ext = posixpath.splitext(basename)[1]
     head = b"dh/" + b"".join(d + b"/" for d in _short_dirs(dirs))
     room = MAX_STORE_PATH - len(head) - len(digest) - len(ext)
@@ -239,7 +255,7 @@ def _check_store_path(path: bytes) -> None:
     bad = next((b for b in _FORBIDDEN if b in path), None)
     if bad is not None:
         raise StoreError(f"invalid store path {to_str(path)!r}: contains byte 0x{bad:02x}")
-    if b"" in path.split(b"/"):
+    if not path or path[:1] == b"/" or path[-1:] == b"/" or b"//" in path:  # no copy of it
         raise StoreError(f"invalid store path {to_str(path)!r}: empty path component")
 
 
@@ -254,6 +270,12 @@ def encode_dir(path: str) -> str:
 def decode_dir(path: str) -> str:
     """Inverse of ``encode_dir``."""
     return to_str(_decode_dir(to_bytes(path)))
+
+
+def decode_dir_bytes(name: bytes) -> str:
+    """``decode_dir`` of a name read as bytes (an fncache line), without a round trip
+    through ``str`` and back: two fewer copies of a name that may be megabytes long."""
+    return to_str(_decode_dir(name))
 
 
 def encode_filename(path: str) -> str:

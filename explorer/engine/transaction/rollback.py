@@ -16,7 +16,8 @@ import os
 from dataclasses import dataclass
 from typing import Literal
 
-from ..errors import CorruptionError, StoreError
+from ..errors import CorruptionError, RevlogError, StoreError
+from ..format.reading import read_regular
 from .journal import BACKUP_SUFFIX, BackupEntry, JournalEntry, parse_backups, parse_journal
 from .transaction import check_inside
 
@@ -67,16 +68,20 @@ class TransactionFiles:
     file: str
     truncations: tuple[Truncation, ...]
     restores: tuple[Restore, ...]
-    error: CorruptionError | None = None  # a malformed journal or backup list
+    # a malformed journal or backup list, or a backup list that is not read (StoreError:
+    # it resolves outside the store; CorruptionError: it is no regular file)
+    error: RevlogError | None = None
 
 
 def read(store, name: str = "journal") -> TransactionFiles | None:
-    """The ``name`` transaction files of ``store`` (a ``Store``), None when absent."""
+    """The ``name`` transaction files of ``store`` (a ``Store``), None when absent.
+
+    Both files are read only when they resolve inside the store and are
+    regular files: a ``StoreError`` or ``CorruptionError`` otherwise.
+    """
     file = os.path.join(store.store_dir, name)
-    try:
-        with open(file, "rb") as f:
-            raw = f.read()
-    except FileNotFoundError:
+    raw = read_regular(store.inside(file))
+    if raw is None:
         return None
     error = None
     try:
@@ -84,8 +89,8 @@ def read(store, name: str = "journal") -> TransactionFiles | None:
     except CorruptionError as err:
         entries, error = [], err
     try:
-        backups = _read_backups(file + BACKUP_SUFFIX)
-    except CorruptionError as err:
+        backups = _read_backups(store.inside(file + BACKUP_SUFFIX))
+    except (CorruptionError, StoreError) as err:
         backups, error = [], error or err
     truncations = tuple(_truncation(store, e) for e in entries)
     restores = tuple(_restore(store, b) for b in backups)
@@ -93,11 +98,8 @@ def read(store, name: str = "journal") -> TransactionFiles | None:
 
 
 def _read_backups(file: str) -> list[BackupEntry]:
-    try:
-        with open(file, "rb") as f:
-            return parse_backups(f.read(), file)
-    except FileNotFoundError:
-        return []
+    raw = read_regular(file)
+    return [] if raw is None else parse_backups(raw, file)
 
 
 def _truncation(store, entry: JournalEntry) -> Truncation:

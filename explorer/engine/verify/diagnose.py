@@ -24,6 +24,7 @@ from ..format import compression
 from ..format.constants import NULL_REV
 from ..format.mpatch import PatchError, apply_delta
 from ..format.nodeid import hash_revision
+from ..format.reading import read_at
 from ..revlog.revlog import Revlog
 
 # Node bytes two unrelated hashes may share by chance before we call it damage.
@@ -142,15 +143,13 @@ def text_at(rl: Revlog, rev: int, start: int, parents: tuple[bytes, bytes]) -> b
         return None
     position = start + (rev + 1) * rl.entry_size if rl.inline else start
     try:
-        with open(rl.data_path, "rb") as f:
-            f.seek(position)
-            raw = f.read(e.compressed_length)
+        raw = read_at(rl.data_path, position, e.compressed_length)
         full = e.base in (rev, NULL_REV)
         size = max(e.uncompressed_length or 0, 0)
         data = compression.decompress(raw, size if full else 16 * size + 4096)
         parent = NULL_REV if full else (e.base if rl.generaldelta else rev - 1)
         text = data if full else apply_delta(rl.revision(parent), data)
-    except (OSError, RevlogError, compression.DecompressionError, PatchError):
+    except (RevlogError, compression.DecompressionError, PatchError):
         return None
     return text if hash_revision(text, *parents) == rl.node(rev) else None
 

@@ -105,7 +105,8 @@ class Links:
                         file=rl.index_path, offset=0, field="header")
         radix = path[:-2]
         return RevlogCheck(rl, path, self.out, changelog_size=self.changelog_size,
-                           sidefile=lambda suffix: self.store.fs_path(radix + suffix))
+                           sidefile=lambda suffix: self.store.inside(
+                               self.store.fs_path(radix + suffix)))
 
     def keeps_nodemap(self, rl: Revlog) -> bool:
         """Mercurial keeps nodemaps for the changelog and manifest, with the requirement."""

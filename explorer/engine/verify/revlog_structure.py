@@ -145,7 +145,11 @@ def _check_node(check: RevlogCheck, e: IndexEntry) -> None:
 def _check_offsets(check: RevlogCheck) -> None:
     """Chunks follow each other without gap or overlap, and stay inside their file."""
     rl = check.rl
-    size = _data_file_size(check)
+    try:
+        size: int | None = _data_file_size(check)
+    except CorruptionError as err:
+        size = None
+        _data_unreadable(check, err)
     expected = 0
     for rev, e in enumerate(check.entries):
         if e is None:
@@ -162,6 +166,17 @@ def _check_offsets(check: RevlogCheck) -> None:
                 continue
         expected = start + clen
         _check_inside(check, rev, clen, size)
+
+
+def _data_unreadable(check: RevlogCheck, err: CorruptionError) -> None:
+    """One problem for a data file that is not read (a FIFO, a device): every revision
+    with a chunk in it is skipped, for the same reason."""
+    problem = check.report("unreadable", f"cannot read the data file: {err.message}",
+                           file=err.file, field_name="data",
+                           hint="no revision stored in it can be read")
+    for e in check.entries:
+        if e is not None and e.compressed_length:
+            check.skipped.setdefault(e.rev, problem)
 
 
 def _data_file_size(check: RevlogCheck) -> int:
@@ -201,8 +216,11 @@ def _misplaced(check: RevlogCheck, rev: int, start: int, expected: int) -> str:
     return "offset"
 
 
-def _check_inside(check: RevlogCheck, rev: int, clen: int, size: int) -> None:
+def _check_inside(check: RevlogCheck, rev: int, clen: int, size: int | None) -> None:
+    """The chunk lies inside its file (``size`` bytes; None: the file is not read)."""
     rl = check.rl
+    if size is None:
+        return
     pos = rl.chunk_offset(rev)
     if pos + clen <= size:
         return
@@ -214,27 +232,47 @@ def _check_inside(check: RevlogCheck, rev: int, clen: int, size: int) -> None:
         hint="the file was truncated (a crash, a full disk, a bad copy)")
 
 
+def _check_hole(check: RevlogCheck, held: int) -> None:
+    """The index file declares more bytes than it holds: past ``held`` it is a hole."""
+    rl = check.rl
+    try:
+        size = os.path.getsize(rl.index_path)
+    except OSError:
+        return
+    if rl.docket is not None:
+        size = min(size, rl.docket.index_end)
+    if size > held:
+        check.report("sparse-file",
+                     f"the index file is {size} bytes but holds data only up to byte {held}: "
+                     f"the rest is a hole (a sparse file), read as no entries", file=rl.index_path,
+                     offset=held, field_name="entry", length=size - held,
+                     hint="a file extended without being written (truncate, a bad copy); "
+                          "the entries before the hole are read")
+
+
 def _check_sizes(check: RevlogCheck) -> None:
     """Bytes after the last entry, or after the last chunk (Mercurial's checksize)."""
     rl = check.rl
+    held = rl.index_bytes
     trailing = rl.trailing_index_bytes
     if trailing:
-        end = os.path.getsize(rl.index_path) if os.path.exists(rl.index_path) else 0
-        if rl.docket is not None:
-            end = min(end, rl.docket.index_end)
         check.report("index-extra-bytes",
                      f"index contains {trailing} extra bytes (a partial entry for "
-                     f"rev {len(rl)})", rev=len(rl), file=rl.index_path, offset=end - trailing,
+                     f"rev {len(rl)})", rev=len(rl), file=rl.index_path, offset=held - trailing,
                      field_name="entry", length=trailing,
                      hint="left by an interrupted write; hg recover (with the journal) "
                           "or truncating the file removes it")
+    _check_hole(check, held)
     if rl.inline or not len(rl) or rl.docket is not None:
         return
     last = check.entries[-1]
     if last is None:
         return
     expected = rl.start(len(rl) - 1) + last.compressed_length
-    actual = rl.data_size()
+    try:
+        actual = rl.data_size()
+    except CorruptionError:
+        return  # the data file is not read: reported by ``_check_offsets``
     if actual > expected:
         check.report("data-extra-bytes",
                      f"data length off by {actual - expected} bytes: the last chunk ends "

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import os
 
-from ..errors import CorruptionError, RevlogError
+from ..errors import CorruptionError, RevlogError, StoreError
 from ..format.nodemap import BLOCK, parse_nodemap_docket
+from ..format.reading import read_regular
 from .problems import WARNING
 from .revlog_check import RevlogCheck
 
@@ -23,6 +24,9 @@ from .revlog_check import RevlogCheck
 _ENDS_AT = {"index": 10, "data": 26, "sidedata": 42}
 _SHOWN = 5  # list at most this many revisions in one message
 _TIP_NODE_AT = 34  # version, uid length, four u64, then the uid and the tip node
+# A docket is 34 bytes of header, a uid of at most 255 bytes and a node: no more than
+# this is read of one, whatever its size (past it, it is damaged anyway).
+_DOCKET_MAX = 1 << 16
 
 
 def _size(path: str) -> int | None:
@@ -91,15 +95,18 @@ def check_nodemap(check: RevlogCheck) -> None:
     """A persistent nodemap (``<radix>.n`` + trie) maps exactly this index's nodes."""
     try:
         docket_file = check.sidefile(".n")
-        with open(docket_file, "rb") as f:
-            raw = f.read()
-    except FileNotFoundError:
-        return
+    except StoreError:
+        return  # a symlink out of the store: the store checks report it
     except RevlogError as err:
         check.report("nodemap", f"the nodemap docket is not readable: {err}")
         return
-    except OSError as exc:
-        check.report("nodemap", f"cannot read the nodemap docket: {exc.strerror}", file=docket_file)
+    try:
+        raw = read_regular(docket_file, _DOCKET_MAX)
+    except CorruptionError as err:
+        check.report("nodemap", f"cannot read the nodemap docket: {err.message}",
+                     file=err.file)
+        return
+    if raw is None:
         return
     try:
         docket = parse_nodemap_docket(raw, docket_file)
@@ -139,20 +146,18 @@ def _tip_matches(check: RevlogCheck, docket, docket_file: str) -> bool:
 
 
 def _check_trie(check: RevlogCheck, docket, data_file: str) -> None:
-    size = _size(data_file)
-    if size is None or size < docket.data_length:
-        check.report("nodemap", f"the nodemap data file holds {size or 0} bytes, its docket says "
-                     f"{docket.data_length}", file=data_file, offset=size or 0, field_name="trie")
+    try:
+        data = read_regular(data_file, docket.data_length) or b""
+    except CorruptionError as err:
+        check.report("nodemap", f"cannot read the nodemap data: {err.message}", file=err.file)
+        return
+    if len(data) < docket.data_length:
+        check.report("nodemap", f"the nodemap data file holds {len(data)} bytes, its docket says "
+                     f"{docket.data_length}", file=data_file, offset=len(data), field_name="trie")
         return
     if docket.data_length % BLOCK.size:
         check.report("nodemap", f"nodemap data of {docket.data_length} bytes is not a whole number "
                      f"of {BLOCK.size}-byte blocks", file=data_file, offset=0, field_name="trie")
-        return
-    try:
-        with open(data_file, "rb") as f:
-            data = f.read(docket.data_length)
-    except OSError as exc:
-        check.report("nodemap", f"cannot read the nodemap data: {exc.strerror}", file=data_file)
         return
     found = _walk_trie(check, data, data_file)
     if found is None:

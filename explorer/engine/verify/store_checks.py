@@ -44,7 +44,13 @@ def _requirements(store: StoreFiles, out: Collector) -> None:
 
 
 def _journal(store: StoreFiles, out: Collector) -> bool:
-    state = rollback.read(store, "journal")
+    try:
+        state = rollback.read(store, "journal")
+    except StoreError:
+        return True  # a symlink out of the store: ``_escapes`` reports it
+    except CorruptionError as err:
+        _add(out, "bad-journal", "journal", err.message, file=err.file)
+        return True
     if state is None:
         return False
     cut = [t for t in state.truncations if t.action in ("truncate", "delete")]
@@ -52,7 +58,7 @@ def _journal(store: StoreFiles, out: Collector) -> bool:
          "abandoned transaction found - run hg recover"
          + (f": it would cut {len(cut)} files back" if cut else ""),
          file=state.file, hint="revlog-explorer journal shows what recovering would undo")
-    if state.error is not None:
+    if isinstance(state.error, CorruptionError):  # a StoreError is reported by ``_escapes``
         _add(out, "bad-journal", "journal", state.error.message, file=state.error.file,
              offset=state.error.offset)
     for t in state.truncations:
@@ -137,7 +143,8 @@ def _listing(store: StoreFiles, out: Collector) -> set[str] | None:
              hint="hg debugrebuildfncache" if store.layout is Layout.FNCACHE else None)
         return None
     except StoreError as err:
-        _add(out, "unsafe-path", "fncache", str(err))
+        _add(out, "unsafe-path", "fncache" if store.layout is Layout.FNCACHE else "fileindex",
+             str(err))
         return None
     undecodable: list[str] = []
     found = store.revlog_paths(undecodable)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from textual.message import Message
 from textual.worker import get_current_worker
 
+from explorer.engine import RevlogError
 from explorer.tui.widgets.table import Cell, Column, VirtualTable
 from explorer.views.revlog_view import DAMAGED, NOT_SNAPSHOT, UNKNOWN, RevlogView
 
@@ -131,11 +132,19 @@ def _fact(value: int) -> Cell:
     return str(value), ""
 
 
+def _data_size(view: RevlogView) -> int:
+    """The data file's size; 0 when it is not read (a FIFO: each revision says so)."""
+    try:
+        return view.revlog.data_size()
+    except RevlogError:
+        return 0
+
+
 def _columns(view: RevlogView) -> list[Column]:
     """Widths fixed from what the revlog can hold, never measured row by row."""
     n = len(view)
     rev_w = max(4, len(str(n - 1)))
-    size_w = max(6, len(str(view.revlog.data_size())))
+    size_w = max(6, len(str(_data_size(view))))
     return [
         Column("rev", rev_w),
         Column("offset", size_w),

@@ -93,3 +93,17 @@ def test_block_rope_with_tiny_blocks(versions, repeat):
     deltas = [mdiff.textdiff(a, b) for a, b in zip(texts, texts[1:])]
     with patch.object(mpatch, "_BLOCK", 8), patch.object(mpatch, "_MAX_BLOCKS", 10**9):
         assert mpatch._apply_with_rope(texts[0], deltas) == mdiff.patches(texts[0], deltas)
+
+
+@pytest.mark.parametrize("rope", [False, True], ids=["plain", "rope"])
+def test_a_text_growing_past_its_declared_size_stops_the_rebuild(rope):
+    base = b"a line of text\n" * (4000 if rope else 40)
+    insert = struct.pack(">lll", 0, 0, 100) + b"x" * 100
+    deltas = [insert, insert, insert]
+    sizes = [len(base) + 100, len(base) + 150, len(base) + 300]
+    apply = mpatch._apply_with_rope if rope else mpatch.apply_deltas
+    with pytest.raises(mpatch.TextSizeError, match=f"a text of {len(base) + 200} bytes, past "
+                                                   f"the {len(base) + 150} bytes") as err:
+        apply(base, deltas, sizes)
+    assert err.value.delta_index == 1
+    assert apply(base, deltas, [-1, -1, -1]) == b"x" * 300 + base

@@ -292,3 +292,18 @@ def test_nodemap_docket_naming_an_impossible_file(damage):
     for want in d.info["revs"]:
         assert rl.rev(want["node"]) == want["rev"]
         assert rl.lookup(want["node"].hex()[:8]) == want["rev"]
+
+
+def test_empty_chunk_read_just_after_its_base(damage):
+    """A revision whose chunk is empty changes nothing: read right after its base (the
+    text held), its chain has no link left to apply."""
+    d = damage("split-inline", "data/big.txt.i")
+    with d.open() as rl:
+        rev = next(r for r in range(len(rl)) if rl.delta_parent(r) >= 0)
+        base = rl.delta_parent(rev)
+        expected = rl.revision(base)
+        at = rl.entry_offset(rev)
+    d.patch(d.files["data/big.txt.i"], at + 8, struct.pack(">i", 0))  # compressed length
+    with d.open() as rl:
+        assert rl.revision(base) == expected
+        assert rl.revision(rev) == expected

@@ -3,12 +3,16 @@
 Sources are revlogs written by real hg in several formats (split and inline v1,
 no-generaldelta, zlib/zstd/none, v2 with docket and sidedata, changelog-v2,
 persistent nodemap, v0). Hypothesis damages one of a revlog's files and the
-whole read API is exercised on the result.
+whole read API is exercised on the result. Damage includes files that are
+not files (a FIFO, a symlink to /dev/zero, a directory), sparse files
+declaring gigabytes, and oversized 64-bit fields; each input runs with its
+address space capped, so unbounded memory is a failure, not a swapping machine.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import signal
 import struct
@@ -37,13 +41,23 @@ SOURCES = [
 ]
 
 INTERESTING = [-(2**31), -2, -1, 0, 1, 2, 63, 64, 65, 2**16, 2**31 - 1]
+INTERESTING_64 = [-1, 2**31, 2**32 - 1, 2**40, 2**63 - 1]
+BYTE_KINDS = ["flip", "bytes", "zeros", "truncate", "extend", "copy", "int", "int64"]
+# Not bytes: what stands where the file was. "sparse" keeps the bytes and extends the file
+# with a hole of ``arg`` bytes.
+SPECIAL_KINDS = ["fifo", "dev-zero", "directory", "sparse"]
+SPARSE_SIZES = [2**31 * 64, 2**40, 2**31 * 96 + 17]
 
 
 @st.composite
 def mutations(draw, size: int):
     """One damage to a file of ``size`` bytes: (kind, position, payload)."""
-    kind = draw(st.sampled_from(["flip", "bytes", "zeros", "truncate", "extend", "copy", "int"]))
+    kind = draw(st.sampled_from(BYTE_KINDS + SPECIAL_KINDS))
     pos = draw(st.integers(0, max(size - 1, 0)))
+    if kind == "sparse":
+        return kind, pos, draw(st.sampled_from(SPARSE_SIZES))
+    if kind == "int64":
+        return kind, pos - pos % 8, draw(st.sampled_from(INTERESTING_64))
     if kind == "flip":
         return kind, pos, draw(st.integers(0, 7))
     if kind == "bytes":
@@ -77,7 +91,58 @@ def mutate(data: bytes, kind: str, pos: int, arg) -> bytes:
         buf[pos : pos + len(block)] = block
     elif kind == "int":
         buf[pos : pos + 4] = struct.pack(">i", arg)
+    elif kind == "int64":
+        buf[pos : pos + 8] = struct.pack(">q", arg)
     return bytes(buf)
+
+
+def materialize(dest: str, data: bytes, kind: str, pos: int, arg) -> None:
+    """Put at ``dest`` the file ``data`` damaged by (kind, pos, arg): bytes, or something
+    that is no regular file, or a sparse file."""
+    if kind == "fifo":
+        os.mkfifo(dest)
+    elif kind == "dev-zero":
+        os.symlink("/dev/zero", dest)
+    elif kind == "directory":
+        os.mkdir(dest)
+    else:
+        with open(dest, "wb") as f:
+            f.write(data if kind == "sparse" else mutate(data, kind, pos, arg))
+            if kind == "sparse":
+                f.truncate(max(arg, len(data)))
+
+
+def remove(dest: str) -> None:
+    """Take away whatever ``materialize`` left at ``dest``."""
+    if os.path.isdir(dest) and not os.path.islink(dest):
+        os.rmdir(dest)
+    elif os.path.lexists(dest):
+        os.unlink(dest)
+
+
+_ceiling: list[int] = []  # set on first use, then fixed
+
+
+@contextmanager
+def address_space(extra: int = 2 << 30):
+    """Cap the process's address space, a read allocating without bound failing with
+    MemoryError (an escape) instead of eating the machine.
+
+    The ceiling is what the process used at the first call plus ``extra``, then
+    fixed: hypothesis keeps the tracebacks of failing examples, and with them
+    whatever they had allocated, so a ceiling taken afresh each time would
+    rise with every failure.
+    """
+    if not _ceiling:
+        with open("/proc/self/statm") as f:
+            _ceiling.append(int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE") + extra)
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = _ceiling[0] if hard == resource.RLIM_INFINITY else min(_ceiling[0], hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 class Timeout(Exception):
@@ -155,9 +220,13 @@ def test_mutated_revlogs_raise_only_revlog_errors(sources, spec, path):
             for name, content in files.items():
                 dest = os.path.join(store, oracle["revlogs"][path]["files"][name])
                 os.makedirs(os.path.dirname(dest), exist_ok=True)
-                with open(dest, "wb") as f:
-                    f.write(mutate(content, kind, pos, arg) if name == target else content)
-            with deadline(60):  # a hang, not a slow input on a loaded machine
+                if name == target:
+                    materialize(dest, content, kind, pos, arg)
+                else:
+                    with open(dest, "wb") as f:
+                        f.write(content)
+            # a hang, not a slow input on a loaded machine; memory past 2 GiB, not a big input
+            with deadline(60), address_space():
                 try:
                     rl = open_from_oracle(oracle, path, store)
                 except RevlogError:

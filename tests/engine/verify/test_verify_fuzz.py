@@ -2,7 +2,10 @@
 
 Hypothesis damages one file of a store written by real hg (any revlog file,
 the fncache, the requires, a docket, a nodemap) and runs the whole verify
-and diff-store on it. A longer run of the same idea is benchmarks/fuzz.py.
+and diff-store on it. The damage may also put something else in the file's
+place: a FIFO, a symlink to /dev/zero or out of the store, a directory, a
+sparse file declaring gigabytes. Each input runs with its address space
+capped. A longer run of the same idea is benchmarks/fuzz.py.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from hypothesis import strategies as st
 from explorer.engine import RevlogError, Store
 from explorer.engine.damage.compare import compare_stores
 from explorer.engine.verify.run import verify_store
-from tests.engine.revlog.test_fuzz import deadline, mutate, mutations
+from tests.engine.revlog.test_fuzz import address_space, deadline, materialize, mutations, remove
 
 SPECS = ["zstd", "split-inline", "no-generaldelta", "revlogv2", "changelogv2",
          "persistent-nodemap", "treemanifest", "v0"]
@@ -33,6 +36,18 @@ def store_files(root: Path) -> list[str]:
     return sorted(str(p) for p in found if "cache" not in p.parts)
 
 
+def damage(dest: Path, data: bytes, kind: str, pos: int, arg, outside: Path) -> None:
+    """Replace the store file ``dest`` by its damaged form; "outside" makes it a symlink
+    to an intact copy outside the store (which must not be read)."""
+    remove(str(dest))
+    if kind == "outside":
+        copy = outside / f"outside-{dest.name}"
+        copy.write_bytes(data)
+        dest.symlink_to(copy)
+    else:
+        materialize(str(dest), data, kind, pos, arg)
+
+
 @pytest.mark.parametrize("spec", SPECS)
 def test_mutated_stores_verify_without_raising(hgrepos, spec):
     source = hgrepos(spec)
@@ -44,12 +59,13 @@ def test_mutated_stores_verify_without_raising(hgrepos, spec):
     @given(data=st.data())
     def run(data):
         target = data.draw(st.sampled_from(names), label="file")
-        kind, pos, arg = data.draw(mutations(len(contents[target])), label="mutation")
+        kind, pos, arg = data.draw(st.one_of(mutations(len(contents[target])),
+                                             st.just(("outside", 0, None))), label="mutation")
         with tempfile.TemporaryDirectory() as tmp:
             repo = Path(tmp) / "repo"
             shutil.copytree(source, repo, symlinks=True)
-            (repo / target).write_bytes(mutate(contents[target], kind, pos, arg))
-            with deadline(30):
+            damage(repo / target, contents[target], kind, pos, arg, Path(tmp))
+            with deadline(30), address_space():
                 try:
                     damaged = Store.open(repo)
                 except RevlogError:
