@@ -43,6 +43,11 @@ import pytest
 
 from tests import hgrepos as _hgrepos
 
+# The engine reads hg's configuration files as hg does (store/config.py); the tests'
+# hg runs without the user's and the system's, and so does the engine in this process.
+os.environ["HGRCPATH"] = os.devnull
+os.environ.pop("HGRCSKIPREPO", None)
+
 
 def pytest_configure(config):
     config.addinivalue_line(

@@ -108,7 +108,7 @@ def _rows(target: Target, selected: Iterable[int], groups: Groups
                 ("extraratio", "%10.5f", extradist / summary.size if summary.size else extradist),
             ]
         if show_sparse:
-            row += _sparse_cells(chains, rev, summary)
+            row += _sparse_cells(chains, rev, summary, target)
         yield row
 
 
@@ -150,11 +150,12 @@ def _skip_empty(chains: HgChains, parent: int) -> int:
     return parent
 
 
-def _sparse_cells(chains: HgChains, rev: int, chain: ChainSummary
+def _sparse_cells(chains: HgChains, rev: int, chain: ChainSummary, target: Target
                   ) -> list[tuple[str, str, Any]]:
     rl = chains.revlog
     revs, positions, lengths = chains.chain(rev)
-    blocks = [(revs[a], revs[b - 1]) for a, b in slice_chain(positions, lengths)]
+    blocks = [(revs[a], revs[b - 1])
+              for a, b in slice_chain(positions, lengths, target.density, target.min_gap)]
     # hg measures the blocks in logical offsets, without inline index entries.
     sizes = [rl.end(last) - rl.start(first) for first, last in blocks]
     read = sum(sizes)

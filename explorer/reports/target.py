@@ -28,6 +28,7 @@ from explorer.engine import NULL_REV, Revlog, Store, StoreError
 from explorer.engine.store.discovery import find_repository
 from explorer.reports.errors import ReportError
 from explorer.reports.notices import Warn, check_requirements
+from explorer.reports.slicing import DENSITY_THRESHOLD, MIN_GAP_SIZE
 
 Kind = Literal["changelog", "manifest", "filelog", "path"]
 
@@ -49,7 +50,8 @@ class Target:
 
     ``sparse_revlog``: the store uses sparse-revlog, so a delta against a
     non-parent snapshot is itself a snapshot. ``sparse_read``: Mercurial
-    plans reads by slicing delta chains, and ``debugdeltachain`` shows the
+    plans reads by slicing delta chains (into blocks at least ``density`` full,
+    never cut at holes up to ``min_gap`` bytes), and ``debugdeltachain`` shows the
     read columns. ``canonical_parents``: a null p1 is listed after p2.
     """
 
@@ -59,6 +61,8 @@ class Target:
     sparse_revlog: bool = False
     sparse_read: bool = False
     canonical_parents: bool = True
+    density: float = DENSITY_THRESHOLD
+    min_gap: int = MIN_GAP_SIZE
 
     def parents(self, rev: int) -> tuple[int, int]:
         """Parent revisions in the order Mercurial lists them for this revlog."""
@@ -115,9 +119,25 @@ def _open_store(repository: str | None, cwd: str, warn: Warn | None) -> Store | 
     return store
 
 
-def _store_revlog(store: Store, sel: Selection) -> Target:
+def _read_settings(store: Store) -> dict:
+    """How hg reads this store's revlogs: sparse-revlog stores always read sparsely,
+    others when ``experimental.sparse-read`` says so (the repository's configuration)."""
     sparse = "sparserevlog" in store.requirements
-    settings = {"sparse_revlog": sparse, "sparse_read": sparse}
+    config = store.config
+    try:
+        return {
+            "sparse_revlog": sparse,
+            "sparse_read": sparse or config.bool("experimental", "sparse-read", False),
+            "density": config.float("experimental", "sparse-read.density-threshold",
+                                    DENSITY_THRESHOLD),
+            "min_gap": config.size("experimental", "sparse-read.min-gap-size", MIN_GAP_SIZE),
+        }
+    except StoreError as err:
+        raise ReportError(str(err)) from None
+
+
+def _store_revlog(store: Store, sel: Selection) -> Target:
+    settings = _read_settings(store)
     if sel.changelog:
         return Target(store.changelog, "00changelog.i", "changelog", **settings)
     if sel.dir:
@@ -141,9 +161,8 @@ def _tracked_file(store: Store, file: str) -> Target | None:
     if len(revlog) == 0:
         revlog.close()
         return None
-    sparse = "sparserevlog" in store.requirements
-    return Target(revlog, f"data/{path}.i", "filelog", sparse_revlog=sparse, sparse_read=sparse,
-                  canonical_parents=False)
+    return Target(revlog, f"data/{path}.i", "filelog", canonical_parents=False,
+                  **_read_settings(store))
 
 
 def _revlog_at_path(file: str, cwd: str, *, in_repo: bool) -> Target:

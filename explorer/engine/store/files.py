@@ -17,6 +17,7 @@ import os
 from ..errors import CorruptionError, StoreError
 from ..format.reading import read_regular
 from ..revlog.revlog import Revlog
+from .config import HgConfig, read_config
 from .discovery import find_hg_dir, inside, read_requires, share_source
 from .filelists import parse_fncache, read_file_index
 from .layout import (
@@ -172,6 +173,11 @@ class StoreFiles:
             kind=kind or kind_of(radix),
             sparse="sparserevlog" in self.requirements,
         )
+
+    @functools.cached_property
+    def config(self) -> HgConfig:
+        """The configuration hg would use in this repository (``config.read_config``)."""
+        return read_config(self.root)
 
     @functools.cached_property
     def changelog(self) -> Revlog:
