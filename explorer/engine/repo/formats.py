@@ -24,6 +24,7 @@ from ..format.constants import (
 )
 from ..revlog.delta_search import SPARSE_MAX_CHAIN, DeltaConfig
 from ..revlog.writer import WriteConfig
+from ..store.config import ConfigError, HgConfig
 
 # Requirements kept in .hg/requires rather than the store's, with share-safe.
 WORKING_COPY_REQUIREMENTS = {
@@ -105,6 +106,18 @@ def split_requirements(reqs: set[str]) -> tuple[set[str], set[str]]:
     return working, reqs - working
 
 
+def _level(engine: str, config: HgConfig) -> int | None:
+    """The compression level hg's configuration asks of ``engine`` (refused out of range,
+    as hg refuses it)."""
+    top = {"zlib": 9, "zstd": 22}.get(engine)
+    if top is None:
+        return None
+    level = config.int("storage", f"revlog.{engine}.level")
+    if level is not None and not 0 <= level <= top:
+        raise ConfigError(f"invalid value for `storage.revlog.{engine}.level` config: {level}")
+    return level
+
+
 def compression_of(reqs: set[str]) -> str:
     if "revlog-compression-zstd" in reqs:
         return "zstd"
@@ -113,9 +126,14 @@ def compression_of(reqs: set[str]) -> str:
 
 
 def write_config(reqs: set[str], kind: str, level: int | None = None,
-                 on_new_file=None, compression: str | None = None) -> WriteConfig:
+                 on_new_file=None, compression: str | None = None,
+                 config: HgConfig | None = None) -> WriteConfig:
     """How revlogs of ``kind`` ("changelog", "manifest", "filelog") are written in a
-    store with requirements ``reqs``."""
+    store with requirements ``reqs`` and hg configuration ``config`` (the options hg
+    reads when it writes: ``format.maxchainlen``, ``experimental.maxdeltachainspan``,
+    ``storage.revlog.zlib.level`` and ``.zstd.level``)."""
+    config = config or HgConfig()
+    engine = compression or compression_of(reqs)
     gd = "generaldelta" in reqs
     sparse = "sparserevlog" in reqs and gd
     changelog = kind == "changelog"
@@ -130,7 +148,8 @@ def write_config(reqs: set[str], kind: str, level: int | None = None,
         generaldelta=gd or version == REVLOG_V2,
         sparse=sparse,
         store_deltas=not changelog,
-        max_chain_len=SPARSE_MAX_CHAIN if sparse else None,
+        max_chain_len=config.int("format", "maxchainlen", SPARSE_MAX_CHAIN if sparse else None),
+        max_chain_span=max(config.size("experimental", "maxdeltachainspan", -1), -1),
         upper_bound_comp=10 if kind == "filelog" else None,
         lazy_delta_base=True,
     )
@@ -144,8 +163,8 @@ def write_config(reqs: set[str], kind: str, level: int | None = None,
             if kind == "filelog":
                 flags |= FLAG_FILELOG_META
     return WriteConfig(
-        compression=compression or compression_of(reqs),
-        level=level,
+        compression=engine,
+        level=_level(engine, config) if level is None else level,
         delta=delta,
         may_inline=not changelog,
         delayed=changelog,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..errors import RevlogError, StoreError
 from ..format.constants import NULL_NODE, NULL_REV
+from ..payloads.changeset import parse_changeset
 from ..revlog.revlog import Revlog
 from ..store.discovery import read_optional
 from ..store.pathencode import encode_dir
@@ -24,11 +25,11 @@ from ..transaction.transaction import StoreLock, Transaction, playback
 from . import rewrite
 from .commit import Change, Committer, Entry, changeset_manifest, parse_flat
 from .formats import RepoFormat, split_requirements, write_config
+from .phases import PhaseRoots, new_commit_phase
 from .store import Store
 from .writable import check_writable
 
 DUMMY_CHANGELOG = b"\0\0\xff\xff dummy changelog to prevent using the old repo layout"
-DRAFT = 1
 
 
 class Repo:
@@ -112,7 +113,8 @@ class Repo:
         if rl is None:
             rl = self.store.open_revlog(name)
             rl.write_config = write_config(self.store.requirements, rl.kind, self._level,
-                                           self._new_files.add, self.compression)
+                                           self._new_files.add, self.compression,
+                                           self.store.config)
             self._revlogs[name] = rl
         return rl
 
@@ -136,7 +138,7 @@ class Repo:
         tr.on_finalize("002-fncache", self._write_fncache)
         tr.on_finalize("003-phaseroots", self._write_phaseroots)
         self._tr = tr
-        self._roots: list[bytes] = []
+        self._phases: PhaseRoots | None = None
         try:
             with tr:
                 yield tr
@@ -145,6 +147,7 @@ class Repo:
             raise
         finally:
             self._tr = None
+            self._phases = None
             self._new_files.clear()
             self._gone_files.clear()
 
@@ -187,18 +190,26 @@ class Repo:
         mentioned keep the first parent's version. ``parents`` are changelog
         revisions (default: the tip, no second parent); ``copies`` maps a
         destination to its source; ``flags`` gives 'x' (executable) or 'l'
-        (symlink), by default the file keeps its previous flags.
+        (symlink), by default the file keeps its previous flags. ``branch``
+        defaults to the first parent's, and ``close_branch`` closes that branch's
+        head, as ``hg commit`` after ``hg update`` to that parent. The new changeset
+        takes the phase ``phases.new-commit`` gives, or its parents' if higher.
         """
         merged_extra = dict(extra or {})
-        if branch is not None:
-            merged_extra["branch"] = branch
         if close_branch:
             merged_extra["close"] = "1"
         with self.transaction() as tr:  # the tip is read under the lock
             p1, p2 = self._parents(parents)
+            # hg commits on the working copy's branch, which is p1's after an update
+            merged_extra["branch"] = self._branch_of(p1) if branch is None else branch
             change = Change(files, message, user, date, p1, p2, dict(copies or {}),
                             dict(flags or {}), merged_extra)
             return Committer(self, tr).commit(change)
+
+    def _branch_of(self, rev: int) -> str:
+        if rev == NULL_REV:
+            return "default"
+        return parse_changeset(self.changelog.revision(rev)).branch
 
     def _parents(self, parents: tuple[int, int] | None) -> tuple[int, int]:
         """The parents of a new changeset: those given (checked), or the tip."""
@@ -227,9 +238,10 @@ class Repo:
                 keep = rev if kind == "changelog" else rewrite.cut_point(rl, rev)
                 if keep < len(rl):
                     cuts.append((rl, keep))
+            rewrites = self._strip_side_files(rev, set(stripped))
             for rl, keep in cuts:
                 rewrite.truncate(self, rl, keep, tr)
-            tr.on_finalize("004-strip", lambda t: self._after_strip(set(stripped), t))
+            tr.on_finalize("004-strip", lambda t: self._replace_files(rewrites, t))
         self._forget_caches()
         self._forget_working_state(set(stripped))
         return stripped
@@ -253,27 +265,30 @@ class Repo:
         if rl is not None:
             rl.close()
 
-    def _after_strip(self, stripped: set[bytes], tr: Transaction) -> None:
-        """Phase roots and bookmarks must not name stripped nodes.
+    def _strip_side_files(self, first: int, stripped: set[bytes]) -> dict:
+        """Phase roots and bookmarks without the stripped nodes, as hg rewrites them.
 
-        Every file is read (and phase roots hg could not read refused) before any is
-        changed, so a refusal leaves them all as they were; each is backed up, so a
-        rollback puts it back.
+        Every file is read (and phase roots hg could not read refused) before any
+        revlog is cut, so a refusal leaves everything as it was; each is written at
+        the close, backed up, so a rollback puts it back.
         """
         hg_dir = Path(self.store.root)
         rewrites = {}
-        data = read_optional(self.store.fs_path("phaseroots"))
-        if data is not None:
-            rewrites[("phaseroots", "")] = (data, rewrite.kept_phaseroots(
-                data, stripped, self.store.fs_path("phaseroots")))
+        phases = self.phases()
+        phases.strip(first)
+        if phases.changed:
+            rewrites[("phaseroots", "")] = phases.serialize(self.changelog.node)
         for path, location in ((hg_dir / "bookmarks", "plain"),
                                (hg_dir / "store" / "bookmarks", "")):
             data = read_optional(str(path))
-            if data is not None:
-                rewrites[("bookmarks", location)] = (data, rewrite.kept_bookmarks(data, stripped))
-        for (name, location), (old, new) in rewrites.items():
-            if new != old:
-                tr.replace_file(name, new, location)
+            if data is not None and rewrite.kept_bookmarks(data, stripped) != data:
+                rewrites[("bookmarks", location)] = rewrite.kept_bookmarks(data, stripped)
+        return rewrites
+
+    @staticmethod
+    def _replace_files(rewrites: dict, tr: Transaction) -> None:
+        for (name, location), data in rewrites.items():
+            tr.replace_file(name, data, location)
 
     def _forget_working_state(self, stripped: set[bytes]) -> None:
         """After a strip has committed: caches and a dirstate naming stripped changesets
@@ -285,11 +300,21 @@ class Repo:
             dirstate.unlink()  # its parent is gone: the working copy is back at null
 
     def note_commit(self, rev: int, manifest: dict[str, Entry], manifest_node: bytes) -> None:
-        """Remember the new changeset's manifest (the next commit's p1, usually)."""
+        """Remember the new changeset's manifest (the next commit's p1, usually) and give
+        it its phase (``phases.new-commit``, or its parents' when higher)."""
         self._manifests = {rev: manifest}
-        cl = self.changelog
-        if cl.parents(rev) == (NULL_REV, NULL_REV):
-            self._roots.append(cl.node(rev))
+        target = new_commit_phase(self.store.config, self.store.requirements)
+        self.phases().register_new(rev, target, self.changelog.parents)
+
+    def phases(self) -> PhaseRoots:
+        """The phase roots, read once a transaction (under its lock)."""
+        if self._phases is None:
+            path = self.store.fs_path("phaseroots")
+            cl = self.changelog
+            self._phases = PhaseRoots.parse(read_optional(path),
+                                            lambda node: cl.rev(node) if cl.has_node(node)
+                                            else None, path)
+        return self._phases
 
     # -- reading parents -----------------------------------------------------------------
 
@@ -361,16 +386,9 @@ class Repo:
             "utf-8", "surrogateescape"))
 
     def _write_phaseroots(self, tr: Transaction) -> None:
-        """New root changesets are draft, as hg commits them."""
-        if not self._roots:
-            return
-        path = self.store.fs_path("phaseroots")
-        lines = []
-        if os.path.exists(path):
-            with open(path, "rb") as f:
-                lines = f.read().splitlines(keepends=True)
-        lines += [b"%d %s\n" % (DRAFT, node.hex().encode()) for node in self._roots]
-        tr.replace_file("phaseroots", b"".join(lines))
+        """The phase roots, rewritten whole as hg writes them, when a commit moved one."""
+        if self._phases is not None and self._phases.changed:
+            tr.replace_file("phaseroots", self._phases.serialize(self.changelog.node))
 
 
 def _write_layout(hg_dir: Path, reqs: set[str], store: bool) -> None:

@@ -8,8 +8,9 @@ journal before it is truncated or replaced, so a failure rolls back.
   linked to a stripped changeset. Revlogs whose later revisions are linked
   to kept changesets cannot be cut that way (Mercurial re-adds those from a
   bundle); we refuse rather than lose them.
-  What names changesets beside the revlogs follows: ``kept_phaseroots`` and
-  ``kept_bookmarks`` drop the lines naming stripped ones.
+  What names changesets beside the revlogs follows: the phase roots lose the
+  stripped ones (``phases.PhaseRoots.strip``), ``kept_bookmarks`` drops the
+  bookmarks on them.
 * ``censor`` replaces one file revision's content with a tombstone, keeping
   its node (its hash no longer matches: it is flagged censored). The filelog
   is rebuilt revision by revision; no later revision is stored as a delta
@@ -22,7 +23,7 @@ import dataclasses
 import os
 import tempfile
 
-from ..errors import CorruptionError, RevlogError
+from ..errors import RevlogError
 from ..format.constants import REVIDX_ISCENSORED, REVLOG_V1
 from ..payloads.filetext import censor_tombstone
 from ..revlog.revlog import Revlog
@@ -30,35 +31,6 @@ from ..transaction import fileops
 from ..transaction.transaction import Transaction
 
 NODE_HEX = 40
-
-
-def kept_phaseroots(data: bytes, stripped: set[bytes], path: str) -> bytes:
-    """The phase roots (``PHASE NODE`` lines) without those naming a stripped changeset.
-
-    Mercurial cannot read phase roots holding any other line (every command dies on
-    them), so neither does the strip: ``CorruptionError`` names the line.
-    """
-    kept, offset = [], 0
-    for line in data.splitlines(keepends=True):
-        node = _phase_root(line)
-        if node is None:
-            raise CorruptionError(f"phase roots line {line!r} is not 'PHASE NODE'", file=path,
-                                  offset=offset)
-        if node not in stripped:
-            kept.append(line)
-        offset += len(line)
-    return b"".join(kept)
-
-
-def _phase_root(line: bytes) -> bytes | None:
-    """The node of a phase roots line, None when the line is not one."""
-    fields = line.split()
-    if len(fields) != 2 or not fields[0].isdigit() or len(fields[1]) != NODE_HEX:
-        return None
-    try:
-        return bytes.fromhex(fields[1].decode("ascii"))
-    except (UnicodeDecodeError, ValueError):
-        return None
 
 
 def kept_bookmarks(data: bytes, stripped: set[bytes]) -> bytes:

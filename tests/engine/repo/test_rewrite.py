@@ -83,10 +83,10 @@ def test_failed_strip_rolls_back(tmp_path, monkeypatch):
             repo.commit({f"f{i}.txt": b"%d\n" % i}, f"c{i}", "test")
     before = revlog_files(tmp_path / "r")
 
-    def fail(self, stripped, tr):
+    def fail(rewrites, tr):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(Repo, "_after_strip", fail)
+    monkeypatch.setattr(Repo, "_replace_files", staticmethod(fail))
     with Repo.open(tmp_path / "r") as repo, pytest.raises(RuntimeError):
         repo.strip(2)
     assert revlog_files(tmp_path / "r") == before
