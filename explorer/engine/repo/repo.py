@@ -90,7 +90,15 @@ class Repo:
         its level. A store the engine does not write as Mercurial does is refused here,
         before anything is written (``writable.check_writable``)."""
         store = Store.open(path)
-        check_writable(store)
+        try:
+            check_writable(store)
+            for kind in ("changelog", "manifest", "filelog"):  # the options hg refuses
+                write_config(store.requirements, kind, compression_level, None, compression,
+                             store.config)
+            new_commit_phase(store.config, store.requirements)
+        except BaseException:
+            store.close()
+            raise
         return cls(store, compression, compression_level)
 
     def close(self) -> None:
@@ -378,17 +386,23 @@ class Repo:
         if "fncache" not in self.store.requirements or not (self._new_files or self._gone_files):
             return
         current = set(self.store.fncache())
-        wanted = current | {n for n in self._new_files if n.startswith(("data/", "meta/"))}
-        wanted -= self._gone_files
-        if wanted == current:
-            return
-        tr.replace_file("fncache", "".join(f"{encode_dir(n)}\n" for n in sorted(wanted)).encode(
-            "utf-8", "surrogateescape"))
+        added = {n for n in self._new_files if n.startswith(("data/", "meta/"))} - current
+        gone = self._gone_files & current
+        if gone:  # hg rewrites the whole file (in no particular order: we sort it)
+            tr.replace_file("fncache", _fncache_lines((current | added) - gone))
+        elif added:  # and appends when it only adds, keeping the file's order
+            old = read_optional(self.store.fs_path("fncache")) or b""
+            tr.replace_file("fncache", old + _fncache_lines(added))
 
     def _write_phaseroots(self, tr: Transaction) -> None:
         """The phase roots, rewritten whole as hg writes them, when a commit moved one."""
         if self._phases is not None and self._phases.changed:
             tr.replace_file("phaseroots", self._phases.serialize(self.changelog.node))
+
+
+def _fncache_lines(names: set[str]) -> bytes:
+    return "".join(f"{encode_dir(n)}\n" for n in sorted(names)).encode("utf-8",
+                                                                        "surrogateescape")
 
 
 def _write_layout(hg_dir: Path, reqs: set[str], store: bool) -> None:
