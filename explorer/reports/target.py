@@ -170,8 +170,12 @@ def _revlog_at_path(file: str, cwd: str, *, in_repo: bool) -> Target:
     if not os.path.isfile(full):
         where = " (not a tracked file either)" if in_repo else ""
         raise ReportError(f"revlog '{file}' not found{where}")
+    if file.endswith(".i.a"):  # a pending index (a transaction's, or one a crash left)
+        return Target(Revlog.open(full, data_path=full[:-4] + ".d", name=file, sparse=False),
+                      f"{file} (pending)", "path")
     if not file.endswith((".i", ".d")):
         hint = "a file tracked in the repository (path from its root) or " if in_repo else ""
-        raise ReportError(f"'{file}' is not a revlog: give {hint}the path of a .i file")
+        raise ReportError(f"'{file}' is not a revlog: give {hint}the path of a .i, .i.a or "
+                          ".d file")
     return Target(Revlog.open(full[:-2] + ".i", name=file[:-2] + ".i", sparse=False), file,
                   "path")

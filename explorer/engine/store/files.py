@@ -165,14 +165,23 @@ class StoreFiles:
         if not store_path.endswith(".i"):
             raise StoreError(f"{store_path!r} is not the index of a revlog (no .i)")
         radix = store_path[:-2]
+        index = self.inside(self.fs_path(store_path))
+        if store_path == CHANGELOG and self.pending and os.path.exists(index + ".a"):
+            index += ".a"  # the pending changelog of the transaction running this hook
         return Revlog.open(
-            self.inside(self.fs_path(store_path)),
+            index,
             data_path=self.inside(self.fs_path(radix + ".d")),
             sidefile=lambda suffix: self.inside(self.fs_path(radix + suffix)),
             name=store_path,
             kind=kind or kind_of(radix),
             sparse="sparserevlog" in self.requirements,
         )
+
+    @property
+    def pending(self) -> bool:
+        """Whether the changelog a transaction has not committed yet is visible: hg shows
+        it to the hooks it runs (``HG_PENDING`` names the repository's root)."""
+        return os.environ.get("HG_PENDING") == os.path.dirname(self.root)
 
     @functools.cached_property
     def config(self) -> HgConfig:
