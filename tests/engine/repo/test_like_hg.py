@@ -43,13 +43,15 @@ class Twins:
     """Two copies of one hg-built repository: ``theirs`` for hg, ``ours`` for the engine."""
 
     def __init__(self, hgrepos, name: str, tmp_path: Path, hgrc: str = "",
-                 public: bool = False) -> None:
+                 public: bool = False, warm: bool = False) -> None:
         self.config = hgrepos.config(name)
         self.theirs = hgrepos.copy(name, tmp_path / "theirs")
         self.ours = hgrepos.copy(name, tmp_path / "ours")
         for repo in (self.theirs, self.ours):
             if public:
                 self.hg(repo, "phase", "--public", "-r", "all()")
+            if warm:  # branch, tags and revision-branch caches naming the old tip
+                self.hg(repo, "debugupdatecaches")
             (repo / ".hg" / "hgrc").write_text(hgrc)
         fncache = self.ours / ".hg" / "store" / "fncache"
         self.fncache = fncache.read_bytes() if fncache.exists() else b""
@@ -109,8 +111,9 @@ def test_phases_new_commit_secret_from_the_repository_configuration(hgrepos, nam
 @pytest.mark.parametrize("name", ["zstd", "zlib"])
 def test_commit_keeps_the_parents_branch_and_closes_it(hgrepos, name, tmp_path):
     """hg commits on the branch of the revision it updated to; --close-branch closes
-    that branch, not default."""
-    twins = Twins(hgrepos, name, tmp_path, public=True)
+    that branch, not default. The caches hg keeps of branch heads name the old tip:
+    hg must see the new heads all the same."""
+    twins = Twins(hgrepos, name, tmp_path, public=True, warm=True)
     head = twins.rev("max(branch(stable))")
     twins.commit(head, twins.change(head, 1), "on stable")
     twins.commit(twins.rev("tip"), twins.change(twins.rev("tip"), 2), "close stable",
