@@ -13,6 +13,7 @@ the index.
 from __future__ import annotations
 
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..errors import CorruptionError
@@ -33,6 +34,12 @@ class NodemapDocket:
 
     def data_suffix(self) -> str:
         return f"-{self.uid.decode('ascii', 'replace')}.nd"
+
+    def serialize(self) -> bytes:
+        return (_VERSION.pack(DOCKET_VERSION)
+                + _HEADER.pack(len(self.uid), self.tip_rev, self.data_length, self.data_unused,
+                               len(self.tip_node))
+                + self.uid + self.tip_node)
 
 
 def parse_nodemap_docket(raw: bytes, file: str) -> NodemapDocket | None:
@@ -110,3 +117,52 @@ class PersistentNodemap:
                     seen.add(value)
                     todo.append(value)
         return revs
+
+
+def nodemap_data(nodes: Sequence[bytes]) -> bytes:
+    """The trie of ``nodes`` (revision i's node at i), as hg writes a whole new one.
+
+    Revisions go in one by one; a slot holds a revision until a second node shares
+    its prefix, then a block one nibble deeper holds both. Blocks are written
+    children first, in nibble order, so each one's number is known before its
+    parent points at it; the root comes last.
+    """
+    root: list = [None] * 16
+    for rev, node in enumerate(nodes):
+        _insert(root, rev, node.hex(), nodes)
+    out: list[bytes] = []
+    _write_block(root, out)
+    return b"".join(out)
+
+
+def _insert(block: list, rev: int, hexnode: str, nodes: Sequence[bytes]) -> None:
+    level = 0
+    while True:
+        slot = int(hexnode[level], 16)
+        entry = block[slot]
+        if entry is None:
+            block[slot] = rev
+            return
+        if isinstance(entry, int):  # a prefix shared with another node: split it
+            child: list = [None] * 16
+            block[slot] = child
+            other = nodes[entry].hex()
+            if other == hexnode:
+                raise ValueError(f"revisions {entry} and {rev} have the same node")
+            child[int(other[level + 1], 16)] = entry
+            entry = child
+        block, level = entry, level + 1
+
+
+def _write_block(block: list, out: list[bytes]) -> int:
+    """Write ``block``'s children, then it; return its number (depth is at most 40)."""
+    values = []
+    for entry in block:
+        if entry is None:
+            values.append(-1)
+        elif isinstance(entry, int):
+            values.append(-(entry + 2))
+        else:
+            values.append(_write_block(entry, out))
+    out.append(BLOCK.pack(*values))
+    return len(out) - 1

@@ -22,7 +22,7 @@ from ..revlog.revlog import Revlog
 from ..store.discovery import read_optional
 from ..store.pathencode import encode_dir
 from ..transaction.transaction import StoreLock, Transaction, playback
-from . import rewrite
+from . import nodemaps, rewrite
 from .commit import Change, Committer, Entry, changeset_manifest, parse_flat
 from .formats import RepoFormat, split_requirements, write_config
 from .phases import PhaseRoots, new_commit_phase
@@ -145,11 +145,18 @@ class Repo:
                          description=description, first_rev=self._refresh)
         tr.on_finalize("002-fncache", self._write_fncache)
         tr.on_finalize("003-phaseroots", self._write_phaseroots)
+        written: dict[str, str] = {}
+        # hg's strip leaves the nodemap as it was: stale, so readers ignore it until the
+        # next transaction that writes the revlog rewrites it
+        if nodemaps.REQUIREMENT in self.store.requirements and description != "strip":
+            tr.on_finalize("005-nodemaps", lambda t: written.update(self._write_nodemaps(t)))
         self._tr = tr
         self._phases: PhaseRoots | None = None
         try:
             with tr:
                 yield tr
+            for radix, name in written.items():
+                nodemaps.remove_others(self, radix, name)
         except BaseException:
             self._forget_caches()
             raise
@@ -393,6 +400,15 @@ class Repo:
         elif added:  # and appends when it only adds, keeping the file's order
             old = read_optional(self.store.fs_path("fncache")) or b""
             tr.replace_file("fncache", old + _fncache_lines(added))
+
+    def _write_nodemaps(self, tr: Transaction) -> dict[str, str]:
+        """New nodemaps of the revlogs this transaction changed (hg's are kept current)."""
+        written = {}
+        for radix in nodemaps.WITH_NODEMAP:
+            name = nodemaps.persist(self, radix, tr)
+            if name is not None:
+                written[radix] = name
+        return written
 
     def _write_phaseroots(self, tr: Transaction) -> None:
         """The phase roots, rewritten whole as hg writes them, when a commit moved one."""

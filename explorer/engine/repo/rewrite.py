@@ -87,7 +87,6 @@ def truncate(repo, rl: Revlog, keep: int, tr) -> None:
     else:
         fileops.truncate(rl.index_file, keep * rl.entry_size)
         fileops.truncate(rl.data_path, rl.start(keep) if keep < len(rl) else rl.data_size())
-    _drop_nodemap(repo, radix, tr)
 
 
 def _truncate_v2(repo, rl: Revlog, keep: int, tr) -> None:
@@ -111,14 +110,6 @@ def _truncate_v2(repo, rl: Revlog, keep: int, tr) -> None:
         path = repo.store.fs_path(name)
         if os.path.exists(path) and os.path.getsize(path) > end:
             fileops.truncate(path, end)
-
-
-def _drop_nodemap(repo, radix: str, tr) -> None:
-    """A persistent nodemap describing stripped revisions is removed; hg rebuilds it."""
-    docket = radix + ".n"
-    if os.path.exists(repo.store.fs_path(docket)):
-        tr.add_backup(docket)
-        fileops.unlink(repo.store.fs_path(docket))
 
 
 def censor(repo, path: str, rev: int, tombstone: bytes, tr) -> None:

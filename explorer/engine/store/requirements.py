@@ -12,7 +12,7 @@ does the same, by degrees:
 * ``READ_ONLY``: formats the engine reads but does not write (a commit would
   miss part of them: the file index of ``fileindex-v1``, the changeset
   sidedata of ``exp-copies-sidedata-changeset``, the blobs and the tracking
-  rules of ``lfs``, the nodemap of ``persistent-nodemap``);
+  rules of ``lfs``);
 * anything else is unknown: the explorer still shows the store (that is what
   it is for), but every report, verify and the TUI say which requirement it
   does not know, as what they show may be wrong.
@@ -33,7 +33,7 @@ from ..format.compression import ENGINE_HEADERS
 # What the store's bytes mean: revlog versions, deltas, chunk compression, names on disk.
 _FORMAT = frozenset({
     "revlogv1", "exp-revlogv2.2", "exp-changelog-v2", "generaldelta", "sparserevlog",
-    "delta-info-revlog", "revlog-compression-zstd", "treemanifest",
+    "delta-info-revlog", "revlog-compression-zstd", "treemanifest", "persistent-nodemap",
     "store", "fncache", "dotencode", "exp-very-fragile-and-unsafe-plain-store-encoding",
 }) | {f"exp-compression-{engine}" for engine in ENGINE_HEADERS}
 # Where the store is (a share), and files beside the revlogs that a strip keeps right
@@ -50,7 +50,6 @@ READ_ONLY = {
     "fileindex-v1": "new files would be missing from its file index",
     "exp-copies-sidedata-changeset": "changesets would lack the sidedata listing their files",
     "lfs": "the engine neither stores lfs blobs nor knows which files go to lfs",
-    "persistent-nodemap": "its nodemap would be left stale (hg debugnodemap --check fails)",
 }
 READABLE = WRITABLE | READ_ONLY.keys()
 

@@ -40,11 +40,10 @@ def test_an_unknown_requirement_is_refused_as_hg_refuses_it(hgrepo_copy, hgconfi
     assert tree(hgrepo_copy) == before
 
 
-@pytest.mark.hgrepos("fileindex", "revlogv2", "copies-sidedata", "lfs", "persistent-nodemap")
+@pytest.mark.hgrepos("fileindex", "revlogv2", "copies-sidedata", "lfs")
 def test_a_store_we_read_but_do_not_write_is_refused(hgrepo_copy, hgrepo_name):
     requirement = {"fileindex": "fileindex-v1", "revlogv2": "fileindex-v1",
-                   "copies-sidedata": "exp-copies-sidedata-changeset", "lfs": "lfs",
-                   "persistent-nodemap": "persistent-nodemap"}[hgrepo_name]
+                   "copies-sidedata": "exp-copies-sidedata-changeset", "lfs": "lfs"}[hgrepo_name]
     before = tree(hgrepo_copy)
     with pytest.raises(StoreError, match=f"requirement '{requirement}'"):
         Repo.open(hgrepo_copy)
