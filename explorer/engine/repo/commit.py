@@ -300,14 +300,15 @@ def _differs(flog, node: bytes, content: bytes) -> bool:
 
 def _common_ancestor_heads(flog, a: int, b: int) -> set[int]:
     """Heads of the common ancestors of two filelog revisions."""
-    common = _ancestors(flog, a) & _ancestors(flog, b)
+    common = ancestors(flog, a) & ancestors(flog, b)
     parents = set()
     for rev in common:
         parents.update(p for p in flog.parents(rev) if p != NULL_REV)
     return common - parents
 
 
-def _ancestors(flog, rev: int) -> set[int]:
+def ancestors(flog, rev: int) -> set[int]:
+    """``rev`` and every revision it descends from."""
     seen, todo = set(), [rev]
     while todo:
         r = todo.pop()

@@ -18,15 +18,17 @@ from pathlib import Path
 from ..errors import RevlogError, StoreError
 from ..format.constants import NULL_NODE, NULL_REV
 from ..payloads.changeset import parse_changeset
+from ..payloads.filetext import file_content
 from ..revlog.revlog import Revlog
 from ..store.discovery import read_optional
 from ..store.pathencode import encode_dir
 from ..transaction.transaction import StoreLock, Transaction, playback
 from . import nodemaps, rewrite
-from .commit import Change, Committer, Entry, changeset_manifest, parse_flat
+from .commit import Change, Committer, Entry, ancestors, changeset_manifest, parse_flat
 from .formats import RepoFormat, split_requirements, write_config
 from .phases import PhaseRoots, new_commit_phase
 from .store import Store
+from .workingcopy import UNWRITTEN, WorkingCopy
 from .writable import check_writable
 
 DUMMY_CHANGELOG = b"\0\0\xff\xff dummy changelog to prevent using the old repo layout"
@@ -241,12 +243,20 @@ class Repo:
     # -- rewriting history --------------------------------------------------------------
 
     def strip(self, rev: int) -> list[bytes]:
-        """Remove changeset ``rev`` and every later one; return the nodes removed."""
-        with self.transaction("strip") as tr:  # what is stripped is read under the lock
+        """Remove changeset ``rev`` and every later one; return the nodes removed.
+
+        When the working copy's parent goes, the working copy moves to the surviving
+        parent, as hg's strip moves it (refused, before anything changes, when it holds
+        uncommitted changes); ``.hg/wlock`` is held throughout.
+        """
+        with StoreLock(self.store.root, "wlock"), self.transaction("strip") as tr:
             cl = self.changelog
             if not 0 <= rev < len(cl):
                 raise RevlogError(f"no changeset {rev} to strip")
             stripped = [cl.node(r) for r in range(rev, len(cl))]
+            move = self._working_copy_move(rev)
+            if move is not None:  # first, as hg: a failed strip leaves it at a kept parent
+                move()
             cuts = []
             for kind, path in self.store.revlog_paths():
                 rl = self.revlog(path)
@@ -258,8 +268,50 @@ class Repo:
                 rewrite.truncate(self, rl, keep, tr)
             tr.on_finalize("004-strip", lambda t: self._replace_files(rewrites, t))
         self._forget_caches()
-        self._forget_working_state(set(stripped))
+        shutil.rmtree(Path(self.store.root) / "cache", ignore_errors=True)  # hg rebuilds them
         return stripped
+
+    def _working_copy_move(self, rev: int):
+        """What moves the working copy off the stripped changesets, checked now (nothing
+        is written yet); None when its parent survives."""
+        wc = WorkingCopy(str(self.root))
+        dirstate = wc.dirstate()
+        cl = self.changelog
+        if dirstate is None or not any(p != NULL_NODE and cl.has_node(p) and cl.rev(p) >= rev
+                                       for p in dirstate.parents):
+            return None
+        unwritten = [r for r in UNWRITTEN if r in self.store.requirements]
+        if unwritten:
+            raise RevlogError(f"the strip removes the working copy's parent, and its "
+                              f"dirstate format ({unwritten[0]}) is one the explorer does not "
+                              "write: strip with hg")
+        parent = cl.rev(dirstate.parents[0])
+        old = self.manifest_of(parent)
+        read = self._file_reader()
+        wc.check_clean(dirstate, old, read)
+        target = self._update_target(rev, parent, wc.branch())
+        new, node, branch = self.manifest_of(target), cl.node(target), self._branch_of(target)
+        return lambda: wc.update(old, new, read, node, branch)
+
+    def _update_target(self, rev: int, parent: int, branch: str) -> int:
+        """hg's strip target: the first parent of the stripped root, unless the working
+        copy's branch differs from that one's; then the newest revision of the working
+        copy's branch next to the stripped ancestors of its parent."""
+        cl = self.changelog
+        target = cl.parents(rev)[0]
+        if self._branch_of(target) == branch:
+            return target
+        between = {r for r in ancestors(cl, parent) if r >= rev and rev in ancestors(cl, r)}
+        around = {p for r in between for p in cl.parents(r)} - between
+        matching = [r for r in around if 0 <= r < rev and self._branch_of(r) == branch]
+        return max(matching, default=target)
+
+    def _file_reader(self):
+        """Content of a file revision, by path and node (what the working copy holds)."""
+        def read(path: str, node: bytes) -> bytes:
+            with self.store.filelog(path) as flog:
+                return file_content(flog.revision(flog.rev(node)))
+        return read
 
     def censor(self, path: str, node: bytes | str, tombstone: bytes = b"") -> None:
         """Replace the content of file revision ``node`` of ``path`` with a tombstone."""
@@ -304,15 +356,6 @@ class Repo:
     def _replace_files(rewrites: dict, tr: Transaction) -> None:
         for (name, location), data in rewrites.items():
             tr.replace_file(name, data, location)
-
-    def _forget_working_state(self, stripped: set[bytes]) -> None:
-        """After a strip has committed: caches and a dirstate naming stripped changesets
-        are dropped (hg rebuilds the caches)."""
-        hg_dir = Path(self.store.root)
-        shutil.rmtree(hg_dir / "cache", ignore_errors=True)
-        dirstate = hg_dir / "dirstate"
-        if dirstate.exists() and any(n in dirstate.read_bytes()[:128] for n in stripped):
-            dirstate.unlink()  # its parent is gone: the working copy is back at null
 
     def note_commit(self, rev: int, manifest: dict[str, Entry], manifest_node: bytes) -> None:
         """Remember the new changeset's manifest (the next commit's p1, usually) and give

@@ -67,7 +67,7 @@ def cut_point(rl: Revlog, first_stripped: int) -> int:
 
 
 def truncate(repo, rl: Revlog, keep: int, tr) -> None:
-    """Cut ``rl`` down to its first ``keep`` revisions (deleting it when none remain)."""
+    """Cut ``rl`` down to its first ``keep`` revisions (to an empty file when none remain)."""
     name = rl.name
     radix = name[:-2]
     if rl.docket is not None:
@@ -76,11 +76,8 @@ def truncate(repo, rl: Revlog, keep: int, tr) -> None:
     files = [name] if rl.inline else [name, radix + ".d"]
     for f in files:
         tr.add_backup(f)
-    if keep == 0 and rl.kind == "filelog":
-        for f in files:
-            fileops.unlink(repo.store.fs_path(f))
+    if keep == 0 and rl.kind == "filelog":  # hg's strip leaves it empty, out of the fncache
         repo.forget_file(name, radix + ".d")
-        return
     if rl.inline:
         fileops.truncate(rl.index_file, rl.entry_offset(keep) if keep < len(rl) else
                          os.path.getsize(rl.index_file))

@@ -54,10 +54,11 @@ def _lock_prefix() -> str:
 
 class StoreLock:
     """Mercurial's store lock: taken at once by writers, waited for by readers that need
-    a still store (verify)."""
+    a still store (verify). ``name`` "wlock" in ``.hg`` is its working-copy lock, which
+    hg takes before the store's whenever it changes the working copy too."""
 
-    def __init__(self, store_dir: str) -> None:
-        self.path = os.path.join(store_dir, LOCK)
+    def __init__(self, store_dir: str, name: str = LOCK) -> None:
+        self.path = os.path.join(store_dir, name)
         self.held = False
 
     def acquire(self) -> None:
