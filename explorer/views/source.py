@@ -29,6 +29,7 @@ class RevlogRef:
     path: str
     index_file: str
     data_file: str
+    pending: bool = False  # an index a transaction has not committed (``.i.a``)
 
 
 @dataclass
@@ -45,9 +46,10 @@ class Source:
 
     def open(self, ref: RevlogRef) -> Revlog:
         """Open one revlog (``RevlogError`` when it is damaged beyond opening)."""
-        if self.store is not None:
+        if self.store is not None and not ref.pending:
             return self.store.open_revlog(ref.path, ref.kind)
-        return Revlog.open(ref.index_file, kind=ref.kind, name=ref.path)
+        return Revlog.open(ref.index_file, data_path=ref.data_file, kind=ref.kind,
+                           name=ref.path)
 
     @property
     def root(self) -> str | None:
@@ -74,9 +76,9 @@ def open_source(path: str | os.PathLike[str] | None) -> Source:
         return _open_store(full, given)
     if full.endswith(".d") and os.path.isfile(full[:-2] + ".i"):
         full = full[:-2] + ".i"
-    if not full.endswith(".i"):
+    if not full.endswith((".i", ".i.a")):
         raise SourceError(f"{given} is a file, but not a revlog index (.i): give a repository, "
-                          "its .hg, a store directory or an .i file")
+                          "its .hg, a store directory, an .i file or a pending .i.a")
     return _open_file(full, given)
 
 
@@ -84,8 +86,19 @@ def _open_file(path: str, label: str) -> Source:
     name = os.path.basename(path)
     kind = "changelog" if name.startswith("00changelog") else (
         "manifest" if name.startswith("00manifest") else "filelog")
-    ref = RevlogRef(kind, name, path, path[:-2] + ".d")
-    return Source(label=label, refs=[ref])
+    pending = path.endswith(".a")
+    radix = path[:-4] if pending else path[:-2]
+    ref = RevlogRef(kind, name, path, radix + ".d", pending)
+    return Source(label=f"{label} (pending)" if pending else label, refs=[ref])
+
+
+def _pending_changelog(store: Store) -> list[RevlogRef]:
+    """The changelog a transaction has not committed (a hook's view), or a crash left."""
+    index = store.fs_path("00changelog.i") + ".a"
+    if not os.path.isfile(index):
+        return []
+    return [RevlogRef("changelog", "00changelog.i.a", index, store.fs_path("00changelog.d"),
+                      pending=True)]
 
 
 def _open_store(path: str, label: str) -> Source:
@@ -115,6 +128,7 @@ def _open_store(path: str, label: str) -> Source:
                   store.fs_path(store_path[:-2] + ".d"))
         for kind, store_path in listed
     ]
+    refs[1:1] = _pending_changelog(store)
     return Source(label=label, refs=refs, store=store, undecodable=undecodable,
                   listing_error=listing_error,
                   requirement_warning=read_warning(store.requirements))

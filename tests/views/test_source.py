@@ -56,3 +56,23 @@ def test_a_damaged_fncache_leaves_changelog_and_manifest(repo_copy):
     source = open_source(repo_copy)
     assert [r.path for r in source.refs] == ["00changelog.i", "00manifest.i"]
     assert "fncache" in source.listing_error.message
+
+
+def test_a_pending_changelog_is_listed_and_opens_labelled_pending(hgrepos, tmp_path):
+    """What a pretxncommit hook sees (or a crash leaves): ``00changelog.i.a`` beside the
+    changelog, holding the changeset not yet committed."""
+    from tests import hgrepos as hgtools
+
+    repo = hgrepos.copy("zstd", tmp_path / "repo")
+    (repo / "new.txt").write_text("new\n")
+    hgtools.hg(repo, "commit", "-A", "-q", "-m", "new", "-u", "test",
+               config={**hgrepos.config("zstd"),
+                       "hooks.pretxncommit": f"cp -a . {tmp_path / 'snapshot'}"})
+    snapshot = tmp_path / "snapshot"
+    source = open_source(snapshot)
+    pending = [r for r in source.refs if r.pending]
+    assert [(r.kind, r.path) for r in pending] == [("changelog", "00changelog.i.a")]
+    committed = len(source.open(source.refs[0]))
+    assert len(source.open(pending[0])) == committed + 1
+    alone = open_source(snapshot / ".hg" / "store" / "00changelog.i.a")
+    assert alone.label.endswith("(pending)") and len(alone.open(alone.refs[0])) == committed + 1
