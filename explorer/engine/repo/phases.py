@@ -13,7 +13,7 @@ does not know dropped. We write it the same way, so the bytes are hg's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import CorruptionError
 from ..format.constants import NULL_REV
@@ -46,10 +46,16 @@ def new_commit_phase(config: HgConfig, requirements: set[str]) -> int:
 
 @dataclass
 class PhaseRoots:
-    """The roots of each phase as changelog revisions; ``changed`` once a root moved."""
+    """The roots of each phase as changelog revisions; ``changed`` once a root moved.
+
+    Phases are worked out forward from the lowest root, once: a revision's phase is the
+    highest of its own root's and its parents' (hg's rule), so each new commit of a
+    transaction costs one step, however long the history below it.
+    """
 
     roots: dict[int, set[int]]
     changed: bool = False
+    _scan: list[int] = field(default_factory=list)  # phases from the lowest root on
 
     @classmethod
     def parse(cls, data: bytes | None, rev_of, path: str) -> PhaseRoots:
@@ -68,12 +74,17 @@ class PhaseRoots:
 
     def phase(self, rev: int, parents) -> int:
         """The phase of changeset ``rev``; ``parents(rev)`` gives its two parents."""
-        if rev == NULL_REV:
+        lowest = self._lowest()
+        if rev == NULL_REV or lowest is None or rev < lowest:
             return PUBLIC
-        for phase in sorted(self.roots, reverse=True):
-            if phase != PUBLIC and _reaches(self.roots[phase], rev, parents):
-                return phase
-        return PUBLIC
+        while lowest + len(self._scan) <= rev:
+            r = lowest + len(self._scan)
+            phase = max((p for p, revs in self.roots.items() if r in revs), default=PUBLIC)
+            for parent in parents(r):
+                if parent >= lowest:
+                    phase = max(phase, self._scan[parent - lowest])
+            self._scan.append(phase)
+        return self._scan[rev - lowest]
 
     def register_new(self, rev: int, target: int, parents) -> None:
         """A new changeset ``rev`` (the tip) takes phase ``target``, or its parents'
@@ -82,20 +93,27 @@ class PhaseRoots:
             return
         inherited = max(self.phase(p, parents) for p in parents(rev))
         if inherited < target:
-            self.roots.setdefault(target, set()).add(rev)
-            self.changed = True
+            self._move(lambda: self.roots.setdefault(target, set()).add(rev))
 
     def strip(self, first: int) -> None:
         """Forget the roots from revision ``first`` on (a strip removes them)."""
         for phase, revs in self.roots.items():
             kept = {r for r in revs if r < first}
             if kept != revs:
-                self.roots[phase] = kept
-                self.changed = True
+                self._move(lambda phase=phase, kept=kept: self.roots.__setitem__(phase, kept))
 
     def serialize(self, node_of) -> bytes:
         return b"".join(b"%d %s\n" % (phase, node_of(rev).hex().encode())
                         for phase in sorted(self.roots) for rev in sorted(self.roots[phase]))
+
+    def _move(self, change) -> None:
+        change()
+        self.changed = True
+        self._scan.clear()
+
+    def _lowest(self) -> int | None:
+        return min((min(revs) for phase, revs in self.roots.items()
+                    if phase != PUBLIC and revs), default=None)
 
 
 def _parse_line(line: bytes, path: str, offset: int) -> tuple[int, bytes]:
@@ -107,22 +125,3 @@ def _parse_line(line: bytes, path: str, offset: int) -> tuple[int, bytes]:
             pass
     raise CorruptionError(f"phase roots line {line!r} is not 'PHASE NODE'", file=path,
                           offset=offset)
-
-
-def _reaches(roots: set[int], rev: int, parents) -> bool:
-    """Whether one of ``roots`` is ``rev`` or an ancestor of it (revisions below the
-    smallest root cannot lead to one)."""
-    if not roots:
-        return False
-    lowest = min(roots)
-    seen, todo = set(), [rev]
-    while todo:
-        r = todo.pop()
-        if r in roots:
-            return True
-        if r < lowest or r in seen:
-            continue
-        seen.add(r)
-        todo.extend(p for p in parents(r) if p >= lowest)
-    return False
-
