@@ -17,6 +17,7 @@ from __future__ import annotations
 import mmap
 import os
 import struct
+import sys
 from array import array
 from typing import NamedTuple
 
@@ -52,6 +53,9 @@ _OFFSET_FLAGS = struct.Struct(">Q")
 _V0_OFFSET = struct.Struct(">l")
 
 MMAP_THRESHOLD = 1 << 20
+
+# Byte offset of the p1 field in a split entry (p2 follows it), by version.
+_PARENTS_AT = {REVLOG_V1: 24, REVLOG_V2: 24, CHANGELOG_V2: 16}
 
 
 class IndexEntry(NamedTuple):
@@ -299,6 +303,38 @@ class Index:
         pos = self.entry_position(rev)
         at = pos + (56 if self.version == REVLOG_V0 else 32 if self.version != CHANGELOG_V2 else 24)
         return bytes(self.data[at : at + 20])
+
+    def parent_columns(self) -> tuple[array, array]:
+        """(p1, p2) of every entry, as two ``array('i')`` indexed by rev, unchecked.
+
+        The graph queries walk millions of parents: reading them as columns
+        (strided slices of the index, one per byte of the big-endian field)
+        costs a few C-level copies instead of a struct call per entry.
+        Inline and v0 indexes (small, or parents stored as nodes) are read
+        entry by entry.
+        """
+        count = self.count
+        at = _PARENTS_AT.get(self.version)
+        if at is None or self._positions is not None:
+            p1, p2 = array("i"), array("i")
+            for rev in range(count):
+                e = self.entry(rev)
+                p1.append(e.p1)
+                p2.append(e.p2)
+            return p1, p2
+        with memoryview(self.data) as whole, whole[: count * self.entry_size] as view:
+            return self._column(view, at), self._column(view, at + 4)
+
+    def _column(self, view: memoryview, at: int) -> array:
+        """The signed big-endian 32-bit field at ``at`` of every entry."""
+        size = self.entry_size
+        raw = bytearray(4 * self.count)
+        for byte in range(4):
+            raw[byte::4] = view[at + byte :: size]
+        column = array("i", raw)
+        if sys.byteorder == "little":
+            column.byteswap()
+        return column
 
     # -- v0 parents are stored as nodes --------------------------------------
 

@@ -16,7 +16,9 @@ revision, as Mercurial does.
 from __future__ import annotations
 
 import os
+from array import array
 from collections.abc import Callable
+from operator import sub
 
 from ..errors import CorruptionError
 from ..format import compression
@@ -107,6 +109,7 @@ class InnerRevlog:
             self.data_file = None if fmt.inline else DataFile(self._data_path)
         self.nodes = NodeIndex(self.index, self.sidefile, self.name)
         self.last_text: tuple[int, bytes] | None = None
+        self._columns: tuple[Index, int, tuple[array, array]] | None = None
         self.note_written()
 
     def _disk_state(self) -> tuple:
@@ -181,6 +184,32 @@ class InnerRevlog:
                 self.damaged(rev, f"parent {which} is {p}, not an earlier revision",
                              self.index.file, self.field_offset(rev, 24 if which == 1 else 28))
         return e.p1, e.p2
+
+    def parent_columns(self) -> tuple[array, array]:
+        """(p1, p2) of every revision as two columns indexed by rev (what the graph
+        queries walk), each parent checked to be an earlier revision or null: a
+        damaged one raises as ``parents`` does. Kept until the index changes."""
+        index = self.index
+        cached = self._columns
+        if cached is not None and cached[0] is index and cached[1] == index.count:
+            return cached[2]
+        p1, p2 = index.parent_columns()
+        self._check_parent_columns(p1, p2)
+        self._columns = (index, index.count, (p1, p2))
+        return p1, p2
+
+    def _check_parent_columns(self, p1: array, p2: array) -> None:
+        """Raise at the first revision whose parent is not an earlier one (checked at
+        C speed first: every p - rev negative, none below -1)."""
+        count = len(p1)
+        if not count:
+            return
+        revs = range(count)
+        if (min(p1) >= NULL_REV and min(p2) >= NULL_REV
+                and max(map(sub, p1, revs)) < 0 and max(map(sub, p2, revs)) < 0):
+            return
+        for rev in revs:
+            self.parents(rev)
 
     def flags(self, rev: int) -> int:
         return self.index.entry(rev).flags
