@@ -4,10 +4,17 @@
 (``+N`` N revisions in a line, ``:name`` labels the last one, ``<name``
 continues from a label, ``*a/b`` a merge, ``$`` a new root; a number after
 ``*`` or ``<`` counts back from the revision being added). The graph query
-tests compare our answers with hg's on these repositories.
+tests compare our answers with hg's on these repositories, which
+``build_dag`` writes with hg's Python API in-process (no hg start-up per
+repository: hypothesis draws many).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
+
+from mercurial import debugcommands, hg
+from mercurial import ui as uimod
 
 #: Shapes that each make a query take a path the others do not.
 NAMED_DAGS = {
@@ -31,3 +38,26 @@ def dag_text(parents: list[tuple[int, int]]) -> str:
         else:
             steps.append(f"*{rev - p1}/{rev - p2}")
     return " ".join(steps)
+
+
+def hg_ui(config: dict[str, str] | None = None) -> uimod.ui:
+    """A ui with hg's defaults only (no user or system configuration) and ``config``."""
+    ui = uimod.ui()
+    ui.setconfig(b"ui", b"quiet", b"yes")
+    for key, value in (config or {}).items():
+        section, name = key.split(".", 1)
+        ui.setconfig(section.encode(), name.encode(), value.encode())
+    return ui
+
+
+def build_dag(path: Path, text: str) -> Path:
+    """A repository whose changelog has the DAG ``text``, written by hg's
+    ``debugbuilddag``: with one root, a file whose filelog (and the manifest)
+    follows it, merges included; with several (where that file cannot be
+    merged), a new file at each revision."""
+    ui = hg_ui()
+    repo = hg.repository(ui, str(path).encode(), create=True)
+    one_root = "$" not in text
+    debugcommands.debugbuilddag(ui, repo, text.encode(), mergeable_file=one_root,
+                                new_file=not one_root)
+    return path

@@ -15,6 +15,7 @@ which works through the same inner object.
 from __future__ import annotations
 
 import os
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from ..errors import AmbiguousPrefixError, LookupError
@@ -227,6 +228,13 @@ class Revlog:
 
     def _columns(self) -> tuple[Sequence[int], Sequence[int]]:
         return self._inner.parent_columns()
+
+    def parent_columns(self) -> tuple[array, array]:
+        """(p1, p2) of every revision as two ``array('i')`` indexed by rev, each parent
+        checked to be an earlier revision or -1: copies, for walks of one's own
+        (``engine/revlog/graph.py`` takes them)."""
+        p1, p2 = self._columns()
+        return array("i", p1), array("i", p2)
 
     def _checked(self, revs: Iterable[int]) -> list[int]:
         """``revs`` as a list, each a revision of this revlog or the null revision."""

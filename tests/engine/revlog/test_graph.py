@@ -19,43 +19,20 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from mercurial import debugcommands, hg, scmutil
-from mercurial import ui as uimod
+from mercurial import hg, scmutil
 
 from explorer.engine import NULL_REV, LookupError, Store
-from tests.hgdags import NAMED_DAGS, dag_text
+from tests.hgdags import NAMED_DAGS, build_dag, dag_text, hg_ui
 from tests.hgrepos import hg as run_hg
 
 CORPUS = ["zstd", "v0", "changelogv2", "revlogv2", "persistent-nodemap", "no-generaldelta",
           "inline-changelog", "split-inline"]
 
 
-def _ui(config: dict[str, str] | None = None) -> uimod.ui:
-    ui = uimod.ui()  # hg's defaults only: no user or system configuration is read
-    ui.setconfig(b"ui", b"quiet", b"yes")
-    for key, value in (config or {}).items():
-        section, name = key.split(".", 1)
-        ui.setconfig(section.encode(), name.encode(), value.encode())
-    return ui
-
-
-def build_dag(path: Path, text: str) -> Path:
-    """A repository whose changelog has the DAG ``text``, written by hg's
-    ``debugbuilddag``: with one root, a file whose filelog (and the manifest)
-    follows it, merges included; with several (where that file cannot be
-    merged), a new file at each revision."""
-    ui = _ui()
-    repo = hg.repository(ui, str(path).encode(), create=True)
-    one_root = "$" not in text
-    debugcommands.debugbuilddag(ui, repo, text.encode(), mergeable_file=one_root,
-                                new_file=not one_root)
-    return path
-
-
 def pairs(config: dict[str, str] | None, path: Path):
     """(hg's revlog, ours, hg's repo) for the changelog, the manifest and every filelog."""
     store = Store.open(path)
-    repo = hg.repository(_ui(config), str(path).encode()).unfiltered()
+    repo = hg.repository(hg_ui(config), str(path).encode()).unfiltered()
     yield repo.changelog, store.changelog, repo
     yield repo.manifestlog.getstorage(b"")._revlog, store.manifest, repo
     for kind, path, rl in store.revlogs():
