@@ -20,14 +20,19 @@ from tests.hgdags import NAMED_DAGS, build_dag, hg_ui
 from tests.reports.runner import Comparison, ours
 
 
+def sample_pairs(count: int, most: int) -> list[tuple[int, int]]:
+    """Every pair of revisions when there are few, else ``most`` of them drawn."""
+    every = list(itertools.product(range(count), repeat=2))
+    return every if len(every) <= most else random.Random(count).sample(every, most)
+
+
 @pytest.mark.parametrize("name", sorted(NAMED_DAGS))
-def test_every_pair_of_a_dag(hg_server, tmp_path, name):
+def test_pairs_of_a_dag(hg_server, tmp_path, name):
     repo = build_dag(tmp_path / name, NAMED_DAGS[name])
     count = len(Store.open(repo).changelog)
     cmp = Comparison(hg_server)
-    for a, b in itertools.product(range(count), repeat=2):
-        if (a + b) % 2 == 0 or count < 15:
-            cmp.same(repo, "debugancestor", str(a), str(b))
+    for a, b in sample_pairs(count, 150):
+        cmp.same(repo, "debugancestor", str(a), str(b))
     cmp.same(repo, "debugancestor", "tip", "null")
     cmp.same(repo, "debugancestor", "null", "3")
     cmp.check()
@@ -62,7 +67,7 @@ def test_index_form_gives_what_hg_computes(tmp_path, name):
                          ("00manifest.i", repo.manifestlog.getstorage(b"")._revlog),
                          ("data/mf.i", repo.file(b"mf")._revlog)):
         index = os.path.relpath(store.fs_path(path), tmp_path)
-        for a, b in itertools.product(range(len(theirs)), repeat=2):
+        for a, b in sample_pairs(len(theirs), 60):
             node = theirs.ancestor(theirs.node(a), theirs.node(b))
             expected = b"%d:%s\n" % (theirs.rev(node), node.hex().encode())
             got = ours(tmp_path, "debugancestor", index, str(a), str(b))
