@@ -345,6 +345,11 @@ class InnerRevlog:
             return True
         if not self.sparse:
             return self.delta_parent(rev) == NULL_REV
+        return self.index_is_snapshot(rev)
+
+    def index_is_snapshot(self, rev: int) -> bool:
+        """``is_snapshot`` by the sparse-revlog rule whatever the store's setting, as
+        hg's C index (``issnapshot``, ``findsnapshots``) answers."""
         if self.format.delta_info:
             return bool(self.flags(rev) & REVIDX_DELTA_IS_SNAPSHOT)
         while True:
@@ -358,6 +363,17 @@ class InnerRevlog:
             if base in (self._skip_empty(e.p1), self._skip_empty(e.p2)):
                 return False
             rev = base
+
+    def find_snapshots(self, start: int, end: int) -> dict[int, list[int]]:
+        """hg's ``index.findsnapshots``: the snapshots of ``start``..``end`` (inclusive)
+        by the sparse-revlog rule, keyed by their stored base field (-1 for a full
+        text: a base that is the revision itself)."""
+        found: dict[int, list[int]] = {}
+        for rev in range(max(start, 0), end + 1):
+            if self.index_is_snapshot(rev):
+                base = self.index.chain_fields(rev)[1]
+                found.setdefault(NULL_REV if base == rev else base, []).append(rev)
+        return found
 
     def _skip_empty(self, p: int) -> int:
         """Follow a parent down through empty deltas by their base field."""

@@ -298,13 +298,13 @@ class Revlog:
     def find_snapshots(self, start: int = 0, end: int | None = None) -> dict[int, list[int]]:
         """The snapshots among revisions ``start``..``end`` (inclusive; default: to the
         tip), keyed by the revision each is a delta against (-1 for a full text),
-        each list ascending: hg's ``index.findsnapshots``."""
+        each list ascending: hg's ``index.findsnapshots``, which judges by the
+        sparse-revlog rule whatever the store's setting and keys by the stored
+        base field (the chain base, in a non-generaldelta revlog)."""
         end = len(self) - 1 if end is None else end
-        found: dict[int, list[int]] = {}
-        for rev in range(max(start, 0), end + 1):
-            if self.is_snapshot(rev):
-                found.setdefault(self.delta_parent(rev), []).append(rev)
-        return found
+        if end >= 0:
+            self._inner.index.check_rev(end)
+        return self._inner.find_snapshots(start, end)
 
     # -- node lookup -------------------------------------------------------------
 
