@@ -288,9 +288,11 @@ def reachable_roots(p1: Column, p2: Column, minroot: int, heads_: Iterable[int],
             visit.append(h)
     reached = []
     low = count
+    pop, push = visit.pop, visit.append
     while visit:
-        rev = visit.pop()
-        low = min(low, rev)
+        rev = pop()
+        if rev < low:
+            low = rev
         if state[rev] & _ROOT:
             state[rev] |= _REACHED
             reached.append(rev)
@@ -301,7 +303,7 @@ def reachable_roots(p1: Column, p2: Column, minroot: int, heads_: Iterable[int],
         for p in (p1[rev], p2[rev]):
             if p >= minroot and p != NULL_REV and not state[p] & _SEEN:
                 state[p] |= _SEEN
-                visit.append(p)
+                push(p)
     if include_path and reached:
         reached.extend(_on_paths(p1, p2, state, max(low, 0), count))
     return sorted(set(reached))
@@ -320,9 +322,33 @@ def _on_paths(p1: Column, p2: Column, state: bytearray, low: int,
 
 def is_ancestor(p1: Column, p2: Column, a: int, b: int) -> bool:
     """True when ``a`` is an ancestor of ``b``, a revision being its own (hg's
-    ``isancestorrev``; the null revision is everyone's)."""
+    ``isancestorrev``; the null revision is everyone's).
+
+    hg asks ``reachableroots(a, [b], [a])``; the answer is the same, but this
+    walk stops as soon as it meets ``a``, and follows first parents in an
+    inner loop (no stack operation on a linear stretch), skipping anything
+    below ``a``.
+    """
     if a == NULL_REV or a == b:
         return True
     if a > b:
         return False
-    return bool(reachable_roots(p1, p2, a, [b], [a]))
+    seen = bytearray(len(p1) + 1)
+    stack = [b]
+    pop, push = stack.pop, stack.append
+    while stack:
+        rev = pop()
+        while True:
+            x, y = p1[rev], p2[rev]
+            if y >= a and not seen[y]:
+                if y == a:
+                    return True
+                seen[y] = 1
+                push(y)
+            if x < a or seen[x]:
+                break
+            if x == a:
+                return True
+            seen[x] = 1
+            rev = x
+    return False

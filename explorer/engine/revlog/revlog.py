@@ -45,6 +45,7 @@ class Revlog:
         self._inner = inner
         self._writer: RevlogWriter | None = None
         self.write_config: WriteConfig | None = None  # set by a Repo: how it writes here
+        self._heads: tuple[tuple, list[int]] | None = None  # (the columns they are of, heads)
 
     @classmethod
     def open(
@@ -249,7 +250,10 @@ class Revlog:
         with ``start``, only those descending from it (itself included); revisions
         of ``stop`` count as having no child."""
         if start is None and stop is None:
-            return graph.heads(*self._columns())
+            columns = self._columns()
+            if self._heads is None or self._heads[0] is not columns:
+                self._heads = (columns, graph.heads(*columns))  # kept, as hg's C index does
+            return list(self._heads[1])
         start = NULL_REV if start is None else self._checked([start])[0]
         return graph.heads_between(*self._columns(), start, self._checked(stop or ()))
 

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mercurial import hg, scmutil
 
-from explorer.engine import NULL_REV, LookupError, Store
+from explorer.engine import NULL_REV, LookupError, Repo, Store
 from tests.hgdags import NAMED_DAGS, build_dag, dag_text, hg_ui
 from tests.hgrepos import hg as run_hg
 
@@ -198,3 +198,26 @@ def test_revisions_out_of_range_are_refused(tmp_path):
                  lambda: changelog.shortest(b"\x12" * 20)):
         with pytest.raises(LookupError):
             call()
+
+
+def test_answers_follow_writes(tmp_path):
+    """What is kept between queries (the parent columns, the heads) follows each commit
+    made through the same Revlog, and a strip, as hg sees the store after each."""
+    with Repo.init(tmp_path / "r") as repo:
+        changelog = repo.changelog
+        changelog.heads()  # the columns and heads are read before the first commit
+        steps = [dict(parents=None), dict(parents=None), dict(parents=(0, -1)),
+                 dict(parents=(2, 1)), dict(parents=(0, -1))]
+        for i, step in enumerate(steps):
+            repo.commit({"f": b"%d\n" % i}, message=f"c{i}", user="test", **step)
+            check_heads_as_hg_sees_them(changelog, tmp_path / "r")
+        assert repo.changelog is changelog
+        repo.strip(3)
+        check_heads_as_hg_sees_them(repo.changelog, tmp_path / "r")
+
+
+def check_heads_as_hg_sees_them(changelog, path: Path) -> None:
+    theirs = hg.repository(hg_ui(), str(path).encode()).unfiltered().changelog
+    assert changelog.heads() == sorted(theirs.headrevs())
+    tip = len(theirs) - 1
+    assert list(changelog.ancestors([tip])) == list(theirs.ancestors([tip]))
