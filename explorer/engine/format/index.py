@@ -56,6 +56,8 @@ MMAP_THRESHOLD = 1 << 20
 
 # Byte offset of the p1 field in a split entry (p2 follows it), by version.
 _PARENTS_AT = {REVLOG_V1: 24, REVLOG_V2: 24, CHANGELOG_V2: 16}
+# Byte offsets of the compressed length and base fields, by version (where both are stored).
+_CHAIN_AT = {REVLOG_V1: (8, 16), REVLOG_V2: (8, 16)}
 
 
 class IndexEntry(NamedTuple):
@@ -322,8 +324,25 @@ class Index:
                 p1.append(e.p1)
                 p2.append(e.p2)
             return p1, p2
-        with memoryview(self.data) as whole, whole[: count * self.entry_size] as view:
-            return self._column(view, at), self._column(view, at + 4)
+        return self._columns(at, at + 4)
+
+    def chain_columns(self) -> tuple[array, array]:
+        """(compressed length, base) of every entry, as ``chain_fields`` gives them, in
+        two ``array('i')`` indexed by rev (read as ``parent_columns`` reads)."""
+        at = _CHAIN_AT.get(self.version)
+        if at is None or self._positions is not None:
+            lengths, bases = array("i"), array("i")
+            for rev in range(self.count):
+                clen, base = self.chain_fields(rev)
+                lengths.append(clen)
+                bases.append(base)
+            return lengths, bases
+        return self._columns(*at)
+
+    def _columns(self, *offsets: int) -> tuple[array, ...]:
+        """The 32-bit fields at ``offsets`` of every entry of a split index."""
+        with memoryview(self.data) as whole, whole[: self.count * self.entry_size] as view:
+            return tuple(self._column(view, at) for at in offsets)
 
     def _column(self, view: memoryview, at: int) -> array:
         """The signed big-endian 32-bit field at ``at`` of every entry."""

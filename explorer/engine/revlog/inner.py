@@ -57,6 +57,51 @@ def _kind_from_name(name: str) -> str:
     return "filelog"
 
 
+class _SnapshotWalk:
+    """``index_is_snapshot`` over columns, each revision's answer kept (for the many
+    revisions ``find_snapshots`` asks about)."""
+
+    def __init__(self, inner: InnerRevlog) -> None:
+        self._inner = inner
+        self._lengths, self._bases = inner.index.chain_columns()
+        self._p1, self._p2 = inner.parent_columns()
+        self._known = bytearray(len(self._bases) + 1)  # 0 unknown, 1 snapshot, 2 not
+        self._known[NULL_REV] = 1
+
+    def is_snapshot(self, rev: int) -> bool:
+        """A revision is a snapshot when its base is itself or null, is not one when
+        its base is a parent (seen through empty deltas), and otherwise is what
+        its base is: every revision of the walk gets the answer of its end."""
+        known, bases = self._known, self._bases
+        walked = []
+        while not known[rev]:
+            base = bases[rev]
+            if base == rev or base == NULL_REV:
+                known[rev] = 1
+                break
+            if not -1 <= base < rev:
+                return self._inner.index_is_snapshot(rev)  # raises, naming the damage
+            if base == self._skip_empty(self._p1[rev]) or base == self._skip_empty(self._p2[rev]):
+                known[rev] = 2
+                break
+            walked.append(rev)
+            rev = base
+        answer = known[rev]
+        for r in walked:
+            known[r] = answer
+        return answer == 1
+
+    def _skip_empty(self, p: int) -> int:
+        """``InnerRevlog._skip_empty`` over the columns."""
+        lengths, bases = self._lengths, self._bases
+        while p >= 0:
+            base = bases[p]
+            if lengths[p] or base == p or not -1 <= base < p:
+                break
+            p = base
+        return p
+
+
 class InnerRevlog:
     """The files of one revlog, read and appended to. Open with ``InnerRevlog.open``.
 
@@ -367,11 +412,20 @@ class InnerRevlog:
     def find_snapshots(self, start: int, end: int) -> dict[int, list[int]]:
         """hg's ``index.findsnapshots``: the snapshots of ``start``..``end`` (inclusive)
         by the sparse-revlog rule, keyed by their stored base field (-1 for a full
-        text: a base that is the revision itself)."""
+        text: a base that is the revision itself).
+
+        The fields are read as columns and each revision's answer is kept, so
+        a chain is walked once however many revisions end on it.
+        """
         found: dict[int, list[int]] = {}
+        if self.format.delta_info:
+            snapshot = self.index_is_snapshot
+        else:
+            snapshot = _SnapshotWalk(self).is_snapshot
+        bases = self.index.chain_columns()[1]
         for rev in range(max(start, 0), end + 1):
-            if self.index_is_snapshot(rev):
-                base = self.index.chain_fields(rev)[1]
+            if snapshot(rev):
+                base = bases[rev]
                 found.setdefault(NULL_REV if base == rev else base, []).append(rev)
         return found
 

@@ -199,9 +199,10 @@ def test_base_past_the_revision(damage, spec):
     rl.close()
     d.patch(index, entry_at + 16, struct.pack(">i", rev + 3))
     rl = d.open()
-    with pytest.raises(CorruptionError, match="delta base") as info:
-        rl.revision(rev)
-    assert_names(info.value, index, rev, entry_at + 16)
+    for call in (lambda: rl.revision(rev), lambda: rl.find_snapshots(0, rev)):
+        with pytest.raises(CorruptionError, match="delta base") as info:
+            call()
+        assert_names(info.value, index, rev, entry_at + 16)
     assert rl.revision(rev - 1) == d.info["revs"][rev - 1]["rawdata"]
 
 
