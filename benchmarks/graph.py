@@ -89,8 +89,9 @@ def queries(ours: Revlog, theirs, open_ours, open_theirs) -> list[Query]:
         ("shortest(node), 100 nodes", lambda: [ours.shortest(n, rev_numbers="ignore")
                                                for n in nodes],
          lambda: [theirs.shortest(n) for n in nodes], lambda v: [s.decode() for s in v]),
-        (f"find_snapshots({tip - 20000}, tip)", lambda: ours.find_snapshots(tip - 20000, tip),
-         lambda: _hg_snapshots(theirs, tip - 20000, tip), lambda v: v),
+        (f"find_snapshots({max(tip - 20000, 0)}, tip)",
+         lambda: ours.find_snapshots(max(tip - 20000, 0), tip),
+         lambda: _hg_snapshots(theirs, max(tip - 20000, 0), tip), lambda v: v),
     ]
 
 

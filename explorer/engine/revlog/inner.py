@@ -63,7 +63,7 @@ class _SnapshotWalk:
 
     def __init__(self, inner: InnerRevlog) -> None:
         self._inner = inner
-        self._lengths, self._bases = inner.index.chain_columns()
+        self._lengths, self._bases = inner.chain_columns()
         self._p1, self._p2 = inner.parent_columns()
         self._known = bytearray(len(self._bases) + 1)  # 0 unknown, 1 snapshot, 2 not
         self._known[NULL_REV] = 1
@@ -155,6 +155,7 @@ class InnerRevlog:
         self.nodes = NodeIndex(self.index, self.sidefile, self.name)
         self.last_text: tuple[int, bytes] | None = None
         self._columns: tuple[Index, int, tuple[array, array]] | None = None
+        self._chain_columns: tuple[Index, int, tuple[array, array]] | None = None
         self.note_written()
 
     def _disk_state(self) -> tuple:
@@ -242,6 +243,16 @@ class InnerRevlog:
         self._check_parent_columns(p1, p2)
         self._columns = (index, index.count, (p1, p2))
         return p1, p2
+
+    def chain_columns(self) -> tuple[array, array]:
+        """(compressed length, base) of every revision as columns indexed by rev
+        (unchecked: the walks that use them check what they follow). Kept until
+        the index changes."""
+        index = self.index
+        cached = self._chain_columns
+        if cached is None or cached[0] is not index or cached[1] != index.count:
+            cached = self._chain_columns = (index, index.count, index.chain_columns())
+        return cached[2]
 
     def _check_parent_columns(self, p1: array, p2: array) -> None:
         """Raise at the first revision whose parent is not an earlier one (checked at
@@ -422,7 +433,7 @@ class InnerRevlog:
             snapshot = self.index_is_snapshot
         else:
             snapshot = _SnapshotWalk(self).is_snapshot
-        bases = self.index.chain_columns()[1]
+        bases = self.chain_columns()[1]
         for rev in range(max(start, 0), end + 1):
             if snapshot(rev):
                 base = bases[rev]
