@@ -281,6 +281,7 @@ def reachable_roots(p1: Column, p2: Column, minroot: int, heads_: Iterable[int],
     state = bytearray(count + 1)
     for r in roots:
         state[r] |= _ROOT
+    heads_ = list(heads_)
     visit = []
     for h in heads_:
         if not state[h] & _SEEN:
@@ -291,29 +292,34 @@ def reachable_roots(p1: Column, p2: Column, minroot: int, heads_: Iterable[int],
     pop, push = visit.pop, visit.append
     while visit:
         rev = pop()
-        if rev < low:
-            low = rev
-        if state[rev] & _ROOT:
-            state[rev] |= _REACHED
-            reached.append(rev)
-            if not include_path:
-                continue
-        if rev == NULL_REV:
-            continue
-        for p in (p1[rev], p2[rev]):
-            if p >= minroot and p != NULL_REV and not state[p] & _SEEN:
-                state[p] |= _SEEN
-                push(p)
+        while True:  # down the first parents without stack operations
+            if rev < low:
+                low = rev
+            if state[rev] & _ROOT:
+                state[rev] |= _REACHED
+                reached.append(rev)
+                if not include_path:
+                    break
+            if rev == NULL_REV:
+                break
+            x, y = p1[rev], p2[rev]
+            if y >= minroot and y != NULL_REV and not state[y] & _SEEN:
+                state[y] |= _SEEN
+                push(y)
+            if x < minroot or x == NULL_REV or state[x] & _SEEN:
+                break
+            state[x] |= _SEEN
+            rev = x
     if include_path and reached:
-        reached.extend(_on_paths(p1, p2, state, max(low, 0), count))
+        reached.extend(_on_paths(p1, p2, state, max(low, 0), max(heads_) + 1))
     return sorted(set(reached))
 
 
 def _on_paths(p1: Column, p2: Column, state: bytearray, low: int,
-              count: int) -> Iterator[int]:
-    """Walked revisions with a reached parent, marked reached in turn, upwards:
-    those on a path from a root to a head."""
-    for rev in range(low, count):
+              end: int) -> Iterator[int]:
+    """Walked revisions below ``end`` with a reached parent, marked reached in turn,
+    upwards: those on a path from a root to a head."""
+    for rev in range(low, end):
         if (state[rev] & (_SEEN | _REACHED) == _SEEN
                 and (state[p1[rev]] & _REACHED or state[p2[rev]] & _REACHED)):
             state[rev] |= _REACHED
