@@ -51,6 +51,10 @@ def test_dags(hg_server, tmp_path, name):
         options = [o for r in revs for o in ("-r", r)]
         cmp.same(repo, "debugindexdot", "-c", *options)
         cmp.same(repo, "debugindexdot", "-c", "--common", *options)
+        # outside the repository, a path to an index (hg opens the file as a revlog)
+        for index in ("00changelog.i", "data/mf.i", "data/nf3.i"):
+            if (repo / ".hg" / "store" / index).exists():
+                cmp.same(tmp_path, "debugindexdot", f"{name}/.hg/store/{index}", *options)
     cmp.check()
 
 
