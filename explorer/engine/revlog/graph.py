@@ -97,6 +97,47 @@ def ancestors(p1: Column, p2: Column, revs: Iterable[int], stoprev: int = 0,
     return _walk_down(p1, p2, visit, seen, stoprev)
 
 
+class LazyAncestors:
+    """hg's ``lazyancestors``: the ancestors of some revisions, computed as asked.
+
+    Iterating starts a new walk (largest first, as ``ancestors``); ``rev in``
+    shares one walk between every test, taken only as far as the tested
+    revision (the walk goes down, so once past it the answer is known), with
+    a byte per revision for what it met.
+    """
+
+    def __init__(self, p1: Column, p2: Column, revs: list[int], stoprev: int,
+                 inclusive: bool) -> None:
+        self._args = (p1, p2, revs, stoprev, inclusive)
+        self._walk: Iterator[int] | None = None
+        self._met = bytearray()
+        self._lowest = len(p1)  # the last revision the shared walk met
+
+    def __iter__(self) -> Iterator[int]:
+        return ancestors(*self._args)
+
+    def __bool__(self) -> bool:
+        return next(iter(self), None) is not None
+
+    def __contains__(self, rev: object) -> bool:
+        if not isinstance(rev, int) or not 0 <= rev < len(self._args[0]):
+            return False  # the null revision is never listed; nor is anything else
+        if self._walk is None:
+            self._walk = iter(self)
+            self._met = bytearray(len(self._args[0]))
+        if self._met[rev]:
+            return True
+        if rev > self._lowest:
+            return False  # the walk went past it
+        for found in self._walk:
+            self._met[found] = 1
+            self._lowest = found
+            if found <= rev:
+                return found == rev
+        self._lowest = NULL_REV
+        return False
+
+
 def _walk_down(p1: Column, p2: Column, visit: list[int], seen: bytearray,
                stoprev: int) -> Iterator[int]:
     """hg's ``_lazyancestorsiter`` loop: pop the largest, queue its unseen parents."""

@@ -258,10 +258,11 @@ class Revlog:
         return graph.heads_between(*self._columns(), start, self._checked(stop or ()))
 
     def ancestors(self, revs: Iterable[int], stoprev: int = 0,
-                  inclusive: bool = False) -> Iterator[int]:
+                  inclusive: bool = False) -> graph.LazyAncestors:
         """Ancestors of ``revs``, largest first, none below ``stoprev`` nor null; ``revs``
-        themselves only when ``inclusive`` (hg's ``revlog.ancestors``). Lazy."""
-        return graph.ancestors(*self._columns(), self._checked(revs), stoprev, inclusive)
+        themselves only when ``inclusive`` (hg's ``revlog.ancestors``): iterable (each
+        time a new walk) and lazy, and ``rev in`` walks only as far as ``rev``."""
+        return graph.LazyAncestors(*self._columns(), self._checked(revs), stoprev, inclusive)
 
     def descendants(self, revs: Iterable[int]) -> Iterator[int]:
         """Descendants of ``revs``, ascending (hg's ``revlog.descendants``). Lazy."""

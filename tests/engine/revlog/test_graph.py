@@ -74,6 +74,11 @@ def check_walks(theirs, ours, revs) -> None:
         for stoprev, inclusive in itertools.product((0, max(r // 2, 0)), (False, True)):
             assert (list(ours.ancestors([r], stoprev, inclusive))
                     == list(theirs.ancestors([r], stoprev, inclusive))), (r, stoprev, inclusive)
+    for r in revs[::4]:
+        mine, hgs = ours.ancestors([r], r // 3), theirs.ancestors([r], r // 3)
+        assert bool(mine) == bool(hgs), r
+        asked = [*revs[::-1], *revs, NULL_REV, len(ours), None]  # down, then up: both paths
+        assert [x in mine for x in asked] == [x in hgs for x in asked], r
     for chunk in (revs[:3], revs[-2:], revs[::3]):
         assert list(ours.ancestors(chunk)) == list(theirs.ancestors(chunk)), chunk
         if chunk:
