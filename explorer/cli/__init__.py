@@ -4,8 +4,9 @@
 explorer.cli``. The subcommands are in three modules, each registering its
 own parsers:
 
-- ``reporting``: index, revlogindex, deltachain, stats, data, which print
-  what the Mercurial debug command they mirror prints, byte for byte;
+- ``reporting``: index, revlogindex, deltachain, stats, data, debugancestor,
+  debugindexdot, which print what the Mercurial debug command they mirror
+  prints, byte for byte;
 - ``editing``: init, commit, strip, censor, to build and edit test
   repositories;
 - ``damage``: verify, diff-store, break, journal (``verify`` exits 1 on

@@ -13,6 +13,8 @@ revlogindex    hg debugrevlogindex     ``--json``
 deltachain     hg debugdeltachain      ``-T json``, ``--json``
 stats          hg debugrevlog          ``--json`` (also with ``--dump``)
 data           hg debugdata            ``--json``
+debugancestor  hg debugancestor        ``INDEX`` may name any revlog ``.i``
+debugindexdot  hg debugindexdot        ``-T`` only ``{rev}``
 =============  ======================  ==========================================
 
 Each also accepts a path to a revlog ``.i`` file, inside a repository or not.
@@ -25,12 +27,22 @@ import itertools
 from collections.abc import Iterable
 
 from explorer.cli.messages import warn
-from explorer.reports import data, deltachain, index, revids, revlogindex, stats
+from explorer.reports import (
+    ancestor,
+    data,
+    deltachain,
+    index,
+    indexdot,
+    revids,
+    revlogindex,
+    stats,
+)
 from explorer.reports.errors import ReportError
 from explorer.reports.formats import hg_json, json_lines
-from explorer.reports.target import Selection, Target, resolve
+from explorer.reports.target import Selection, Target, path_target, resolve
 
-COMMANDS = ("index", "revlogindex", "deltachain", "stats", "data")
+COMMANDS = ("index", "revlogindex", "deltachain", "stats", "data", "debugancestor",
+            "debugindexdot")
 
 
 # -- argument definitions ----------------------------------------------------------------
@@ -93,6 +105,25 @@ def add_parsers(sub) -> None:
     p.add_argument("file", metavar="FILE|REV")
     p.add_argument("rev", nargs="?", metavar="REV")
     p.set_defaults(run=run_data)
+
+    p = sub.add_parser("debugancestor", help="the ancestor hg picks for two revisions "
+                       "(hg debugancestor)")
+    p.add_argument("-R", "--repository", metavar="REPO",
+                   help="repository root (default: found from the working directory)")
+    p.add_argument("args", nargs="*", metavar="[INDEX] REV1 REV2")
+    p.set_defaults(run=run_debugancestor)
+
+    p = sub.add_parser("debugindexdot", parents=common,
+                       help="the DAG as a graphviz dot file (hg debugindexdot)")
+    p.add_argument("file", nargs="?", metavar="FILE")
+    p.add_argument("-i", "--include", action="append", default=[], metavar="STATEMENT",
+                   help="a graphviz statement to include (repeatable)")
+    p.add_argument("-T", "--template", default="{rev}", metavar="TEMPLATE",
+                   help="node labels: only {rev}, the default, is supported")
+    p.add_argument("-r", "--rev", action="append", default=[], metavar="REV",
+                   help="only these revisions (repeatable)")
+    p.add_argument("--common", action="store_true", help="also their common ancestors")
+    p.set_defaults(run=run_debugindexdot)
 
 
 # -- running them ---------------------------------------------------------------------------
@@ -168,3 +199,35 @@ def run_data(args: argparse.Namespace) -> Iterable[str | bytes]:
                                manifest=args.manifest, dir=args.dir, file=file), warn=warn)
     number = revids.find_rev(target, rev, filelog_rules=target.kind == "filelog")
     return data.data_output(target, number, as_json=args.json)
+
+
+def run_debugancestor(args: argparse.Namespace) -> Iterable[str]:
+    if len(args.args) == 3:
+        target = path_target(args.args[0])
+    elif len(args.args) == 2:
+        target = resolve(Selection(repository=args.repository, changelog=True), warn=warn)
+    else:
+        raise ReportError("either two or three arguments required")
+    a, b = (_changeset_rev(target, r) for r in args.args[-2:])
+    return [ancestor.ancestor_line(target.revlog, a, b)]
+
+
+def _changeset_rev(target: Target, ident: str) -> int:
+    """A revision as ``repo.lookup`` finds it: also ``tip`` and ``null``."""
+    if ident == "tip":
+        return len(target.revlog) - 1
+    if ident == "null":
+        return -1
+    return revids.find_rev(target, ident, filelog_rules=False)
+
+
+def run_debugindexdot(args: argparse.Namespace) -> Iterable[str]:
+    if args.template != "{rev}":
+        if not args.changelog:
+            raise ReportError("-T/--template is only supported for -c/--changelog")
+        raise ReportError(f"unsupported template {args.template!r}: only {{rev}} is supported")
+    if args.common and not args.rev:
+        raise ReportError("--common has no effect without -r/--rev")
+    target = _target(args)
+    revs = [revids.find_rev(target, r, filelog_rules=False) for r in args.rev]
+    return indexdot.indexdot_text(target, revs, common=args.common, include=args.include)

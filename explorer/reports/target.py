@@ -179,3 +179,9 @@ def _revlog_at_path(file: str, cwd: str, *, in_repo: bool) -> Target:
                           ".d file")
     return Target(Revlog.open(full[:-2] + ".i", name=file[:-2] + ".i", sparse=False), file,
                   "path")
+
+
+def path_target(file: str, cwd: str | None = None) -> Target:
+    """The revlog whose ``.i`` is at ``file`` (relative to ``cwd``), whether a repository
+    holds it or not: the INDEX of ``hg debugancestor INDEX REV1 REV2``."""
+    return _revlog_at_path(file, cwd or os.getcwd(), in_repo=False)

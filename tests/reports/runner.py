@@ -26,6 +26,8 @@ HG_COMMAND = {
     "deltachain": "debugdeltachain",
     "stats": "debugrevlog",
     "data": "debugdata",
+    "debugancestor": "debugancestor",
+    "debugindexdot": "debugindexdot",
 }
 
 

@@ -114,7 +114,7 @@ class Committer:
         elif fp1 == NULL_NODE:
             fp1, fp2 = fp2, NULL_NODE
         elif fp2 != NULL_NODE:
-            heads = _common_ancestor_heads(flog, flog.rev(fp1), flog.rev(fp2))
+            heads = flog.common_ancestor_heads(flog.rev(fp1), flog.rev(fp2))
             if flog.rev(fp1) in heads:
                 fp1, fp2 = fp2, NULL_NODE
             elif flog.rev(fp2) in heads:
@@ -152,7 +152,7 @@ class Committer:
             return removed
         cl = self.repo.revlog("00changelog.i")
         bases = [self.repo.manifest_of(h)
-                 for h in sorted(_common_ancestor_heads(cl, change.p1, change.p2))]
+                 for h in cl.common_ancestor_heads(change.p1, change.p2)]
 
         def deleted_by_a_parent(path: str) -> bool:
             if path in m1:
@@ -296,27 +296,6 @@ def _differs(flog, node: bytes, content: bytes) -> bool:
     if flog.is_censored(rev):
         return content != b""
     return file_content(flog.revision(rev)) != content
-
-
-def _common_ancestor_heads(flog, a: int, b: int) -> set[int]:
-    """Heads of the common ancestors of two filelog revisions."""
-    common = ancestors(flog, a) & ancestors(flog, b)
-    parents = set()
-    for rev in common:
-        parents.update(p for p in flog.parents(rev) if p != NULL_REV)
-    return common - parents
-
-
-def ancestors(flog, rev: int) -> set[int]:
-    """``rev`` and every revision it descends from."""
-    seen, todo = set(), [rev]
-    while todo:
-        r = todo.pop()
-        if r == NULL_REV or r in seen:
-            continue
-        seen.add(r)
-        todo.extend(flog.parents(r))
-    return seen
 
 
 def parse_flat(text: bytes) -> dict[str, Entry]:

@@ -24,7 +24,7 @@ from ..store.discovery import read_optional
 from ..store.pathencode import encode_dir
 from ..transaction.transaction import StoreLock, Transaction, playback
 from . import nodemaps, rewrite
-from .commit import Change, Committer, Entry, ancestors, changeset_manifest, parse_flat
+from .commit import Change, Committer, Entry, changeset_manifest, parse_flat
 from .formats import RepoFormat, split_requirements, write_config
 from .phases import PhaseRoots, new_commit_phase
 from .store import Store
@@ -301,7 +301,8 @@ class Repo:
         target = cl.parents(rev)[0]
         if self._branch_of(target) == branch:
             return target
-        between = {r for r in ancestors(cl, parent) if r >= rev and rev in ancestors(cl, r)}
+        between = set(cl.ancestors([parent], stoprev=rev, inclusive=True)) & \
+            {rev, *cl.descendants([rev])}
         around = {p for r in between for p in cl.parents(r)} - between
         matching = [r for r in around if 0 <= r < rev and self._branch_of(r) == branch]
         return max(matching, default=target)

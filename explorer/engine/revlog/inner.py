@@ -16,7 +16,9 @@ revision, as Mercurial does.
 from __future__ import annotations
 
 import os
+from array import array
 from collections.abc import Callable
+from operator import sub
 
 from ..errors import CorruptionError
 from ..format import compression
@@ -53,6 +55,51 @@ def _kind_from_name(name: str) -> str:
     if base.startswith("00manifest"):
         return "manifest"
     return "filelog"
+
+
+class _SnapshotWalk:
+    """``index_is_snapshot`` over columns, each revision's answer kept (for the many
+    revisions ``find_snapshots`` asks about)."""
+
+    def __init__(self, inner: InnerRevlog) -> None:
+        self._inner = inner
+        self._lengths, self._bases = inner.chain_columns()
+        self._p1, self._p2 = inner.parent_columns()
+        self._known = bytearray(len(self._bases) + 1)  # 0 unknown, 1 snapshot, 2 not
+        self._known[NULL_REV] = 1
+
+    def is_snapshot(self, rev: int) -> bool:
+        """A revision is a snapshot when its base is itself or null, is not one when
+        its base is a parent (seen through empty deltas), and otherwise is what
+        its base is: every revision of the walk gets the answer of its end."""
+        known, bases = self._known, self._bases
+        walked = []
+        while not known[rev]:
+            base = bases[rev]
+            if base == rev or base == NULL_REV:
+                known[rev] = 1
+                break
+            if not -1 <= base < rev:
+                return self._inner.index_is_snapshot(rev)  # raises, naming the damage
+            if base == self._skip_empty(self._p1[rev]) or base == self._skip_empty(self._p2[rev]):
+                known[rev] = 2
+                break
+            walked.append(rev)
+            rev = base
+        answer = known[rev]
+        for r in walked:
+            known[r] = answer
+        return answer == 1
+
+    def _skip_empty(self, p: int) -> int:
+        """``InnerRevlog._skip_empty`` over the columns."""
+        lengths, bases = self._lengths, self._bases
+        while p >= 0:
+            base = bases[p]
+            if lengths[p] or base == p or not -1 <= base < p:
+                break
+            p = base
+        return p
 
 
 class InnerRevlog:
@@ -107,6 +154,8 @@ class InnerRevlog:
             self.data_file = None if fmt.inline else DataFile(self._data_path)
         self.nodes = NodeIndex(self.index, self.sidefile, self.name)
         self.last_text: tuple[int, bytes] | None = None
+        self._columns: tuple[Index, int, tuple[array, array]] | None = None
+        self._chain_columns: tuple[Index, int, tuple[array, array]] | None = None
         self.note_written()
 
     def _disk_state(self) -> tuple:
@@ -181,6 +230,42 @@ class InnerRevlog:
                 self.damaged(rev, f"parent {which} is {p}, not an earlier revision",
                              self.index.file, self.field_offset(rev, 24 if which == 1 else 28))
         return e.p1, e.p2
+
+    def parent_columns(self) -> tuple[array, array]:
+        """(p1, p2) of every revision as two columns indexed by rev (what the graph
+        queries walk), each parent checked to be an earlier revision or null: a
+        damaged one raises as ``parents`` does. Kept until the index changes."""
+        index = self.index
+        cached = self._columns
+        if cached is not None and cached[0] is index and cached[1] == index.count:
+            return cached[2]
+        p1, p2 = index.parent_columns()
+        self._check_parent_columns(p1, p2)
+        self._columns = (index, index.count, (p1, p2))
+        return p1, p2
+
+    def chain_columns(self) -> tuple[array, array]:
+        """(compressed length, base) of every revision as columns indexed by rev
+        (unchecked: the walks that use them check what they follow). Kept until
+        the index changes."""
+        index = self.index
+        cached = self._chain_columns
+        if cached is None or cached[0] is not index or cached[1] != index.count:
+            cached = self._chain_columns = (index, index.count, index.chain_columns())
+        return cached[2]
+
+    def _check_parent_columns(self, p1: array, p2: array) -> None:
+        """Raise at the first revision whose parent is not an earlier one (checked at
+        C speed first: every p - rev negative, none below -1)."""
+        count = len(p1)
+        if not count:
+            return
+        revs = range(count)
+        if (min(p1) >= NULL_REV and min(p2) >= NULL_REV
+                and max(map(sub, p1, revs)) < 0 and max(map(sub, p2, revs)) < 0):
+            return
+        for rev in revs:
+            self.parents(rev)
 
     def flags(self, rev: int) -> int:
         return self.index.entry(rev).flags
@@ -316,6 +401,11 @@ class InnerRevlog:
             return True
         if not self.sparse:
             return self.delta_parent(rev) == NULL_REV
+        return self.index_is_snapshot(rev)
+
+    def index_is_snapshot(self, rev: int) -> bool:
+        """``is_snapshot`` by the sparse-revlog rule whatever the store's setting, as
+        hg's C index (``issnapshot``, ``findsnapshots``) answers."""
         if self.format.delta_info:
             return bool(self.flags(rev) & REVIDX_DELTA_IS_SNAPSHOT)
         while True:
@@ -329,6 +419,26 @@ class InnerRevlog:
             if base in (self._skip_empty(e.p1), self._skip_empty(e.p2)):
                 return False
             rev = base
+
+    def find_snapshots(self, start: int, end: int) -> dict[int, list[int]]:
+        """hg's ``index.findsnapshots``: the snapshots of ``start``..``end`` (inclusive)
+        by the sparse-revlog rule, keyed by their stored base field (-1 for a full
+        text: a base that is the revision itself).
+
+        The fields are read as columns and each revision's answer is kept, so
+        a chain is walked once however many revisions end on it.
+        """
+        found: dict[int, list[int]] = {}
+        if self.format.delta_info:
+            snapshot = self.index_is_snapshot
+        else:
+            snapshot = _SnapshotWalk(self).is_snapshot
+        bases = self.chain_columns()[1]
+        for rev in range(max(start, 0), end + 1):
+            if snapshot(rev):
+                base = bases[rev]
+                found.setdefault(NULL_REV if base == rev else base, []).append(rev)
+        return found
 
     def _skip_empty(self, p: int) -> int:
         """Follow a parent down through empty deltas by their base field."""

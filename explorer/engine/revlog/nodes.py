@@ -19,6 +19,12 @@ from ..format.index import Index, load_bytes
 from ..format.nodemap import PersistentNodemap, parse_nodemap_docket
 
 
+def _common_digits(a: bytes, b: bytes) -> int:
+    """How many leading hex digits two distinct 20-byte nodes share."""
+    differ = int.from_bytes(a, "big") ^ int.from_bytes(b, "big")
+    return (8 * len(a) - differ.bit_length()) // 4
+
+
 class NodeIndex:
     """Node lookups over ``index``; ``sidefile(suffix)`` names the nodemap files."""
 
@@ -69,6 +75,23 @@ class NodeIndex:
                 break
             found.add(index[nodes[i]])
         return found
+
+    def shortest(self, node: bytes) -> int:
+        """Hex digits that tell ``node`` apart from every other node of the index and
+        from the null node (hg's ``index.shortest``); ``LookupError`` if absent."""
+        rev = self.rev(node)
+        hexnode = node.hex()
+        if self._persistent_nodemap() is not None:
+            for length in range(1, len(hexnode) + 1):
+                prefix = hexnode[:length]
+                if (self.prefix_matches(prefix) == {rev}
+                        and not NULL_NODE.hex().startswith(prefix)):
+                    return length
+        nodes = self._sorted_nodes()
+        at = bisect_left(nodes, node)
+        others = [nodes[i] for i in (at - 1, at, at + 1) if 0 <= i < len(nodes)]
+        others.append(NULL_NODE)
+        return 1 + max((_common_digits(node, o) for o in others if o != node), default=0)
 
     def has_persistent(self) -> bool:
         """True when an on-disk nodemap matching the index answers lookups."""

@@ -15,7 +15,8 @@ which works through the same inner object.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from ..errors import AmbiguousPrefixError, LookupError
 from ..format import compression
@@ -31,7 +32,9 @@ from ..format.constants import (
 from ..format.docket import Docket
 from ..format.index import IndexEntry
 from ..format.nodeid import hash_revision
+from . import graph
 from .inner import InnerRevlog
+from .prefixes import shortest_prefix
 from .writer import RevlogWriter, WriteConfig, default_config
 
 
@@ -42,6 +45,7 @@ class Revlog:
         self._inner = inner
         self._writer: RevlogWriter | None = None
         self.write_config: WriteConfig | None = None  # set by a Repo: how it writes here
+        self._heads: tuple[tuple, list[int]] | None = None  # (the columns they are of, heads)
 
     @classmethod
     def open(
@@ -221,16 +225,91 @@ class Revlog:
         p1, p2 = self.parents(rev)
         return self._inner.index.node(p1), self._inner.index.node(p2)
 
-    def heads(self) -> list[int]:
-        """Revisions that are no other revision's parent."""
-        index = self._inner.index
-        is_head = [True] * len(self)
-        for r in range(len(self)):
-            e = index.entry(r)
-            for p in (e.p1, e.p2):
-                if 0 <= p < len(self):
-                    is_head[p] = False
-        return [r for r, head in enumerate(is_head) if head]
+    # -- graph queries (hg's meaning; explorer/engine/revlog/graph.py) ---------------
+
+    def _columns(self) -> tuple[Sequence[int], Sequence[int]]:
+        return self._inner.parent_columns()
+
+    def parent_columns(self) -> tuple[array, array]:
+        """(p1, p2) of every revision as two ``array('i')`` indexed by rev, each parent
+        checked to be an earlier revision or -1: copies, for walks of one's own
+        (``engine/revlog/graph.py`` takes them)."""
+        p1, p2 = self._columns()
+        return array("i", p1), array("i", p2)
+
+    def _checked(self, revs: Iterable[int]) -> list[int]:
+        """``revs`` as a list, each a revision of this revlog or the null revision."""
+        revs = list(revs)
+        for r in revs:
+            if r != NULL_REV:
+                self._inner.index.check_rev(r)
+        return revs
+
+    def heads(self, start: int | None = None, stop: Iterable[int] | None = None) -> list[int]:
+        """Revisions with no child, ascending (``[-1]`` when empty), as hg's ``heads``:
+        with ``start``, only those descending from it (itself included); revisions
+        of ``stop`` count as having no child."""
+        if start is None and stop is None:
+            columns = self._columns()
+            if self._heads is None or self._heads[0] is not columns:
+                self._heads = (columns, graph.heads(*columns))  # kept, as hg's C index does
+            return list(self._heads[1])
+        start = NULL_REV if start is None else self._checked([start])[0]
+        return graph.heads_between(*self._columns(), start, self._checked(stop or ()))
+
+    def ancestors(self, revs: Iterable[int], stoprev: int = 0,
+                  inclusive: bool = False) -> graph.LazyAncestors:
+        """Ancestors of ``revs``, largest first, none below ``stoprev`` nor null; ``revs``
+        themselves only when ``inclusive`` (hg's ``revlog.ancestors``): iterable (each
+        time a new walk) and lazy, and ``rev in`` walks only as far as ``rev``."""
+        return graph.LazyAncestors(*self._columns(), self._checked(revs), stoprev, inclusive)
+
+    def descendants(self, revs: Iterable[int]) -> Iterator[int]:
+        """Descendants of ``revs``, ascending (hg's ``revlog.descendants``). Lazy."""
+        return graph.descendants(*self._columns(), self._checked(revs))
+
+    def common_ancestor_heads(self, *revs: int) -> list[int]:
+        """Heads of the common ancestors of ``revs``, ascending (hg's
+        ``commonancestorsheads``; a revision is its own ancestor)."""
+        return graph.common_ancestor_heads(*self._columns(), *self._checked(revs))
+
+    def ancestor(self, a: int, b: int) -> int:
+        """hg's ``revlog.ancestor``: of the deepest heads of the common ancestors, the one
+        with the smallest node; -1 when there is none."""
+        found = graph.deepest_common_ancestors(*self._columns(), *self._checked((a, b)))
+        return min(found, key=self.node) if found else NULL_REV
+
+    def reachable_roots(self, minroot: int, heads: Iterable[int], roots: Iterable[int],
+                        include_path: bool = False) -> list[int]:
+        """hg's ``reachableroots``, ascending: the ``roots`` reached walking down from
+        ``heads`` through revisions >= ``minroot``; with ``include_path``, every
+        revision of ``roots::heads``."""
+        return graph.reachable_roots(*self._columns(), minroot, self._checked(heads),
+                                     self._checked(roots), include_path)
+
+    def is_ancestor(self, a: int, b: int) -> bool:
+        """True when ``a`` is an ancestor of ``b`` or ``b`` itself (hg's ``isancestorrev``)."""
+        a, b = self._checked((a, b))
+        return graph.is_ancestor(*self._columns(), a, b)
+
+    def shortest(self, node: bytes, min_length: int = 1, *, rev_numbers: str = "lengthen") -> str:
+        """The shortest hex prefix naming ``node`` as hg prints it: unique among the
+        nodes (and the null node), not all ``f``, and told apart from a revision
+        number of this revlog by ``rev_numbers`` ('lengthen', hg's default; 'x';
+        'ignore', as ``revlog.shortest``). ``LookupError`` for an absent node."""
+        unique = self._inner.nodes.shortest(node)
+        return shortest_prefix(node.hex(), unique, min_length, len(self), rev_numbers)
+
+    def find_snapshots(self, start: int = 0, end: int | None = None) -> dict[int, list[int]]:
+        """The snapshots among revisions ``start``..``end`` (inclusive; default: to the
+        tip), keyed by the revision each is a delta against (-1 for a full text),
+        each list ascending: hg's ``index.findsnapshots``, which judges by the
+        sparse-revlog rule whatever the store's setting and keys by the stored
+        base field (the chain base, in a non-generaldelta revlog)."""
+        end = len(self) - 1 if end is None else end
+        if end >= 0:
+            self._inner.index.check_rev(end)
+        return self._inner.find_snapshots(start, end)
 
     # -- node lookup -------------------------------------------------------------
 

@@ -199,24 +199,33 @@ def test_base_past_the_revision(damage, spec):
     rl.close()
     d.patch(index, entry_at + 16, struct.pack(">i", rev + 3))
     rl = d.open()
-    with pytest.raises(CorruptionError, match="delta base") as info:
-        rl.revision(rev)
-    assert_names(info.value, index, rev, entry_at + 16)
+    for call in (lambda: rl.revision(rev), lambda: rl.find_snapshots(0, rev)):
+        with pytest.raises(CorruptionError, match="delta base") as info:
+            call()
+        assert_names(info.value, index, rev, entry_at + 16)
     assert rl.revision(rev - 1) == d.info["revs"][rev - 1]["rawdata"]
 
 
 @pytest.mark.parametrize("which, within", [(1, 24), (2, 28)])
-def test_parent_out_of_range(damage, which, within):
+@pytest.mark.parametrize("later", [10**6, 6])
+def test_parent_out_of_range(damage, which, within, later):
+    """A parent past the end, or a later revision (a cycle for the graph walks), is
+    named as damage by every query that reads it, the graph queries included."""
     d = damage("zstd", "00changelog.i")
     rl = d.open()
     rev = 5
     entry_at = rl.entry_offset(rev)
     rl.close()
-    d.patch(d.files["00changelog.i"], entry_at + within, struct.pack(">i", 10**6))
+    d.patch(d.files["00changelog.i"], entry_at + within, struct.pack(">i", later))
     rl = d.open()
-    for call in (rl.parents, rl.check_hash):
+    tip = len(rl) - 1
+    graph_queries = [rl.heads, lambda: list(rl.ancestors([tip])), lambda: rl.heads(0),
+                     lambda: list(rl.descendants([0])), lambda: rl.common_ancestor_heads(tip, 3),
+                     lambda: rl.ancestor(tip, 3), lambda: rl.is_ancestor(3, tip),
+                     lambda: rl.reachable_roots(0, [tip], [0])]
+    for call in (lambda: rl.parents(rev), lambda: rl.check_hash(rev), *graph_queries):
         with pytest.raises(CorruptionError, match=f"parent {which}") as info:
-            call(rev)
+            call()
         assert_names(info.value, d.files["00changelog.i"], rev, entry_at + within)
 
 
