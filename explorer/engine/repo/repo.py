@@ -334,7 +334,7 @@ class Repo:
             rl.close()
 
     def _strip_side_files(self, first: int, stripped: set[bytes]) -> dict:
-        """Phase roots and bookmarks without the stripped nodes, as hg rewrites them.
+        """Phase roots without the stripped nodes, bookmarks moved off them, as hg does.
 
         Every file is read (and phase roots hg could not read refused) before any
         revlog is cut, so a refusal leaves everything as it was; each is written at
@@ -346,11 +346,16 @@ class Repo:
         phases.strip(first)
         if phases.changed:
             rewrites[("phaseroots", "")] = phases.serialize(self.changelog.node)
+        # hg moves a bookmark on a stripped changeset to the newest surviving parent
+        cl = self.changelog
+        parents = [p for r in range(first, len(cl)) for p in cl.parents(r) if p < first]
+        target = cl.node(max(parents)) if parents and max(parents) >= 0 else NULL_NODE
         for path, location in ((hg_dir / "bookmarks", "plain"),
                                (hg_dir / "store" / "bookmarks", "")):
             data = read_optional(str(path))
-            if data is not None and rewrite.kept_bookmarks(data, stripped) != data:
-                rewrites[("bookmarks", location)] = rewrite.kept_bookmarks(data, stripped)
+            moved = None if data is None else rewrite.moved_bookmarks(data, stripped, target)
+            if moved != data:
+                rewrites[("bookmarks", location)] = moved
         return rewrites
 
     @staticmethod

@@ -9,8 +9,8 @@ journal before it is truncated or replaced, so a failure rolls back.
   to kept changesets cannot be cut that way (Mercurial re-adds those from a
   bundle); we refuse rather than lose them.
   What names changesets beside the revlogs follows: the phase roots lose the
-  stripped ones (``phases.PhaseRoots.strip``), ``kept_bookmarks`` drops the
-  bookmarks on them.
+  stripped ones (``phases.PhaseRoots.strip``), ``moved_bookmarks`` moves the
+  bookmarks on them to the newest surviving parent.
 * ``censor`` replaces one file revision's content with a tombstone, keeping
   its node (its hash no longer matches: it is flagged censored). The filelog
   is rebuilt revision by revision; no later revision is stored as a delta
@@ -33,14 +33,19 @@ from ..transaction.transaction import Transaction
 NODE_HEX = 40
 
 
-def kept_bookmarks(data: bytes, stripped: set[bytes]) -> bytes:
-    """The bookmarks (``NODE NAME`` lines) without those on a stripped changeset.
-
-    A line that is not a bookmark is kept as it is: Mercurial reads the others
-    (it warns "malformed line"), and the line is not the strip's to delete.
-    """
-    return b"".join(line for line in data.splitlines(keepends=True)
-                    if _bookmark_node(line) not in stripped)
+def moved_bookmarks(data: bytes, stripped: set[bytes], target: bytes) -> bytes:
+    """The bookmarks (``NODE NAME`` lines) with those on a stripped changeset moved to
+    ``target``, as hg's strip moves them; hg then writes every bookmark, sorted by name
+    (a line it cannot read is dropped). Unchanged when no bookmark moves."""
+    marks = {}
+    for line in data.splitlines():
+        node = _bookmark_node(line)
+        if node is not None:
+            marks[line[NODE_HEX + 1:]] = node
+    if not any(node in stripped for node in marks.values()):
+        return data
+    return b"".join(b"%s %s\n" % ((target if node in stripped else node).hex().encode(), name)
+                    for name, node in sorted(marks.items()))
 
 
 def _bookmark_node(line: bytes) -> bytes | None:

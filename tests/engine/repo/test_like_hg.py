@@ -23,9 +23,10 @@ from tests import hgrepos as hgtools
 # engine does not); the formats Repo.open refuses are in test_refusals.py.
 SPECS = ["zstd", "zlib", "none", "no-generaldelta", "gd-no-sparse", "treemanifest",
          "split-inline", "store-no-fncache", "store-no-dotencode", "inline-changelog",
-         "persistent-nodemap"]
+         "persistent-nodemap", "changelogv2"]
 QUERIES = [["verify", "-q"], ["log", "-T", "{rev}:{node} {phase} {branch}\n"],
-           ["branches", "-c"], ["phase", "-r", "all()"], ["heads", "-T", "{rev}\n"]]
+           ["branches", "-c"], ["phase", "-r", "all()"], ["heads", "-T", "{rev}\n"],
+           ["bookmarks", "-T", "{bookmark} {rev}\n"]]
 
 
 def store_bytes(repo: Path, fncache: bytes = b"") -> dict[str, bytes]:
@@ -67,6 +68,7 @@ class Twins:
         for repo in (self.theirs, self.ours):
             if public:
                 self.hg(repo, "phase", "--public", "-r", "all()")
+            self.hg(repo, "bookmark", "-r", "tip", "marked")  # inactive: commits leave it
             if warm:  # branch, tags and revision-branch caches naming the old tip
                 self.hg(repo, "debugupdatecaches")
             (repo / ".hg" / "hgrc").write_text(hgrc)

@@ -171,10 +171,10 @@ def test_standalone_transaction_rollback_restores_bytes(tmp_path):
     shutil.rmtree(store)
 
 
-def test_strip_keeps_malformed_bookmarks_lines(hgrepos, tmp_path):
-    """hg strips such a repository (it warns "malformed line" and reads the others); we
-    strip it too, keep the lines we cannot read as they are, and drop the bookmark of a
-    stripped changeset."""
+def test_strip_moves_bookmarks_as_hg_does_past_malformed_lines(hgrepos, tmp_path):
+    """hg strips such a repository (it warns "malformed line" and reads the others), moves
+    the bookmark of a stripped changeset to the newest surviving parent and rewrites the
+    file from what it read; so do we."""
     ours = hgrepos.copy("zstd", tmp_path / "ours")
     theirs = hgrepos.copy("zstd", tmp_path / "theirs")
     with Store.open(ours) as store:
@@ -187,7 +187,8 @@ def test_strip_keeps_malformed_bookmarks_lines(hgrepos, tmp_path):
     assert code == 0 and b"malformed line" in err
     with Repo.open(ours) as repo:
         repo.strip(40)
-    assert (ours / ".hg" / "bookmarks").read_bytes() == b"".join(lines)
+    assert (ours / ".hg" / "bookmarks").read_bytes() == (theirs / ".hg" / "bookmarks").read_bytes()
+    assert b" gone\n" in (ours / ".hg" / "bookmarks").read_bytes()
     assert revlog_files(ours) == revlog_files(theirs)
 
 
