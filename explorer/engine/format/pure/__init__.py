@@ -1,0 +1,6 @@
+"""The pure-Python kernels: what serves when the compiled ones are not built or not wanted.
+
+``explorer.engine.format.kernels`` picks between these and the C extension
+``explorer.engine.format._kernels`` once, at import; the facades
+(``format.mpatch``) export the chosen functions.
+"""
