@@ -10,7 +10,7 @@ setup(
     ext_modules=[
         Extension(
             "explorer.engine.format._kernels",
-            sources=["explorer/engine/format/_kernels.c"],
+            sources=["explorer/engine/format/_kernels.c", "explorer/engine/format/_bdiff.c"],
             optional=True,
         )
     ]

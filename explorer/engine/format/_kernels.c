@@ -1,12 +1,13 @@
 /*
  * Compiled delta kernels: the C counterparts of explorer/engine/format/pure/.
+ * This file: applying deltas, and the module; _bdiff.c: making them.
  *
  * apply_delta(base, delta, limit=-1)   one delta, one copy of the text
  * apply_deltas(base, deltas, sizes=None)
  *     a whole chain folded in one pass, as Mercurial's C mpatch folds it: the
- *     text is held as a list of pieces (pointers into the base and into the
- *     deltas), each delta rewrites that list, and the bytes are copied once,
- *     at the end. No text in between is ever built.
+ *     deltas are combined pairwise into one list of fragments applying to the
+ *     base (pointers into the deltas), and the bytes are copied once, at the
+ *     end. No text in between is ever built.
  *
  * Both must give exactly what the pure functions give, and raise the same
  * errors: the checks are the pure code's, in the same order (each hunk's
@@ -185,101 +186,154 @@ static PyObject *apply_delta(PyObject *self, PyObject *args, PyObject *kwargs)
 
 /* -- a chain of deltas, folded ----------------------------------------------------------- */
 
+/*
+ * A delta decoded: fragments (start, end, len, data) replacing [start, end) of the
+ * text it applies to by len bytes at data. Two of them, the second applying to the
+ * first's output, combine into one applying to the first's input (Mercurial's
+ * mpatch.c: gather, discard, combine). Folding halves of the chain in turn costs
+ * the hunks times the depth, whatever the text's size; the text is then copied once.
+ */
 typedef struct {
+	int64_t start, end, len;
 	const char *data;
-	int64_t length;
-} piece;
+} frag;
 
 typedef struct {
-	piece *items;
-	Py_ssize_t count, capacity;
-} pieces;
+	frag *items;
+	Py_ssize_t head, count; /* items[head:count] are live */
+	int owned;              /* allocated by combine (else a view of the decoded deltas) */
+} flist;
 
-/* Append a piece, joining it to the last one when it continues it in memory. */
-static int push(pieces *list, const char *data, int64_t length)
+static void release_list(flist *list)
 {
-	piece *last;
-	if (length == 0)
-		return 0;
-	last = list->count ? &list->items[list->count - 1] : NULL;
-	if (last != NULL && last->data + last->length == data) {
-		last->length += length;
-		return 0;
-	}
-	if (list->count == list->capacity) {
-		Py_ssize_t capacity = list->capacity ? 2 * list->capacity : 64;
-		piece *items;
-		if (capacity > PY_SSIZE_T_MAX / (Py_ssize_t)sizeof(piece)) {
-			PyErr_NoMemory();
-			return -1;
-		}
-		items = PyMem_Realloc(list->items, (size_t)capacity * sizeof(piece));
-		if (items == NULL) {
-			PyErr_NoMemory();
-			return -1;
-		}
-		list->items = items;
-		list->capacity = capacity;
-	}
-	list->items[list->count].data = data;
-	list->items[list->count].length = length;
-	list->count++;
-	return 0;
-}
-
-/* A position in a list of pieces: piece index, offset in it. */
-typedef struct {
-	const pieces *list;
-	Py_ssize_t index;
-	int64_t offset;
-} cursor;
-
-/* Move n bytes on, copying the pieces passed over into out (when not NULL). */
-static int advance(cursor *at, int64_t n, pieces *out)
-{
-	while (n > 0) {
-		const piece *p = &at->list->items[at->index];
-		int64_t take = p->length - at->offset;
-		if (take > n)
-			take = n;
-		if (out != NULL && push(out, p->data + at->offset, take) < 0)
-			return -1;
-		at->offset += take;
-		n -= take;
-		if (at->offset == p->length) {
-			at->index++;
-			at->offset = 0;
-		}
-	}
-	return 0;
+	if (list->owned)
+		PyMem_Free(list->items);
+	list->items = NULL;
+	list->owned = 0;
 }
 
 /*
- * Rewrite the text held in *old (total bytes) by one delta into *new; the new
- * size in *total. -1 with PatchError raised (naming delta index).
+ * Move the fragments of src that start before cut (in src's output, shifted by offset)
+ * to out (or drop them when out is NULL), splitting the one across cut; the offset
+ * past them.
  */
-static int fold(const pieces *old, int64_t *total, Py_buffer *delta, Py_ssize_t index,
-                pieces *new)
+static int64_t gather(flist *out, flist *src, int64_t cut, int64_t offset)
 {
-	const unsigned char *d = delta->buf;
-	int64_t size = delta->len, pos = 0, last_end = 0, grown = 0;
-	cursor at = {old, 0, 0};
-	hunk h;
-	new->count = 0;
-	while (pos < size) {
-		if (next_hunk(d, size, &pos, *total, last_end, index, &h) < 0)
-			return -1;
-		if (advance(&at, h.start - last_end, new) < 0 ||
-		    advance(&at, h.end - h.start, NULL) < 0 ||
-		    push(new, (const char *)d + h.data, h.length) < 0)
-			return -1;
-		grown += h.length - (h.end - h.start);
-		last_end = h.end;
+	while (src->head < src->count) {
+		frag *s = &src->items[src->head];
+		int64_t c, l;
+		if (s->start + offset >= cut)
+			break;
+		if (s->start + offset + s->len <= cut) {
+			offset += s->len - (s->end - s->start);
+			if (out != NULL)
+				out->items[out->count++] = *s;
+			src->head++;
+			continue;
+		}
+		c = cut - offset; /* split: the bytes before cut, then the rest */
+		if (s->end < c)
+			c = s->end;
+		l = cut - offset - s->start;
+		if (s->len < l)
+			l = s->len;
+		offset += s->start + l - c;
+		if (out != NULL) {
+			frag front = {s->start, c, l, s->data};
+			out->items[out->count++] = front;
+		}
+		s->start = c;
+		s->len -= l;
+		s->data += l;
+		break;
 	}
-	if (advance(&at, *total - last_end, new) < 0)
+	return offset;
+}
+
+/* The fragments of a then b as one list applying to a's input; 0 or -1 (MemoryError). */
+static int combine(flist *a, flist *b, flist *c)
+{
+	Py_ssize_t size = 2 * ((a->count - a->head) + (b->count - b->head)) + 1, r;
+	int64_t offset = 0, post;
+	c->items = PyMem_Malloc((size_t)size * sizeof(frag));
+	c->head = c->count = 0;
+	c->owned = 1;
+	if (c->items == NULL) {
+		PyErr_NoMemory();
 		return -1;
-	*total += grown;
+	}
+	for (r = b->head; r < b->count; r++) {
+		const frag *h = &b->items[r];
+		frag put;
+		offset = gather(c, a, h->start, offset);
+		post = gather(NULL, a, h->end, offset);
+		put.start = h->start - offset;
+		put.end = h->end - post;
+		put.len = h->len;
+		put.data = h->data;
+		c->items[c->count++] = put;
+		offset = post;
+	}
+	memcpy(c->items + c->count, a->items + a->head,
+	       (size_t)(a->count - a->head) * sizeof(frag));
+	c->count += a->count - a->head;
 	return 0;
+}
+
+static int fold(flist *leaves, Py_ssize_t lo, Py_ssize_t hi, flist *out)
+{
+	flist x = {NULL, 0, 0, 0}, y = {NULL, 0, 0, 0};
+	Py_ssize_t mid = lo + (hi - lo) / 2;
+	int status = -1;
+	if (hi - lo == 1) {
+		*out = leaves[lo];
+		return 0;
+	}
+	if (fold(leaves, lo, mid, &x) == 0 && fold(leaves, mid, hi, &y) == 0)
+		status = combine(&x, &y, out);
+	release_list(&x);
+	release_list(&y);
+	return status;
+}
+
+/*
+ * The folded fragments applied to base: the text of total bytes. Each fragment is
+ * checked again before any byte is copied (a fold gone wrong must not write past
+ * the text: SystemError).
+ */
+static PyObject *apply_folded(Py_buffer *base, const flist *list, int64_t total)
+{
+	const char *src = base->buf;
+	int64_t last = 0, written = 0;
+	PyObject *result;
+	char *out;
+	Py_ssize_t r;
+	if (total > PY_SSIZE_T_MAX)
+		return PyErr_NoMemory();
+	result = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)total);
+	if (result == NULL)
+		return NULL;
+	out = PyBytes_AS_STRING(result);
+	for (r = list->head; r <= list->count; r++) {
+		int64_t start = r < list->count ? list->items[r].start : base->len;
+		int64_t end = r < list->count ? list->items[r].end : base->len;
+		int64_t len = r < list->count ? list->items[r].len : 0;
+		if (start < last || end < start || end > base->len || len < 0 ||
+		    written + (start - last) + len > total)
+			goto broken;
+		memcpy(out + written, src + last, (size_t)(start - last));
+		written += start - last;
+		if (len)
+			memcpy(out + written, list->items[r].data, (size_t)len);
+		written += len;
+		last = end;
+	}
+	if (written == total)
+		return result;
+broken:
+	Py_DECREF(result);
+	PyErr_SetString(PyExc_SystemError, "mpatch fold: fragments out of order");
+	return NULL;
 }
 
 /* The size declared for the text delta i makes (-1: none); -2 on error. */
@@ -302,55 +356,75 @@ static long long declared_size(PyObject *sizes, Py_ssize_t i)
 	return value < 0 ? -1 : value;
 }
 
-static PyObject *join(const pieces *list, int64_t total)
+/*
+ * Decode and check every delta in order, as the pure code applies them: each hunk
+ * against the text its delta applies to, the declared size after each delta. The
+ * fragments go to frags, one leaf list per non-empty delta; the final size to *total.
+ */
+static int decode_chain(Py_buffer *deltas, Py_ssize_t n, PyObject *sizes, frag *frags,
+                        flist *leaves, Py_ssize_t *count, int64_t *total)
 {
-	PyObject *result;
-	char *out;
-	Py_ssize_t i;
-	if (total > PY_SSIZE_T_MAX)
-		return PyErr_NoMemory();
-	result = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)total);
-	if (result == NULL)
-		return NULL;
-	out = PyBytes_AS_STRING(result);
-	for (i = 0; i < list->count; i++) {
-		memcpy(out, list->items[i].data, (size_t)list->items[i].length);
-		out += list->items[i].length;
+	Py_ssize_t i, used = 0;
+	*count = 0;
+	for (i = 0; i < n; i++) {
+		const unsigned char *d = deltas[i].buf;
+		int64_t size = deltas[i].len, pos = 0, last_end = 0, grown = 0;
+		Py_ssize_t first = used;
+		long long declared;
+		hunk h;
+		while (pos < size) {
+			if (next_hunk(d, size, &pos, *total, last_end, i, &h) < 0)
+				return -1;
+			frags[used].start = h.start;
+			frags[used].end = h.end;
+			frags[used].len = h.length;
+			frags[used++].data = (const char *)d + h.data;
+			grown += h.length - (h.end - h.start);
+			last_end = h.end;
+		}
+		*total += grown;
+		declared = declared_size(sizes, i);
+		if (declared == -2)
+			return -1;
+		if (declared >= 0 && *total > declared) {
+			size_error(*total, declared, i);
+			return -1;
+		}
+		if (used > first) {
+			flist leaf = {frags + first, 0, used - first, 0};
+			leaves[(*count)++] = leaf;
+		}
 	}
-	return result;
+	return 0;
 }
 
 static PyObject *fold_chain(Py_buffer *base, Py_buffer *deltas, Py_ssize_t n, PyObject *sizes)
 {
-	pieces a = {NULL, 0, 0}, b = {NULL, 0, 0};
-	pieces *text = &a, *next = &b, *swap;
+	Py_ssize_t i, hunks = 0, count = 0;
 	int64_t total = base->len;
+	frag *frags;
+	flist *leaves, folded = {NULL, 0, 0, 0};
 	PyObject *result = NULL;
-	Py_ssize_t i;
-	long long declared;
-
-	if (push(text, base->buf, base->len) < 0)
+	for (i = 0; i < n; i++)
+		hunks += deltas[i].len / HEADER;
+	frags = PyMem_Malloc((size_t)(hunks ? hunks : 1) * sizeof(frag));
+	leaves = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(flist));
+	if (frags == NULL || leaves == NULL) {
+		PyErr_NoMemory();
 		goto done;
-	for (i = 0; i < n; i++) {
-		if (deltas[i].len) {
-			if (fold(text, &total, &deltas[i], i, next) < 0)
-				goto done;
-			swap = text;
-			text = next;
-			next = swap;
-		}
-		declared = declared_size(sizes, i);
-		if (declared == -2)
-			goto done;
-		if (declared >= 0 && total > declared) {
-			size_error(total, declared, i);
-			goto done;
-		}
 	}
-	result = join(text, total);
+	if (decode_chain(deltas, n, sizes, frags, leaves, &count, &total) < 0)
+		goto done;
+	if (count == 0) {
+		result = PyBytes_FromStringAndSize(base->buf, base->len);
+		goto done;
+	}
+	if (fold(leaves, 0, count, &folded) == 0)
+		result = apply_folded(base, &folded, total);
+	release_list(&folded);
 done:
-	PyMem_Free(a.items);
-	PyMem_Free(b.items);
+	PyMem_Free(frags);
+	PyMem_Free(leaves);
 	return result;
 }
 
@@ -393,13 +467,17 @@ done:
 	return result;
 }
 
-/* -- module ------------------------------------------------------------------------------- */
+/* -- module: delta creation is in _bdiff.c ------------------------------------------------------------------------------- */
+
+PyObject *kernels_diff(PyObject *self, PyObject *args);
 
 static PyMethodDef methods[] = {
     {"apply_delta", (PyCFunction)(void (*)(void))apply_delta, METH_VARARGS | METH_KEYWORDS,
      "apply_delta(base, delta, limit=-1) -> bytes: one delta applied to base."},
     {"apply_deltas", (PyCFunction)(void (*)(void))apply_deltas, METH_VARARGS | METH_KEYWORDS,
      "apply_deltas(base, deltas, sizes=None) -> bytes: a chain folded in one pass."},
+    {"diff", kernels_diff, METH_VARARGS,
+     "diff(a, b) -> bytes: the delta turning a into b, as format.pure.bdiff.diff makes it."},
     {NULL, NULL, 0, NULL},
 };
 

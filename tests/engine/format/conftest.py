@@ -26,16 +26,24 @@ def compiled_kernels() -> ModuleType | None:
         return None
 
 
-def kernel_modules() -> dict[str, ModuleType | None]:
-    from explorer.engine.format.pure import mpatch
-
-    return {"py": mpatch, "c": compiled_kernels()}
+def _kernel(pure: ModuleType, which: str) -> ModuleType:
+    module = pure if which == "py" else compiled_kernels()
+    if module is None:
+        pytest.skip("the compiled kernels are not built (python setup.py build_ext -i)")
+    return module
 
 
 @pytest.fixture(scope="session", params=["py", "c"])
 def kernel(request) -> ModuleType:
     """A module with ``apply_delta`` and ``apply_deltas``: the pure one, then the compiled."""
-    module = kernel_modules()[request.param]
-    if module is None:
-        pytest.skip("the compiled kernels are not built (python setup.py build_ext -i)")
-    return module
+    from explorer.engine.format.pure import mpatch
+
+    return _kernel(mpatch, request.param)
+
+
+@pytest.fixture(scope="session", params=["py", "c"])
+def differ(request) -> ModuleType:
+    """A module with ``diff``: the pure one, then the compiled."""
+    from explorer.engine.format.pure import bdiff
+
+    return _kernel(bdiff, request.param)

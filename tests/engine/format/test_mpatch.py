@@ -214,3 +214,28 @@ def _compiled():
     if module is None:
         pytest.skip("the compiled kernels are not built (python setup.py build_ext -i)")
     return module
+
+
+@st.composite
+def byte_chain(draw):
+    """A base and a chain of valid deltas at any byte positions: insertions, deletions and
+    hunks meeting where a later delta's hunks cut through an earlier one's data."""
+    base = draw(st.binary(max_size=40))
+    text, deltas = base, []
+    for _ in range(draw(st.integers(1, 10))):
+        hunks, pos = [], 0
+        for _ in range(draw(st.integers(0, 5))):
+            start = draw(st.integers(pos, len(text)))
+            end = draw(st.integers(start, min(len(text), start + 6)))
+            hunks.append(hunk(start, end, draw(st.binary(max_size=8))))
+            pos = end
+        deltas.append(b"".join(hunks))
+        text = mpatch.apply_delta(text, deltas[-1])
+    return base, deltas, text
+
+
+@settings(max_examples=400)
+@given(byte_chain())
+def test_compiled_fold_matches_pure_on_byte_level_chains(chain):
+    base, deltas, text = chain
+    assert _compiled().apply_deltas(base, deltas) == mpatch.apply_deltas(base, deltas) == text
