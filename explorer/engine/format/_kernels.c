@@ -362,7 +362,7 @@ static long long declared_size(PyObject *sizes, Py_ssize_t i)
  * fragments go to frags, one leaf list per non-empty delta; the final size to *total.
  */
 static int decode_chain(Py_buffer *deltas, Py_ssize_t n, PyObject *sizes, frag *frags,
-                        flist *leaves, Py_ssize_t *count, int64_t *total)
+                        Py_ssize_t room, flist *leaves, Py_ssize_t *count, int64_t *total)
 {
 	Py_ssize_t i, used = 0;
 	*count = 0;
@@ -375,6 +375,10 @@ static int decode_chain(Py_buffer *deltas, Py_ssize_t n, PyObject *sizes, frag *
 		while (pos < size) {
 			if (next_hunk(d, size, &pos, *total, last_end, i, &h) < 0)
 				return -1;
+			if (used == room) { /* count_hunks saw every header decoded: cannot happen */
+				PyErr_SetString(PyExc_SystemError, "mpatch: more hunks than counted");
+				return -1;
+			}
 			frags[used].start = h.start;
 			frags[used].end = h.end;
 			frags[used].len = h.length;
@@ -398,6 +402,26 @@ static int decode_chain(Py_buffer *deltas, Py_ssize_t n, PyObject *sizes, frag *
 	return 0;
 }
 
+/*
+ * Hunk headers in a delta, walked as decoding walks them (it stops at the first bad
+ * one): the fragments are allocated for the hunks there are, not for the most a
+ * delta of that size could hold (a hostile one is all data).
+ */
+static Py_ssize_t count_hunks(const Py_buffer *delta)
+{
+	const unsigned char *d = delta->buf;
+	int64_t pos = 0, size = delta->len, length;
+	Py_ssize_t count = 0;
+	while (size - pos >= HEADER) {
+		count++;
+		length = be32(d + pos + 8);
+		if (length < 0)
+			break;
+		pos += HEADER + length;
+	}
+	return count;
+}
+
 static PyObject *fold_chain(Py_buffer *base, Py_buffer *deltas, Py_ssize_t n, PyObject *sizes)
 {
 	Py_ssize_t i, hunks = 0, count = 0;
@@ -406,14 +430,14 @@ static PyObject *fold_chain(Py_buffer *base, Py_buffer *deltas, Py_ssize_t n, Py
 	flist *leaves, folded = {NULL, 0, 0, 0};
 	PyObject *result = NULL;
 	for (i = 0; i < n; i++)
-		hunks += deltas[i].len / HEADER;
+		hunks += count_hunks(&deltas[i]);
 	frags = PyMem_Malloc((size_t)(hunks ? hunks : 1) * sizeof(frag));
 	leaves = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(flist));
 	if (frags == NULL || leaves == NULL) {
 		PyErr_NoMemory();
 		goto done;
 	}
-	if (decode_chain(deltas, n, sizes, frags, leaves, &count, &total) < 0)
+	if (decode_chain(deltas, n, sizes, frags, hunks, leaves, &count, &total) < 0)
 		goto done;
 	if (count == 0) {
 		result = PyBytes_FromStringAndSize(base->buf, base->len);
