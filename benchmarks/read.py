@@ -20,7 +20,7 @@ Revlogs measured:
         git clone https://github.com/pallets/click /tmp/click-git
         hg --config extensions.convert= convert --datesort /tmp/click-git /tmp/real/click-hg
 
-    python benchmarks/read.py [--rounds 5] [--sample 200] [--history hypothesis:600]
+    python benchmarks/read.py [--rounds 5] [--sample 200] [--history hypothesis:600|none]
                               [--real PATH ...] [--only-real]
 """
 
@@ -200,7 +200,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--sample", type=int, default=200, help="revisions read cold")
-    parser.add_argument("--history", default="hypothesis:600", help="PACKAGE:RELEASES")
+    parser.add_argument("--history", default="hypothesis:600",
+                        help="PACKAGE:RELEASES, or none (no release history: it is built "
+                             "from PyPI downloads)")
     parser.add_argument("--real", action="append", default=[], type=Path, metavar="PATH",
                         help="an hg conversion of a git repository (hg convert --datesort)")
     parser.add_argument("--only-real", action="store_true",
@@ -208,10 +210,11 @@ def main() -> None:
     args = parser.parse_args()
     targets = []
     if not args.only_real:
+        targets.append((f"synthetic manifest (`debugbuilddag '{DAG}'`)", synthetic_repo(), ""))
+    if not args.only_real and args.history != "none":
         package, count = args.history.split(":")
         real = history.build(package, int(count))
-        targets += [(f"synthetic manifest (`debugbuilddag '{DAG}'`)", synthetic_repo(), ""),
-                    (f"{package} manifest", real, "")]
+        targets.append((f"{package} manifest", real, ""))
         targets += [(f"{package} biggest filelog `{f}`", real, f) for f in biggest_filelogs(real)]
     for path in args.real:
         targets.append((f"{path.name} manifest", path, ""))
