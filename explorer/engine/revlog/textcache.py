@@ -13,9 +13,11 @@ a sequential scan of big texts still applies one delta per revision.
 
 from __future__ import annotations
 
-# Room for a few hundred manifests of a mid-sized project: enough to hold the
-# branches a sequential scan is interleaving, small beside the process.
-DEFAULT_BYTES = 8 << 20
+# Per revlog, and a writer may hold many revlogs open: small. Room for a few hundred
+# manifests of a mid-sized project, enough for the branches a sequential scan
+# interleaves (click's manifest, 3,321 revisions of 8 KB: 3,373 deltas applied with
+# 2 MiB, 3,266 with 8 MiB, 4,313 with 256 KiB, 38,702 with the last text only).
+DEFAULT_BYTES = 2 << 20
 
 
 class TextCache:
