@@ -465,7 +465,7 @@ class InnerRevlog:
         text = texts.get(rev)
         if text is not None:
             return text
-        links, held = self.chain(rev, texts)
+        links, held = self.chain(rev, texts.revs)
         raws = self.read_chunks(links)
         if held is not None and len(links) == 1:  # the next revision of a scan: one delta
             link = links[0]

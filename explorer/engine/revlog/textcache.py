@@ -13,6 +13,8 @@ a sequential scan of big texts still applies one delta per revision.
 
 from __future__ import annotations
 
+from collections.abc import KeysView
+
 # Per revlog, and a writer may hold many revlogs open: small. Room for a few hundred
 # manifests of a mid-sized project, enough for the branches a sequential scan
 # interleaves (click's manifest, 3,321 revisions of 8 KB: 3,373 deltas applied with
@@ -35,6 +37,12 @@ class TextCache:
 
     def __contains__(self, rev: object) -> bool:
         return rev in self._texts
+
+    @property
+    def revs(self) -> KeysView[int]:
+        """The revisions held, as a live view (chain walks test it once per link: a dict
+        view answers ``in`` without a Python call)."""
+        return self._texts.keys()
 
     def get(self, rev: int) -> bytes | None:
         """The text of ``rev`` if held (then it becomes the most recently used)."""
