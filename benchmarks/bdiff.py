@@ -1,4 +1,5 @@
-"""Delta creation: our pure-Python bdiff against Mercurial's C bdiff and pure bdiff, one process.
+"""Delta creation: our bdiff (compiled and pure kernels) against Mercurial's C bdiff and pure
+bdiff, one process.
 
 Every implementation diffs the same pairs of texts; the table gives the total
 delta size (raw, and zstd-compressed per delta as a store keeps it), the best
@@ -17,9 +18,15 @@ from them or from fixed seeds, so every run sees the same bytes):
     CRLF text, generated files made mostly of duplicate lines, and binaries
     (Mercurial's own C extensions) with byte-level edits;
   * pathological single pairs (reversed or shuffled lines, no unique lines,
-    thousands of equal lines), where hg's pure bdiff is too slow to run.
+    thousands of equal lines), where hg's pure bdiff is too slow to run;
+  * with ``--real PATH`` (an hg conversion of a git repository, see read.py), its file
+    histories and manifests; ``--only-real`` measures only those.
+
+"ours" is the kernel the module policy chose (compiled when built); "ours pure" the
+pure-Python one, which gives the same deltas.
 
     python benchmarks/bdiff.py [--rounds 3] [--history hypothesis:600] [--c-history cffi:100]
+                               [--real PATH ...] [--only-real]
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ from benchmarks import history  # noqa: E402
 from benchmarks.read import machine  # noqa: E402
 from explorer.engine import Store  # noqa: E402
 from explorer.engine.format import bdiff, mpatch  # noqa: E402
+from explorer.engine.format.pure import bdiff as pure_ours  # noqa: E402
 
 Pair = tuple[bytes, bytes]
 Diff = Callable[[bytes, bytes], bytes]
@@ -215,6 +223,8 @@ def implementations(pure: bool) -> dict[str, Diff]:
     from mercurial.pure import bdiff as pure_bdiff
 
     found: dict[str, Diff] = {"hg C": c_bdiff.bdiff, "ours": bdiff.diff}
+    if bdiff.diff is not pure_ours.diff:
+        found["ours pure"] = pure_ours.diff
     if pure:
         found["hg pure"] = pure_bdiff.bdiff
     return found
@@ -271,10 +281,12 @@ def measure(name: str, pairs: list[Pair], rounds: int, pure: bool) -> str:
     text_mib = sum(len(b) for _, b in pairs) / 2**20
     pure_cells = (f"{times['hg pure'] * 1000:,.0f} | {times['ours'] / times['hg pure']:.2f}×"
                   if pure else "— | —")
+    ours_pure = (f"{times['ours pure'] * 1000:,.1f} | {times['ours pure'] / times['hg C']:.1f}×"
+                 if "ours pure" in times else "— | —")
     return (f"| {name} | {len(pairs)} | {text_mib:.1f} | {sum(map(len, theirs)):,} "
             f"| {sum(map(len, ours)):,} | **{raw:.4f}** | {packed:.4f} "
             f"| {times['hg C'] * 1000:,.1f} | {times['ours'] * 1000:,.1f} "
-            f"| **{times['ours'] / times['hg C']:.1f}×** | {pure_cells} "
+            f"| **{times['ours'] / times['hg C']:.1f}×** | {ours_pure} | {pure_cells} "
             f"| {worst[0] * 1000:,.1f} ({worst[1] * 1000:,.1f}) |")
 
 
@@ -283,17 +295,26 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--history", default="hypothesis:600", help="PACKAGE:RELEASES")
     parser.add_argument("--c-history", default="cffi:100", help="PACKAGE:RELEASES with C code")
+    parser.add_argument("--real", action="append", default=[], type=Path, metavar="PATH",
+                        help="an hg conversion of a git repository (hg convert --datesort)")
+    parser.add_argument("--only-real", action="store_true",
+                        help="measure only the --real histories")
     args = parser.parse_args()
-    package, count = args.history.split(":")
-    c_package, c_count = args.c_history.split(":")
-    found = corpora(package, int(count), c_package, int(c_count))
+    found = {}
+    if not args.only_real:
+        package, count = args.history.split(":")
+        c_package, c_count = args.c_history.split(":")
+        found = corpora(package, int(count), c_package, int(c_count))
+    for path in args.real:
+        found[f"{path.name} file histories"] = parent_pairs(path, "filelog")
+        found[f"{path.name} manifests"] = parent_pairs(path, "manifest")
     print(f"machine: {machine()}")
-    print(f"command: python benchmarks/bdiff.py --rounds {args.rounds} "
-          f"--history {args.history} --c-history {args.c_history}\n")
+    print(f"command: python benchmarks/bdiff.py {' '.join(sys.argv[1:])}\n")
     print("| corpus | pairs | new text MiB | hg C delta bytes | our delta bytes | ours/hg size "
-          "| ours/hg zstd-stored | hg C ms | ours ms | ours/hg C time | hg pure ms "
-          "| ours/hg pure time | slowest pair: ours ms (hg C ms) |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| ours/hg zstd-stored | hg C ms | ours ms | ours/hg C time | ours pure ms "
+          "| ours pure/hg C time | hg pure ms | ours/hg pure time "
+          "| slowest pair: ours ms (hg C ms) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, pairs in found.items():
         print(measure(name, pairs, args.rounds, not name.startswith("pathological")), flush=True)
 

@@ -15,7 +15,10 @@ filelog revisions and reads manifest *deltas*; we also rebuild and hash
 every manifest revision, and check every entry's fields, chunk placement
 and file sizes, dockets and nodemaps, the journal, pending and split files.
 
-    python benchmarks/verify.py [--rounds 5] [--history hypothesis:600]
+With ``--real PATH`` (repeatable), an hg conversion of a git repository too (see
+read.py); ``--history none`` leaves out the release history (built from PyPI downloads).
+
+    python benchmarks/verify.py [--rounds 5] [--history hypothesis:600|none] [--real PATH ...]
 """
 
 from __future__ import annotations
@@ -95,16 +98,21 @@ def checked(path: Path) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--history", default="hypothesis:600", help="PACKAGE:RELEASES")
+    parser.add_argument("--history", default="hypothesis:600",
+                        help="PACKAGE:RELEASES, or none")
+    parser.add_argument("--real", action="append", default=[], type=Path, metavar="PATH",
+                        help="an hg conversion of a git repository (hg convert --datesort)")
     parser.add_argument("--no-commands", action="store_true",
                         help="skip the end-to-end command timings")
     args = parser.parse_args()
-    package, count = args.history.split(":")
-    repos = [(f"{package} {count} releases", history.build(package, int(count))),
-             ("synthetic `debugbuilddag '+3000:a *a/2 +2000'`", synthetic_repo())]
+    repos = []
+    if args.history != "none":
+        package, count = args.history.split(":")
+        repos.append((f"{package} {count} releases", history.build(package, int(count))))
+    repos.append(("synthetic `debugbuilddag '+3000:a *a/2 +2000'`", synthetic_repo()))
+    repos += [(f"{path.name} (hg convert --datesort)", path) for path in args.real]
     print(f"machine: {machine()}")
-    print(f"command: python benchmarks/verify.py --rounds {args.rounds} "
-          f"--history {args.history}\n")
+    print(f"command: python benchmarks/verify.py {' '.join(sys.argv[1:])}\n")
     print("| history | what is checked | run | hg | ours | ours/hg |")
     print("|---|---|---|---|---|---|")
     for label, path in repos:

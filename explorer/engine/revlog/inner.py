@@ -1,7 +1,7 @@
 """The one object that owns a revlog's files and what is cached from them.
 
 ``InnerRevlog`` holds the index, the data and sidedata files, the v2 docket,
-the last text rebuilt and the node lookups, and is the only code that reads
+the texts rebuilt recently and the node lookups, and is the only code that reads
 chunks or rebuilds texts from them. The public ``Revlog`` and the writer
 both work through it (as Mercurial's revlog and its inner revlog do), so the
 writer changes the revlog through named operations (``start_empty``,
@@ -9,15 +9,17 @@ writer changes the revlog through named operations (``start_empty``,
 private state, and format facts come from one ``RevlogFormat``.
 
 A text is rebuilt from its chain's full snapshot by applying each delta. The
-last text rebuilt is kept, so a sequential scan applies one delta per
-revision, as Mercurial does.
+texts rebuilt recently are kept (``TextCache``, bounded in bytes) and a chain
+stops at the nearest one held: a sequential scan applies one delta per
+revision, as Mercurial does, and in a history with merges, where the delta
+parent was often read a while ago, still a few rather than the whole chain.
 """
 
 from __future__ import annotations
 
 import os
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from operator import sub
 
 from ..errors import CorruptionError
@@ -36,6 +38,7 @@ from ..format.index import V1_LINK, Index, IndexEntry, load_bytes
 from ..format.mpatch import PatchError, TextSizeError, apply_delta, apply_deltas
 from .datafile import DataFile
 from .nodes import NodeIndex
+from .textcache import TextCache
 
 # Chunks further apart than this are read separately, not as one span.
 MAX_GAP = 256 * 1024
@@ -153,7 +156,7 @@ class InnerRevlog:
             self.index = Index(raw, fmt, self.index_file)
             self.data_file = None if fmt.inline else DataFile(self._data_path)
         self.nodes = NodeIndex(self.index, self.sidefile, self.name)
-        self.last_text: tuple[int, bytes] | None = None
+        self.texts = TextCache()
         self._columns: tuple[Index, int, tuple[array, array]] | None = None
         self._chain_columns: tuple[Index, int, tuple[array, array]] | None = None
         self.note_written()
@@ -195,8 +198,8 @@ class InnerRevlog:
             data.close()
 
     def forget_caches(self) -> None:
-        """Forget the last text and the read windows (cold reads, or after writes)."""
-        self.last_text = None
+        """Forget the cached texts and the read windows (cold reads, or after writes)."""
+        self.texts.clear()
         for f in (self.data_file, self.sidedata_file):
             if f is not None:
                 f.forget()
@@ -309,11 +312,11 @@ class InnerRevlog:
 
     def delta_chain(self, rev: int, stop: int | None = None) -> list[int]:
         """Revisions whose chunks rebuild ``rev``, from the full snapshot up to ``rev``."""
-        return [link[0] for link in self.chain(rev, stop)[0]]
+        return [link[0] for link in self.chain(rev, () if stop is None else (stop,))[0]]
 
-    def chain(self, rev: int, stop: int | None) -> tuple[list[Link], bool]:
-        """The links rebuilding ``rev``, oldest first, and whether the walk stopped
-        early, without including it, at ``stop`` (a revision whose text we hold).
+    def chain(self, rev: int, stop: Container[int]) -> tuple[list[Link], int | None]:
+        """The links rebuilding ``rev``, oldest first, and the revision in ``stop`` (revisions
+        whose text we hold) where the walk stopped early, without including it, if it did.
 
         Each link is (rev, position of its chunk in the data file, compressed
         length, largest decompressed size accepted). Revisions with an empty
@@ -329,9 +332,9 @@ class InnerRevlog:
         r = rev
         offset, clen, ulen, base = link(r)
         while r != base and base != NULL_REV:
-            if r == stop:
+            if r in stop:
                 links.reverse()
-                return links, True
+                return links, r
             if not -1 <= base < r:
                 self._bad_base(r, base)
             if clen > 0:
@@ -341,14 +344,14 @@ class InnerRevlog:
                 self._bad_length(r, clen)
             r = base if generaldelta else r - 1
             offset, clen, ulen, base = link(r)
-        if r == stop:
+        if r in stop:
             links.reverse()
-            return links, True
+            return links, r
         links.append((r, offset + (r + 1) * esize, clen, self._bound(ulen, clen, True), ulen))
         links.reverse()
-        return links, False
+        return links, None
 
-    def _plain_chain(self, rev: int, stop: int | None) -> tuple[list[Link], bool]:
+    def _plain_chain(self, rev: int, stop: Container[int]) -> tuple[list[Link], int | None]:
         """``chain`` for split v1/v2 indexes, where entry r sits at r * size: the hot case,
         unrolled to one unpack per link."""
         index = self.index
@@ -359,9 +362,9 @@ class InnerRevlog:
         r = rev
         word, clen, ulen, base = unpack(data, r * esize)
         while r != base and base != NULL_REV:
-            if r == stop:
+            if r in stop:
                 links.reverse()
-                return links, True
+                return links, r
             if not -1 <= base < r:
                 self._bad_base(r, base)
             if clen > 0:
@@ -371,12 +374,12 @@ class InnerRevlog:
                 self._bad_length(r, clen)
             r = base if generaldelta else r - 1
             word, clen, ulen, base = unpack(data, r * esize)
-        if r == stop:
+        if r in stop:
             links.reverse()
-            return links, True
+            return links, r
         links.append((r, 0 if r == 0 and header else word >> 16, clen, ulen, ulen))
         links.reverse()
-        return links, False
+        return links, None
 
     def _bad_base(self, rev: int, base: int):
         within = 8 if self.index.version == REVLOG_V0 else 16
@@ -568,21 +571,22 @@ class InnerRevlog:
         """The raw text of ``rev``, byte for byte what ``hg debugdata`` prints."""
         if rev == NULL_REV:
             return b""
-        cache = self.last_text
-        if cache is not None and cache[0] == rev:
-            return cache[1]
-        links, stopped = self.chain(rev, cache[0] if cache is not None else None)
+        texts = self.texts
+        text = texts.get(rev)
+        if text is not None:
+            return text
+        links, held = self.chain(rev, texts.revs)
         raws = self.read_chunks(links)
-        if stopped and len(links) == 1:  # the next revision of a scan: one delta, no batches
+        if held is not None and len(links) == 1:  # the next revision of a scan: one delta
             link = links[0]
             try:
-                text = apply_delta(cache[1], self.decompress(links, raws)[0], link[4])
+                text = apply_delta(texts.get(held), self.decompress(links, raws)[0], link[4])
             except PatchError as exc:
                 self._bad_delta(link, exc)
-            self.last_text = (rev, text)
+            texts.put(rev, text)
             return text
-        if stopped:
-            text, done = cache[1], 0
+        if held is not None:
+            text, done = texts.get(held), 0
         else:
             text, done = self.decompress(links[:1], raws[:1])[0], 1
         # The deltas are decompressed a batch at a time, a batch being as many as fit in
@@ -598,7 +602,7 @@ class InnerRevlog:
             except PatchError as exc:
                 self._bad_delta(links[done + exc.delta_index], exc)
             done += len(deltas)
-        self.last_text = (rev, text)
+        texts.put(rev, text)
         return text
 
     def _bad_delta(self, link: Link, exc: PatchError):
@@ -647,7 +651,7 @@ class InnerRevlog:
         else:
             self.data_file = None
         self.nodes = NodeIndex(self.index, self.sidefile, self.name)
-        self.last_text = None
+        self.texts.clear()
 
     def append(self, entry: bytes, chunk: bytes, node: bytes, text: bytes) -> int:
         """Take in the revision the writer just stored (``entry`` packed, ``chunk`` as
@@ -658,7 +662,7 @@ class InnerRevlog:
         if not inline and self.data_file is not None:
             self.data_file.appended(len(chunk))
         self.nodes.added(node, rev)
-        self.last_text = (rev, text)
+        self.texts.put(rev, text)
         return rev
 
     def inline_parts(self) -> tuple[list[bytes], list[bytes]]:

@@ -1,6 +1,7 @@
 """bdiff against Mercurial: our deltas apply (with our mpatch and hg's), stay
 line-granular and valid, are no bigger than hg's C bdiff makes on realistic
-edits, and take bounded work on pathological inputs."""
+edits, and take bounded work on pathological inputs; for both kernels (the
+``differ`` fixture: pure, then compiled), which give the same deltas."""
 
 from __future__ import annotations
 
@@ -18,15 +19,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mercurial import mdiff
 
-from explorer.engine.format import bdiff, mpatch
+from explorer.engine.format import mpatch
+from explorer.engine.format.kernels import POLICY_VARIABLE
+from explorer.engine.format.pure import bdiff
 
 HEADER = struct.Struct(">lll")
 untimed = settings(deadline=None)  # no timing in tests: speed is benchmarks/bdiff.py's job
 
 
-def check_delta(a: bytes, b: bytes) -> bytes:
+def check_delta(a: bytes, b: bytes, diff=bdiff.diff) -> bytes:
     """diff(a, b), after checking everything a delta of ours promises."""
-    delta = bdiff.diff(a, b)
+    delta = diff(a, b)
     assert mpatch.apply_delta(a, delta) == b
     assert mdiff.patches(a, [delta]) == b  # Mercurial's C mpatch accepts it too
     if a == b:
@@ -52,16 +55,16 @@ def at_line(text: bytes, pos: int) -> bool:
 
 @untimed
 @given(st.binary(max_size=400), st.binary(max_size=400))
-def test_arbitrary_bytes(a, b):
-    check_delta(a, b)
+def test_arbitrary_bytes(differ, a, b):
+    check_delta(a, b, differ.diff)
 
 
 @untimed
 @given(st.binary(max_size=300))
-def test_equal_and_empty_texts(a):
-    assert check_delta(a, a) == b""
-    assert check_delta(b"", a) == (HEADER.pack(0, 0, len(a)) + a if a else b"")
-    assert check_delta(a, b"") == (HEADER.pack(0, len(a), 0) if a else b"")
+def test_equal_and_empty_texts(differ, a):
+    assert check_delta(a, a, differ.diff) == b""
+    assert check_delta(b"", a, differ.diff) == (HEADER.pack(0, 0, len(a)) + a if a else b"")
+    assert check_delta(a, b"", differ.diff) == (HEADER.pack(0, len(a), 0) if a else b"")
 
 
 # Lines chosen to repeat a lot (blank lines, braces), with CR, NUL and long ones.
@@ -97,25 +100,25 @@ def edited_texts(draw, vocabulary=line, max_lines=60):
 
 @untimed
 @given(edited_texts())
-def test_edited_line_texts(texts):
-    check_delta(*texts)
+def test_edited_line_texts(differ, texts):
+    check_delta(*texts, differ.diff)
 
 
 @settings(untimed, max_examples=30)
 @given(edited_texts(st.integers(0, 40).map(lambda n: b"line %d" % n), max_lines=3000))
-def test_long_texts_with_repeated_lines(texts):
+def test_long_texts_with_repeated_lines(differ, texts):
     """Long runs (compared as byte spans), crossing runs (the chain), no unique lines
     (windows of lines anchor), many regions."""
-    check_delta(*texts)
+    check_delta(*texts, differ.diff)
 
 
 @settings(untimed, max_examples=20)
 @given(st.lists(st.binary(min_size=1, max_size=3).map(lambda x: x * 40_000), min_size=1,
                 max_size=4), st.data())
-def test_very_long_lines(lines, data):
+def test_very_long_lines(differ, lines, data):
     a = b"\n".join(lines)
     b = b"\n".join(data.draw(st.permutations(lines)))
-    check_delta(a, b)
+    check_delta(a, b, differ.diff)
 
 
 @untimed
@@ -128,8 +131,8 @@ def test_work_budget_fallback_stays_correct(texts):
         check_delta(*texts)
 
 
-def test_bytes_like_inputs():
-    delta = bdiff.diff(bytearray(b"a\nb\n"), memoryview(b"a\nc\n"))
+def test_bytes_like_inputs(differ):
+    delta = differ.diff(bytearray(b"a\nb\n"), memoryview(b"a\nc\n"))
     assert delta == HEADER.pack(2, 4, 2) + b"c\n"
 
 
@@ -147,15 +150,15 @@ def test_bytes_like_inputs():
     # one hunk resending a 1-byte blank line beats two 12-byte headers (hg sends two)
     (b"x1\n\ny1\n", b"x2\n\ny2\n", HEADER.pack(0, 7, 7) + b"x2\n\ny2\n"),
 ])
-def test_exact_deltas(a, b, expected):
-    assert check_delta(a, b) == expected
+def test_exact_deltas(differ, a, b, expected):
+    assert check_delta(a, b, differ.diff) == expected
 
 
-def test_moved_block_keeps_the_heavier_run():
+def test_moved_block_keeps_the_heavier_run(differ):
     """Blocks swapped: the bigger one stays matched, the smaller is sent again."""
     big = b"".join(b"big line %d\n" % n for n in range(10))
     small = b"".join(b"small %d\n" % n for n in range(3))
-    delta = check_delta(big + small, small + big)
+    delta = check_delta(big + small, small + big, differ.diff)
     moved_to_front = HEADER.pack(0, 0, len(small)) + small
     removed_at_end = HEADER.pack(len(big), len(big) + len(small), 0)
     assert delta == moved_to_front + removed_at_end
@@ -209,7 +212,7 @@ def _edit(rng: random.Random, lines: list[bytes]) -> list[bytes]:
     return new
 
 
-def assert_no_bigger_than_hg(pairs: list[tuple[bytes, bytes]]) -> None:
+def assert_no_bigger_than_hg(pairs: list[tuple[bytes, bytes]], diff=bdiff.diff) -> None:
     """Total size at most hg's; no pair more than a quarter (plus a header) bigger.
 
     Runs are kept for the bytes they save, and short runs between hunks are
@@ -220,20 +223,20 @@ def assert_no_bigger_than_hg(pairs: list[tuple[bytes, bytes]]) -> None:
     """
     ours = theirs = 0
     for a, b in pairs:
-        size, hg_size = len(check_delta(a, b)), len(mdiff.textdiff(a, b))
+        size, hg_size = len(check_delta(a, b, diff)), len(mdiff.textdiff(a, b))
         assert size <= 1.25 * hg_size + HEADER.size
         ours += size
         theirs += hg_size
     assert ours <= theirs
 
 
-def test_size_on_simulated_history():
+def test_size_on_simulated_history(differ):
     pairs = simulated_history()
     assert len(pairs) > 200
-    assert_no_bigger_than_hg(pairs)
+    assert_no_bigger_than_hg(pairs, differ.diff)
 
 
-def test_size_on_real_history():
+def test_size_on_real_history(differ):
     """Every 5th file revision of the benchmark's real release history, when cached
     (``python benchmarks/history.py`` builds it)."""
     from benchmarks import history
@@ -242,7 +245,7 @@ def test_size_on_real_history():
     repo = history.cache_dir() / "history" / "hypothesis-600"
     if not (repo / ".hg" / "complete").exists():
         pytest.skip(f"no cached release history at {repo}")
-    assert_no_bigger_than_hg(parent_pairs(repo, "filelog")[::5])
+    assert_no_bigger_than_hg(parent_pairs(repo, "filelog")[::5], differ.diff)
 
 
 # -- pathological inputs: bounded work ----------------------------------------------------
@@ -319,7 +322,8 @@ def test_pathological_inputs_take_bounded_work(name, counted):
     assert len(delta) <= 1.01 * len(mdiff.textdiff(a, b)) + 100
 
 
-def test_deltas_do_not_depend_on_string_hashing():
+@pytest.mark.parametrize("policy", ["py", "auto"])
+def test_deltas_do_not_depend_on_string_hashing(policy):
     """Same texts, same delta, whatever PYTHONHASHSEED: stores written twice are equal."""
     script = (
         "import hashlib, sys\n"
@@ -332,7 +336,41 @@ def test_deltas_do_not_depend_on_string_hashing():
     root = Path(__file__).resolve().parents[3]
     digests = {
         subprocess.run([sys.executable, "-c", script], cwd=root, check=True, text=True,
-                       capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+                       capture_output=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed, POLICY_VARIABLE: policy}).stdout
         for seed in ("1", "2")
     }
     assert len(digests) == 1
+
+
+# -- the compiled kernel against the pure one -----------------------------------------------
+
+
+def _compiled():
+    from tests.engine.format.conftest import compiled_kernels
+
+    module = compiled_kernels()
+    if module is None:
+        pytest.skip("the compiled kernels are not built (python setup.py build_ext -i)")
+    return module
+
+
+@untimed
+@given(st.one_of(edited_texts(), st.tuples(st.binary(max_size=300), st.binary(max_size=300)),
+                 edited_texts(st.integers(0, 12).map(lambda n: b"l%d" % n), max_lines=400)))
+def test_compiled_diff_is_the_pure_diff(texts):
+    assert _compiled().diff(*texts) == bdiff.diff(*texts)
+
+
+@pytest.mark.parametrize("name", list(pathological()))
+def test_compiled_diff_is_the_pure_diff_past_the_work_budget(name):
+    """Pathological inputs spend the budget: both kernels count the same work and fall
+    back to the diagonal at the same regions."""
+    a, b = pathological()[name]
+    assert _compiled().diff(a, b) == bdiff.diff(a, b)
+
+
+def test_compiled_diff_is_the_pure_diff_on_simulated_history():
+    compiled = _compiled()
+    for a, b in simulated_history(step=2):
+        assert compiled.diff(a, b) == bdiff.diff(a, b)

@@ -31,7 +31,7 @@ def test_big_index_is_mapped_and_decoded_on_demand(tmp_path):
     nodes = write_index(tmp_path / "big.i", count)
     inner = InnerRevlog.open(tmp_path / "big.i")
     assert isinstance(inner.index.data, mmap.mmap)
-    assert not inner.nodes.built and inner.last_text is None
+    assert not inner.nodes.built and not len(inner.texts)
     rl = Revlog(inner)
     assert len(rl) == count
     last = rl.entry(count - 1)
