@@ -77,11 +77,14 @@ def test_a_store_lock_the_file_system_refuses_is_one_line(hgrepos, tmp_path, mon
         raise OSError(errno.EROFS, os.strerror(errno.EROFS), os.fspath(path))
 
     monkeypatch.setattr(os, "symlink", symlink)
-    result = ours(tmp_path, "strip", "-R", "repo", "3")
+    result = ours(tmp_path, "commit", "-R", "repo", "-m", "x", "--text", "x=x")
     assert result.status != 0
     lock = repo / ".hg" / "store" / "lock"
     assert result.err == (f"revlog-explorer: cannot take the store lock {lock}: "
                           "Read-only file system\n").encode()
+    result = ours(tmp_path, "strip", "-R", "repo", "3")  # a strip takes .hg/wlock first
+    assert result.err == (f"revlog-explorer: cannot take the working copy lock "
+                          f"{repo / '.hg' / 'wlock'}: Read-only file system\n").encode()
 
 
 def _unshare_works() -> bool:

@@ -59,13 +59,14 @@ class StoreLock:
 
     def __init__(self, store_dir: str, name: str = LOCK) -> None:
         self.path = os.path.join(store_dir, name)
+        self.what = "store" if name == LOCK else "working copy"
         self.held = False
 
     def acquire(self) -> None:
         """Take the lock, or raise ``LockError`` naming who holds it."""
         holder = self.try_acquire()
         if holder is not None:
-            raise LockError(f"store is locked by {holder} ({self.path})")
+            raise LockError(f"{self.what} is locked by {holder} ({self.path})")
 
     def try_acquire(self) -> str | None:
         """Take the lock; return its holder instead when a live process has it. A lock
@@ -85,9 +86,9 @@ class StoreLock:
                 except FileNotFoundError:
                     pass
             except OSError as exc:  # a read-only filesystem, no permission
-                raise LockError(f"cannot take the store lock {self.path}: "
+                raise LockError(f"cannot take the {self.what} lock {self.path}: "
                                 f"{exc.strerror}") from None
-        raise LockError(f"could not take the store lock {self.path}")
+        raise LockError(f"could not take the {self.what} lock {self.path}")
 
     def wait(self, timeout: float, on_wait: Callable[[str], None] | None = None) -> bool:
         """Take the lock, waiting up to ``timeout`` seconds for its holder to let go
@@ -102,7 +103,7 @@ class StoreLock:
             on_wait(holder)
         while holder is not None:
             if time.monotonic() > deadline:
-                raise LockError(f"store is still locked by {holder} after {timeout:g} s "
+                raise LockError(f"{self.what} is still locked by {holder} after {timeout:g} s "
                                 f"({self.path})")
             time.sleep(0.05)
             holder = self.try_acquire()
