@@ -256,7 +256,7 @@ class ExplorerApp(App[None]):
         self.index.border_title = plain(f"index · {path} · cannot be opened: {message}",
                                         one_line=True)
         for pane in (self.chain, self.text, self.hexview):
-            pane.load(None, 0)
+            pane.loader.load(None, 0)
 
     def _title_index(self, view: RevlogView) -> None:
         rl = view.revlog
@@ -275,7 +275,7 @@ class ExplorerApp(App[None]):
         """Every pane follows the index cursor to ``rev`` (the visible ones in one worker;
         the DAG already moved with the index)."""
         view = self.view
-        jobs = [pane.want(view, rev) for pane in (self.chain, self.text, self.hexview)]
+        jobs = [pane.loader.want(view, rev) for pane in (self.chain, self.text, self.hexview)]
         run_jobs(self, [job for job in jobs if job is not None], "detail")
 
     def on_virtual_table_chosen(self, event: VirtualTable.Chosen) -> None:
@@ -356,7 +356,7 @@ class ExplorerApp(App[None]):
         text = self.text
         text.delta_mode = not text.delta_mode
         self.action_show_detail("text")
-        text.start_loading()
+        text.loader.start_loading()
 
     def action_toggle_ascii(self) -> None:
         self.dag.toggle_ascii()
@@ -490,7 +490,7 @@ class ExplorerApp(App[None]):
         self.index.show(None)
         self.dag.show(None)
         for pane in (self.chain, self.text, self.hexview):
-            pane.load(None, 0)
+            pane.loader.load(None, 0)
         if view is not None:
             view.close()
 

@@ -18,12 +18,12 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
-from explorer.tui.widgets.styles import CachedStyles
+from explorer.tui.widgets.styles import StyleCache
 from explorer.views.dag_layout import Cancelled, DagLayout, Row, draw
 from explorer.views.revlog_view import RevlogView
 
 
-class DagView(CachedStyles, Widget, can_focus=True):
+class DagView(Widget, can_focus=True):
     """The graph of the revlog shown in the index, drawn like ``hg log -G`` turned over.
 
     Focused, its keys move the index cursor: the two panes share one cursor.
@@ -43,6 +43,7 @@ class DagView(CachedStyles, Widget, can_focus=True):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        self.styles_cache = StyleCache(self)
         self.view: RevlogView | None = None
         self.layout_: DagLayout | None = None
         self.style_name = "unicode"
@@ -114,7 +115,7 @@ class DagView(CachedStyles, Widget, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.base_style
+        base = self.styles_cache.base
         if y == 0:
             return self._text(self._title(), "dag--header", width)
         layout = self.layout_
@@ -132,7 +133,7 @@ class DagView(CachedStyles, Widget, can_focus=True):
         return "graph"
 
     def _text(self, text: str, component: str, width: int) -> Strip:
-        style = self.base_style + self.part_style(component)
+        style = self.styles_cache.base + self.styles_cache.part(component)
         return Strip([Segment(text[:width].ljust(width), style)], width)
 
     def _progress_line(self, y: int, width: int) -> Strip:
@@ -153,15 +154,20 @@ class DagView(CachedStyles, Widget, can_focus=True):
         text = draw(row, self.style_name, current)
         if len(text) > width - 1:
             text = text[: width - 2] + "…"
-        base = self.base_style
-        line = base + self.part_style("dag--line")
+        base = self.styles_cache.base
+        line = base + self.styles_cache.part("dag--line")
         node_style = "dag--bad" if row.broken else "dag--cursor" if current else "dag--node"
-        node = base + self.part_style(node_style)
+        node = base + self.styles_cache.part(node_style)
         at = 2 * row.node  # two characters per column: the cell, then the gap
         segments = [Segment(" ", base), Segment(text[:at], line)]
         if at < len(text):
             segments += [Segment(text[at], node), Segment(text[at + 1:], line)]
         return Strip(segments).extend_cell_length(width, base).crop(0, width)
+
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.styles_cache.clear()
 
 
 def _parents(view: RevlogView, rev: int) -> tuple[int, int]:

@@ -24,7 +24,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from explorer.tui.widgets.styles import CachedStyles, set_virtual_size
+from explorer.tui.widgets.styles import StyleCache
 from explorer.views.printable import printable
 
 
@@ -44,7 +44,7 @@ FILL_MIN = 12
 Cell = tuple[str, str]  # text, and a style name ("" or a COMPONENT_CLASSES suffix)
 
 
-class VirtualTable(CachedStyles, ScrollView, can_focus=True):
+class VirtualTable(ScrollView, can_focus=True):
     """Rows and a cursor over a count; subclasses say what a row holds."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -94,6 +94,7 @@ class VirtualTable(CachedStyles, ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        self.styles_cache = StyleCache(self)
         self.column_specs: list[Column] = []
         self.columns: list[Column] = []
         self.row_count = 0
@@ -132,7 +133,7 @@ class VirtualTable(CachedStyles, ScrollView, can_focus=True):
         fixed = sum(c.width + 1 for c in self.column_specs if c.width) + 1
         room = max(FILL_MIN, self.scrollable_content_region.width - fixed - 1)
         self.columns = [c._replace(width=room) if not c.width else c for c in self.column_specs]
-        set_virtual_size(self, Size(self.row_width, self.row_count + 1))
+        self.virtual_size = Size(self.row_width, self.row_count + 1)
         self.invalidate()
 
     def invalidate(self) -> None:
@@ -175,12 +176,12 @@ class VirtualTable(CachedStyles, ScrollView, can_focus=True):
         else:
             row = self.first_visible + y - 1
             if row >= self.row_count:
-                return Strip.blank(width, self.base_style)
+                return Strip.blank(width, self.styles_cache.base)
             state = "cursor" if row == self.cursor else ""
             if state and not self.has_focus:
                 state = "cursor-blurred"
             strip = self._cached((row, state), lambda: self._row_strip(row, state))
-        return strip.crop_extend(scroll_x, scroll_x + width, self.base_style)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.styles_cache.base)
 
     def _cached(self, key: tuple, make) -> Strip:
         key = (*key, self._generation)
@@ -191,17 +192,18 @@ class VirtualTable(CachedStyles, ScrollView, can_focus=True):
 
     def _header_strip(self) -> Strip:
         cells = [(c.title, "") for c in self.columns]
-        style = self.base_style + self.part_style("vtable--header")
+        style = self.styles_cache.base + self.styles_cache.part("vtable--header")
         return Strip(self._segments(cells, style, {}), self.row_width)
 
     def _row_strip(self, row: int, state: str) -> Strip:
-        base = self.base_style
+        part = self.styles_cache.part
+        base = self.styles_cache.base
         extra = self.row_style(row)
         if extra:
-            base += self.part_style(f"vtable--{extra}")
-        top = self.part_style(f"vtable--{state}") if state else Style()
+            base += part(f"vtable--{extra}")
+        top = part(f"vtable--{state}") if state else Style()
         cells = self.row_cells(row)
-        styles = {name: self.part_style(f"vtable--{name}")
+        styles = {name: part(f"vtable--{name}")
                   for name in {name for _, name in cells} if name}
         return Strip(self._segments(cells, base, styles, top), self.row_width)
 
@@ -286,8 +288,13 @@ class VirtualTable(CachedStyles, ScrollView, can_focus=True):
             self.post_message(self.Chosen(self, self.cursor))
 
     def on_click(self, event: events.Click) -> None:
-        row = self.first_visible + event.y - 1
-        if event.y >= 1 and 0 <= row < self.row_count:
+        """Select the row clicked (a double click opens it); the header selects nothing.
+        ``event.y`` counts from the widget's border: rows count from its content."""
+        at = event.get_content_offset(self)
+        if at is None or at.y < 1:
+            return
+        row = self.first_visible + at.y - 1
+        if row < self.row_count:
             self.cursor = row
             if event.chain >= 2:
                 self.post_message(self.Chosen(self, row))
@@ -310,6 +317,7 @@ class VirtualTable(CachedStyles, ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self.styles_cache.clear()
         self._generation += 1  # drawn rows carry the old styles
 
 
