@@ -51,6 +51,8 @@ class ExplorerApp(App[None]):
     """Explore ``path`` (None: the demo store), starting at revision ``rev`` if given."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses may live anywhere
+    # The screen's class by terminal width: below 140 columns the layout is narrow (app.tcss)
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (140, "-wide")]
     TITLE = "revlog-explorer"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", tooltip="Leave the explorer"),
