@@ -146,6 +146,7 @@ class ExplorerApp(App[None]):
         self.hexview = self.query_one(HexView)
         self.detail = self.query_one(ContentSwitcher)
         self.index.followers.append(self.dag.follow)
+        self.dag.leader = self.index
         self.store_actions = StoreActions(self, self.problems_pane, report=self.report,
                                           close_view=self.close_view, reload=self.reload)
         for selector, title in (("#store-box", "store"), ("#problems", "problems"),

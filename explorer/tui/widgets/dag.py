@@ -3,7 +3,8 @@
 The layout (``explorer.views.dag_layout``) reads every entry's parents, so it runs in a
 thread worker with a progress bar; lines are then drawn for the rows on
 screen only. The pane has no scrollbar of its own: the index tells it which
-row is at the top (``follow``) and where the cursor is.
+row is at the top (``follow``) and where the cursor is, and the wheel and
+clicks over the graph go to the index (its ``leader``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.segment import Segment
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region
@@ -19,6 +21,7 @@ from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from explorer.tui.widgets.styles import StyleCache
+from explorer.tui.widgets.table import VirtualTable
 from explorer.views.dag_layout import Cancelled, DagLayout, Row, draw
 from explorer.views.revlog_view import RevlogView
 
@@ -44,6 +47,7 @@ class DagView(Widget, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.styles_cache = StyleCache(self)
+        self.leader: VirtualTable | None = None  # the index, set by the app
         self.view: RevlogView | None = None
         self.layout_: DagLayout | None = None
         self.style_name = "unicode"
@@ -103,6 +107,24 @@ class DagView(Widget, can_focus=True):
                 if 0 < y < self.size.height:
                     self.refresh_line(y)
         self.cursor = cursor
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        if self.leader is not None:
+            event.stop()
+            self.leader.scroll_down(animate=False)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        if self.leader is not None:
+            event.stop()
+            self.leader.scroll_up(animate=False)
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a revision's line selects it in the index; the title selects nothing."""
+        at = event.get_content_offset(self)
+        if self.leader is not None and at is not None and at.y >= 1:
+            rev = self.top + at.y - 1
+            if rev < self.leader.row_count:
+                self.leader.cursor = rev
 
     def refresh_line(self, y: int) -> None:
         self.refresh(Region(0, y, self.size.width, 1))

@@ -135,6 +135,7 @@ class HexView(ScrollView, can_focus=True):
         if per_line != self.per_line:
             self.per_line = per_line
             self._layout()
+        self._scroll_to_cursor()
 
     # -- drawing -------------------------------------------------------------
 

@@ -122,6 +122,8 @@ class VirtualTable(ScrollView, can_focus=True):
         self.scroll_to(0, 0, animate=False)
         self.set_reactive(VirtualTable.cursor, max(0, min(cursor, row_count - 1)))
         self._show_cursor(center=True)
+        # new rows may bring scrollbars, and a scrollbar takes a line: look again then
+        self.call_after_refresh(self._show_cursor)
         self.post_message(self.CursorMoved(self, self.cursor))
 
     @property
