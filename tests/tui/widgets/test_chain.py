@@ -8,7 +8,6 @@ from explorer.tui.widgets.chain import ChainTable
 from tests.tui.conftest import press, run, wheel
 
 
-
 def test_the_wheel_and_keys_scroll_a_long_chain(long_chain):
     async def test(pilot):
         app = pilot.app
