@@ -75,19 +75,23 @@ def shown(widget: Widget) -> list[str]:
 LONG_LINES = 3000
 
 
+LONG_COMMITS = 40
+
+
 @pytest.fixture(scope="session")
 def long_text(tmp_path_factory) -> Path:
-    """A repository written by hg whose ``long.txt`` has 3000 lines (rev 0) and then
-    one changed line (rev 1, a delta)."""
+    """A repository written by hg: ``long.txt`` has 3000 lines at rev 0, then each of
+    39 more changesets changes one of its lines (rev 1 and on are deltas)."""
     root = tmp_path_factory.mktemp("long-text")
     hgtools.hg(root, "init", "repo")
-    repo = root / "repo"
     lines = [f"line {i} of the long file\n" for i in range(1, LONG_LINES + 1)]
-    for message in ("long", "one line changed"):
-        (repo / "long.txt").write_text("".join(lines))
-        hgtools.hg(repo, "commit", "-A", "-q", "-m", message, "-u", "test", "-d", "0 0")
-        lines[LONG_LINES // 2] = "the changed line\n"
-    return repo
+    history = hgtools.History()
+    for n in range(LONG_COMMITS):
+        if n:
+            lines[n * 50] = f"line {n * 50 + 1} changed by changeset {n}\n"
+        history.commit({"long.txt": "".join(lines).encode()}, message=f"change {n}")
+    history.apply(root / "repo")
+    return root / "repo"
 
 
 @pytest.fixture(scope="session")

@@ -48,8 +48,9 @@ class LinesView(ScrollView, can_focus=True):
         self._rows = self._wrapped(document) if document.prose else _Rows(
             len(document), lambda i: rich_text(document.line(i)))
         self._strips.clear()
-        width = max(document.width, self.scrollable_content_region.width)
-        self.virtual_size = Size(width, self._rows.count)
+        # the document's own width (drawing widens it if a line is longer): a pane's
+        # width here would outlast a scrollbar that takes a column and scroll sideways
+        self.virtual_size = Size(document.width, self._rows.count)
         self.scroll_to(0, 0, animate=False)
         self.refresh()
 
