@@ -28,7 +28,7 @@ from textual.widgets import Static
 
 from explorer.tui.widgets.loader import RevisionLoader, describe_error
 from explorer.tui.widgets.plain import plain
-from explorer.tui.widgets.styles import StyleCache
+from explorer.tui.widgets.styles import StyleCache, set_virtual_size
 from explorer.views.anatomy import Section, Span, sections
 from explorer.views.revlog_view import RevlogView
 
@@ -127,7 +127,7 @@ class HexView(ScrollView, can_focus=True):
         self.lines = lines
         self._generation += 1
         width = ADDRESS_WIDTH + 2 + 4 * self.per_line + 4 + 30
-        self.virtual_size = Size(width, len(lines))
+        set_virtual_size(self, Size(width, len(lines)))
         self.refresh()
 
     def on_resize(self) -> None:

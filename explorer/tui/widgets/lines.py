@@ -16,7 +16,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from explorer.tui.widgets.styles import StyleCache
+from explorer.tui.widgets.styles import StyleCache, set_virtual_size
 from explorer.views.document import Document, Line
 
 
@@ -50,7 +50,7 @@ class LinesView(ScrollView, can_focus=True):
         self._strips.clear()
         # the document's own width (drawing widens it if a line is longer): a pane's
         # width here would outlast a scrollbar that takes a column and scroll sideways
-        self.virtual_size = Size(document.width, self._rows.count)
+        set_virtual_size(self, Size(document.width, self._rows.count))
         self.scroll_to(0, 0, animate=False)
         self.refresh()
 
@@ -79,7 +79,8 @@ class LinesView(ScrollView, can_focus=True):
             segments = list(text.render(self.app.console, end=""))
             strip = self._strips[index] = Strip(segments).apply_style(base)
             if strip.cell_length > self.virtual_size.width:
-                self.virtual_size = Size(strip.cell_length, self._rows.count)
+                set_virtual_size(self, Size(strip.cell_length, self._rows.count),
+                                 repaint=False)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
     def notify_style_update(self) -> None:

@@ -1,4 +1,5 @@
-"""What line-drawing widgets need to stay cheap per frame: styles looked up once.
+"""What line-drawing widgets need to stay cheap per frame: styles looked up once, and
+no layout of the whole screen when only their scrollable size changed.
 
 ``Widget.rich_style`` walks the ancestors for the background and
 ``get_component_rich_style`` resolves CSS; asked for every line of every
@@ -12,6 +13,8 @@ first DOM base only), and the widget then cannot scroll.
 from __future__ import annotations
 
 from rich.style import Style
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
 from textual.widget import Widget
 
 
@@ -40,3 +43,31 @@ class StyleCache:
 
     def clear(self) -> None:
         self._styles.clear()
+
+
+def set_virtual_size(widget: ScrollView, size: Size, repaint: bool = True) -> None:
+    """Change a line widget's scrollable size, laying out the screen only if it must.
+
+    ``virtual_size`` is a layout reactive: each change re-arranges and redraws
+    every pane (measured: it doubled the work of a cursor move, which gives
+    the chain and text panes new sizes). Only the widget's own scrollbars
+    depend on the size, so unless one of them must appear or go, the size is
+    set without a layout and the scrollbars are told it. ``repaint=False`` when
+    called while drawing (the content did not change).
+    """
+    if size == widget.virtual_size:
+        return
+    room = widget.scrollable_content_region.size
+    if (size.height > room.height, size.width > room.width) != (
+            widget.show_vertical_scrollbar, widget.show_horizontal_scrollbar):
+        widget.virtual_size = size
+        return
+    widget.set_reactive(Widget.virtual_size, size)
+    if widget.show_vertical_scrollbar:
+        widget.vertical_scrollbar.window_virtual_size = size.height
+    if widget.show_horizontal_scrollbar:
+        widget.horizontal_scrollbar.window_virtual_size = size.width
+    widget.scroll_to(min(widget.scroll_x, widget.max_scroll_x),
+                     min(widget.scroll_y, widget.max_scroll_y), animate=False)
+    if repaint:
+        widget.refresh()

@@ -24,7 +24,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from explorer.tui.widgets.styles import StyleCache
+from explorer.tui.widgets.styles import StyleCache, set_virtual_size
 from explorer.views.printable import printable
 
 
@@ -122,8 +122,6 @@ class VirtualTable(ScrollView, can_focus=True):
         self.scroll_to(0, 0, animate=False)
         self.set_reactive(VirtualTable.cursor, max(0, min(cursor, row_count - 1)))
         self._show_cursor(center=True)
-        # new rows may bring scrollbars, and a scrollbar takes a line: look again then
-        self.call_after_refresh(self._show_cursor)
         self.post_message(self.CursorMoved(self, self.cursor))
 
     @property
@@ -135,7 +133,7 @@ class VirtualTable(ScrollView, can_focus=True):
         fixed = sum(c.width + 1 for c in self.column_specs if c.width) + 1
         room = max(FILL_MIN, self.scrollable_content_region.width - fixed - 1)
         self.columns = [c._replace(width=room) if not c.width else c for c in self.column_specs]
-        self.virtual_size = Size(self.row_width, self.row_count + 1)
+        set_virtual_size(self, Size(self.row_width, self.row_count + 1))
         self.invalidate()
 
     def invalidate(self) -> None:
@@ -310,6 +308,10 @@ class VirtualTable(ScrollView, can_focus=True):
             self.scroll_to(y=max(0, top), animate=False, force=True)
         else:
             self._show_cursor(center=True)
+
+    def watch_show_horizontal_scrollbar(self) -> None:
+        """A scrollbar that appears takes a line from the rows: keep the cursor's in view."""
+        self._show_cursor()
 
     def on_focus(self) -> None:
         self._refresh_row(self.cursor)
