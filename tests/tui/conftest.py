@@ -80,11 +80,14 @@ LONG_COMMITS = 40
 
 @pytest.fixture(scope="session")
 def long_text(tmp_path_factory) -> Path:
-    """A repository written by hg: ``long.txt`` has 3000 lines at rev 0, then each of
-    39 more changesets changes one of its lines (rev 1 and on are deltas)."""
+    """A repository written by hg: ``long.txt`` has 3000 lines at rev 0, each a dot
+    longer every 50 lines, then each of 39 more changesets changes one of its lines
+    (rev 1 and on are deltas)."""
     root = tmp_path_factory.mktemp("long-text")
     hgtools.hg(root, "init", "repo")
-    lines = [f"line {i} of the long file\n" for i in range(1, LONG_LINES + 1)]
+    # lines grow longer down the file: the text widens as it scrolls
+    lines = [f"line {i} of the long file{'.' * (i // 50)}\n"
+             for i in range(1, LONG_LINES + 1)]
     history = hgtools.History()
     for n in range(LONG_COMMITS):
         if n:

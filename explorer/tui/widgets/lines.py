@@ -61,6 +61,12 @@ class LinesView(ScrollView, can_focus=True):
             lines += rich_text(document.line(i)).wrap(self.app.console, width) or [Text("")]
         return _Rows(len(lines), lines.__getitem__)
 
+    def watch_show_horizontal_scrollbar(self, shown: bool) -> None:
+        """A horizontal scrollbar (a line wider than the pane came into view) takes the
+        last line: a view that was at the end stays there."""
+        if shown and self.scroll_y >= self.max_scroll_y - 1:
+            self.scroll_to(y=self.max_scroll_y, animate=False)
+
     def on_resize(self) -> None:
         if self.document.prose:
             self.show(self.document)

@@ -67,7 +67,10 @@ def set_virtual_size(widget: ScrollView, size: Size, repaint: bool = True) -> No
         widget.vertical_scrollbar.window_virtual_size = size.height
     if widget.show_horizontal_scrollbar:
         widget.horizontal_scrollbar.window_virtual_size = size.width
-    widget.scroll_to(min(widget.scroll_x, widget.max_scroll_x),
-                     min(widget.scroll_y, widget.max_scroll_y), animate=False)
+    if widget.scroll_x > widget.max_scroll_x or widget.scroll_y > widget.max_scroll_y:
+        # (only then: a scroll stops a scrolling animation, as lines widening the
+        # text while End scrolls down would)
+        widget.scroll_to(min(widget.scroll_x, widget.max_scroll_x),
+                         min(widget.scroll_y, widget.max_scroll_y), animate=False)
     if repaint:
         widget.refresh()
