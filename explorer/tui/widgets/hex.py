@@ -28,7 +28,7 @@ from textual.widgets import Static
 
 from explorer.tui.widgets.loader import RevisionLoader, describe_error
 from explorer.tui.widgets.plain import plain
-from explorer.tui.widgets.styles import StyleCache, set_virtual_size
+from explorer.tui.widgets.styles import StyleCache, set_virtual_size, sync_scrollbars
 from explorer.views.anatomy import Section, Span, sections
 from explorer.views.revlog_view import RevlogView
 
@@ -129,6 +129,12 @@ class HexView(ScrollView, can_focus=True):
         width = ADDRESS_WIDTH + 2 + 4 * self.per_line + 4 + 30
         set_virtual_size(self, Size(width, len(lines)))
         self.refresh()
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        sync_scrollbars(self)
+
+    def watch_show_horizontal_scrollbar(self) -> None:
+        sync_scrollbars(self)
 
     def on_resize(self) -> None:
         per_line = 16 if self.size.width >= ADDRESS_WIDTH + 4 * 16 + 30 else 8

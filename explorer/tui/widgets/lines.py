@@ -16,7 +16,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from explorer.tui.widgets.styles import StyleCache, set_virtual_size
+from explorer.tui.widgets.styles import StyleCache, set_virtual_size, sync_scrollbars
 from explorer.views.document import Document, Line
 
 
@@ -66,6 +66,10 @@ class LinesView(ScrollView, can_focus=True):
         last line: a view that was at the end stays there."""
         if shown and self.scroll_y >= self.max_scroll_y - 1:
             self.scroll_to(y=self.max_scroll_y, animate=False)
+        sync_scrollbars(self)
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        sync_scrollbars(self)
 
     def on_resize(self) -> None:
         if self.document.prose:

@@ -52,14 +52,17 @@ def set_virtual_size(widget: ScrollView, size: Size, repaint: bool = True) -> No
     every pane (measured: it doubled the work of a cursor move, which gives
     the chain and text panes new sizes). Only the widget's own scrollbars
     depend on the size, so unless one of them must appear or go, the size is
-    set without a layout and the scrollbars are told it. ``repaint=False`` when
-    called while drawing (the content did not change).
+    set without a layout and the scrollbars are told it. A widget whose width is
+    ``auto`` (the index on a wide terminal) is as wide as its content: it is laid
+    out again. ``repaint=False`` when called while drawing (the content did not change).
     """
     if size == widget.virtual_size:
         return
     room = widget.scrollable_content_region.size
+    width = widget.styles.width
     if (size.height > room.height, size.width > room.width) != (
-            widget.show_vertical_scrollbar, widget.show_horizontal_scrollbar):
+            widget.show_vertical_scrollbar, widget.show_horizontal_scrollbar) or \
+            (width is not None and width.is_auto):
         widget.virtual_size = size
         return
     widget.set_reactive(Widget.virtual_size, size)
@@ -74,3 +77,13 @@ def set_virtual_size(widget: ScrollView, size: Size, repaint: bool = True) -> No
                          min(widget.scroll_y, widget.max_scroll_y), animate=False)
     if repaint:
         widget.refresh()
+
+
+def sync_scrollbars(widget: ScrollView) -> None:
+    """Put the scrollbars' thumbs where the view is. Textual moves a thumb only when
+    the view scrolls while its bar is shown: a view scrolled before its bar appeared
+    (a jump to a revision as a revlog opens) would show its thumb at the top."""
+    if widget.show_vertical_scrollbar:
+        widget.vertical_scrollbar.position = widget.scroll_y
+    if widget.show_horizontal_scrollbar:
+        widget.horizontal_scrollbar.position = widget.scroll_x

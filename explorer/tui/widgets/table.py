@@ -24,7 +24,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from explorer.tui.widgets.styles import StyleCache, set_virtual_size
+from explorer.tui.widgets.styles import StyleCache, set_virtual_size, sync_scrollbars
 from explorer.views.printable import printable
 
 
@@ -101,6 +101,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._generation = 0
         self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
         self._center_pending = False
+        self._centered: tuple[int, int] | None = None  # (cursor, top) of the last centring
 
     # -- what subclasses provide --------------------------------------------
 
@@ -245,12 +246,24 @@ class VirtualTable(ScrollView, can_focus=True):
         if first <= self.cursor < first + page:
             return
         if center or abs(self.cursor - first) > 2 * page:
-            top = self.cursor - page // 2
-        elif self.cursor < first:
-            top = self.cursor
-        else:
-            top = self.cursor - page + 1
+            self._center(self.cursor)
+            return
+        top = self.cursor if self.cursor < first else self.cursor - page + 1
         self.scroll_to(y=max(0, top), animate=False, force=True)
+
+    def _center(self, row: int) -> None:
+        """Scroll ``row`` to the middle of the page, and remember it: if the page
+        changes before anything else scrolls (a scrollbar takes a line, the layout
+        settles), it is centred again, so where rows land does not depend on timing."""
+        self.scroll_to(y=max(0, row - self.page_rows // 2), animate=False, force=True)
+        self._centered = (row, self.first_visible)
+
+    def _page_changed(self) -> None:
+        if self._center_pending or self._centered == (self.cursor, self.first_visible):
+            self._center_pending = False
+            self._center(self.cursor)
+        else:
+            self._show_cursor()
 
     def move_to(self, row: int) -> None:
         """Put the cursor on ``row`` (clamped), centring it when it was off screen."""
@@ -258,7 +271,7 @@ class VirtualTable(ScrollView, can_focus=True):
         if not self.size.height:
             self._center_pending = True
         elif row < self.first_visible or row >= self.first_visible + self.page_rows:
-            self.scroll_to(y=max(0, row - self.page_rows // 2), animate=False, force=True)
+            self._center(row)
         self.cursor = row
 
     def action_cursor_up(self) -> None:
@@ -302,16 +315,15 @@ class VirtualTable(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         if any(not c.width for c in self.column_specs):
             self._fit_columns()
-        if self._center_pending:
-            self._center_pending = False
-            top = self.cursor - self.page_rows // 2
-            self.scroll_to(y=max(0, top), animate=False, force=True)
-        else:
-            self._show_cursor(center=True)
+        self._page_changed()
 
     def watch_show_horizontal_scrollbar(self) -> None:
         """A scrollbar that appears takes a line from the rows: keep the cursor's in view."""
-        self._show_cursor()
+        self._page_changed()
+        sync_scrollbars(self)
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        sync_scrollbars(self)
 
     def on_focus(self) -> None:
         self._refresh_row(self.cursor)
