@@ -51,6 +51,8 @@ class ExplorerApp(App[None]):
     """Explore ``path`` (None: the demo store), starting at revision ``rev`` if given."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses may live anywhere
+    # The screen's class by terminal width: below 140 columns the layout is narrow (app.tcss)
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (140, "-wide")]
     TITLE = "revlog-explorer"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", tooltip="Leave the explorer"),
@@ -144,6 +146,7 @@ class ExplorerApp(App[None]):
         self.hexview = self.query_one(HexView)
         self.detail = self.query_one(ContentSwitcher)
         self.index.followers.append(self.dag.follow)
+        self.dag.leader = self.index
         self.store_actions = StoreActions(self, self.problems_pane, report=self.report,
                                           close_view=self.close_view, reload=self.reload)
         for selector, title in (("#store-box", "store"), ("#problems", "problems"),
@@ -256,7 +259,7 @@ class ExplorerApp(App[None]):
         self.index.border_title = plain(f"index · {path} · cannot be opened: {message}",
                                         one_line=True)
         for pane in (self.chain, self.text, self.hexview):
-            pane.load(None, 0)
+            pane.loader.load(None, 0)
 
     def _title_index(self, view: RevlogView) -> None:
         rl = view.revlog
@@ -275,7 +278,7 @@ class ExplorerApp(App[None]):
         """Every pane follows the index cursor to ``rev`` (the visible ones in one worker;
         the DAG already moved with the index)."""
         view = self.view
-        jobs = [pane.want(view, rev) for pane in (self.chain, self.text, self.hexview)]
+        jobs = [pane.loader.want(view, rev) for pane in (self.chain, self.text, self.hexview)]
         run_jobs(self, [job for job in jobs if job is not None], "detail")
 
     def on_virtual_table_chosen(self, event: VirtualTable.Chosen) -> None:
@@ -356,7 +359,7 @@ class ExplorerApp(App[None]):
         text = self.text
         text.delta_mode = not text.delta_mode
         self.action_show_detail("text")
-        text.start_loading()
+        text.loader.start_loading()
 
     def action_toggle_ascii(self) -> None:
         self.dag.toggle_ascii()
@@ -490,7 +493,7 @@ class ExplorerApp(App[None]):
         self.index.show(None)
         self.dag.show(None)
         for pane in (self.chain, self.text, self.hexview):
-            pane.load(None, 0)
+            pane.loader.load(None, 0)
         if view is not None:
             view.close()
 

@@ -33,10 +33,10 @@ def assert_in_step(app: ExplorerApp, rev: int) -> None:
     assert (dag.cursor, dag.top) == (rev, index.first_visible)
     assert app.query_one(ChainTable).links[-1].rev == rev
     text = app.query_one(TextPane)
-    assert text.target[1] == rev
+    assert text.loader.target[1] == rev
     assert text.document.line(0).plain.startswith(f"rev {rev} ")
     hexes = app.query_one(HexView)
-    if hexes.shown_on_screen():
+    if hexes.loader.shown_on_screen():
         assert hexes.sections[0].title.startswith(f"index entry of rev {rev}:")
 
 
@@ -302,7 +302,7 @@ def test_damaged_revision_is_named_and_the_rest_stays_usable(repo_copy):
         await press(pilot, "enter")
         assert app.index.cursor == 10
         hexes = app.query_one(HexView)
-        assert hexes.shown_on_screen()
+        assert hexes.loader.shown_on_screen()
         section, at = hexes.cursor
         assert hexes.sections[section].offset + at == problems[0].offset
 

@@ -48,8 +48,34 @@ def setup(*steps):
     return run_before
 
 
-def snap(snap_compare, app: ExplorerApp, *steps) -> bool:
-    return snap_compare(app, terminal_size=SIZE, run_before=setup(*steps))
+def snap(snap_compare, app: ExplorerApp, *steps, size: tuple[int, int] = SIZE) -> bool:
+    return snap_compare(app, terminal_size=size, run_before=setup(*steps))
+
+
+# -- the whole screen at other terminal sizes: narrow (80x24, 120x40) and wide (220x60) ----
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (220, 60)], ids="{0[0]}x{0[1]}".format)
+def test_every_pane_at_size(snap_compare, size):
+    assert snap(snap_compare, ExplorerApp(), ("open", LEDGER, 252), size=size)
+
+
+def test_text_pane_scrolled_to_the_end(snap_compare):
+    assert snap(snap_compare, ExplorerApp(), ("open", LEDGER, 259), ("focus", "text"),
+                ("keys", "end"), size=(120, 40))
+
+
+def test_hex_pane_at_the_last_byte(snap_compare):
+    assert snap(snap_compare, ExplorerApp(), ("open", LEDGER, 0), ("keys", "x"),
+                ("focus", "hex-view"), ("keys", "end"), size=(220, 60))
+
+
+def test_dag_zoomed_on_a_small_terminal(snap_compare):
+    assert snap(snap_compare, ExplorerApp(rev=str(MERGE)), ("focus", "dag"), ("keys", "z"),
+                size=(80, 24))
+
+
+# -- one pane at a time, at 160x45 ------------------------------------------------------
 
 
 def test_store_pane(snap_compare):

@@ -23,16 +23,20 @@ from explorer.views.chain_links import Link, chain_links, explain
 from explorer.views.revlog_view import RevlogView
 
 
-class ChainTable(RevisionLoader, VirtualTable):
+class ChainTable(VirtualTable):
     """The links of the selected revision's chain."""
-
-    GROUP = "chain"
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.init_loader()
+        self.loader = RevisionLoader(self, self, group="chain")
         self.links: list[Link] = []
         self.error = ""
+
+    def on_show(self) -> None:
+        self.loader.start_loading()
+
+    def mode(self) -> str:
+        return ""
 
     def builder(self) -> Callable[[RevlogView, int], list[Link]]:
         return chain_links
@@ -41,7 +45,8 @@ class ChainTable(RevisionLoader, VirtualTable):
         self.links = result if isinstance(result, list) else []
         self.error = "" if result is None or isinstance(result, list) else \
             f"cannot be read: {describe_error(result)}"
-        rev_w = max(4, len(str(len(self.target[0]) - 1))) if self.target else 4
+        rev_w = max(4, len(str(len(self.loader.target[0]) - 1))) \
+            if self.loader.target else 4
         columns = [
             Column("rev", rev_w), Column("base", rev_w), Column("why", 5, "left"),
             Column("lvl", 3), Column("stored", 6), Column("delta", 6), Column("comp", 4, "left"),

@@ -3,7 +3,8 @@
 The layout (``explorer.views.dag_layout``) reads every entry's parents, so it runs in a
 thread worker with a progress bar; lines are then drawn for the rows on
 screen only. The pane has no scrollbar of its own: the index tells it which
-row is at the top (``follow``) and where the cursor is.
+row is at the top (``follow``) and where the cursor is, and the wheel and
+clicks over the graph go to the index (its ``leader``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.segment import Segment
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region
@@ -18,12 +20,13 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
-from explorer.tui.widgets.styles import CachedStyles
+from explorer.tui.widgets.styles import StyleCache
+from explorer.tui.widgets.table import VirtualTable
 from explorer.views.dag_layout import Cancelled, DagLayout, Row, draw
 from explorer.views.revlog_view import RevlogView
 
 
-class DagView(CachedStyles, Widget, can_focus=True):
+class DagView(Widget, can_focus=True):
     """The graph of the revlog shown in the index, drawn like ``hg log -G`` turned over.
 
     Focused, its keys move the index cursor: the two panes share one cursor.
@@ -43,6 +46,8 @@ class DagView(CachedStyles, Widget, can_focus=True):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        self.styles_cache = StyleCache(self)
+        self.leader: VirtualTable | None = None  # the index, set by the app
         self.view: RevlogView | None = None
         self.layout_: DagLayout | None = None
         self.style_name = "unicode"
@@ -103,6 +108,24 @@ class DagView(CachedStyles, Widget, can_focus=True):
                     self.refresh_line(y)
         self.cursor = cursor
 
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        if self.leader is not None:
+            event.stop()
+            self.leader.scroll_down(animate=False)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        if self.leader is not None:
+            event.stop()
+            self.leader.scroll_up(animate=False)
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a revision's line selects it in the index; the title selects nothing."""
+        at = event.get_content_offset(self)
+        if self.leader is not None and at is not None and at.y >= 1:
+            rev = self.top + at.y - 1
+            if rev < self.leader.row_count:
+                self.leader.cursor = rev
+
     def refresh_line(self, y: int) -> None:
         self.refresh(Region(0, y, self.size.width, 1))
 
@@ -114,7 +137,7 @@ class DagView(CachedStyles, Widget, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.base_style
+        base = self.styles_cache.base
         if y == 0:
             return self._text(self._title(), "dag--header", width)
         layout = self.layout_
@@ -132,7 +155,7 @@ class DagView(CachedStyles, Widget, can_focus=True):
         return "graph"
 
     def _text(self, text: str, component: str, width: int) -> Strip:
-        style = self.base_style + self.part_style(component)
+        style = self.styles_cache.base + self.styles_cache.part(component)
         return Strip([Segment(text[:width].ljust(width), style)], width)
 
     def _progress_line(self, y: int, width: int) -> Strip:
@@ -153,15 +176,20 @@ class DagView(CachedStyles, Widget, can_focus=True):
         text = draw(row, self.style_name, current)
         if len(text) > width - 1:
             text = text[: width - 2] + "…"
-        base = self.base_style
-        line = base + self.part_style("dag--line")
+        base = self.styles_cache.base
+        line = base + self.styles_cache.part("dag--line")
         node_style = "dag--bad" if row.broken else "dag--cursor" if current else "dag--node"
-        node = base + self.part_style(node_style)
+        node = base + self.styles_cache.part(node_style)
         at = 2 * row.node  # two characters per column: the cell, then the gap
         segments = [Segment(" ", base), Segment(text[:at], line)]
         if at < len(text):
             segments += [Segment(text[at], node), Segment(text[at + 1:], line)]
         return Strip(segments).extend_cell_length(width, base).crop(0, width)
+
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.styles_cache.clear()
 
 
 def _parents(view: RevlogView, rev: int) -> tuple[int, int]:

@@ -28,7 +28,7 @@ from textual.widgets import Static
 
 from explorer.tui.widgets.loader import RevisionLoader, describe_error
 from explorer.tui.widgets.plain import plain
-from explorer.tui.widgets.styles import CachedStyles, set_virtual_size
+from explorer.tui.widgets.styles import StyleCache, set_virtual_size, sync_scrollbars
 from explorer.views.anatomy import Section, Span, sections
 from explorer.views.revlog_view import RevlogView
 
@@ -44,10 +44,9 @@ class Line(NamedTuple):
     first: int
 
 
-class HexView(RevisionLoader, CachedStyles, ScrollView, can_focus=True):
+class HexView(ScrollView, can_focus=True):
     """Hex dump of the selected revision's entry and chunk, with a byte cursor."""
 
-    GROUP = "hex"
     COMPONENT_CLASSES: ClassVar[set[str]] = {"hex--title", "hex--address", "hex--legend",
                                              "hex--cursor", "hex--dim"}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -71,7 +70,8 @@ class HexView(RevisionLoader, CachedStyles, ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.init_loader()
+        self.loader = RevisionLoader(self, self, group="hex")
+        self.styles_cache = StyleCache(self)
         self.sections: list[Section] = []
         self.error = ""
         self.lines: list[Line] = []
@@ -82,6 +82,12 @@ class HexView(RevisionLoader, CachedStyles, ScrollView, can_focus=True):
         self._pending_jump: tuple[str, int] | None = None
 
     # -- loading -------------------------------------------------------------
+
+    def on_show(self) -> None:
+        self.loader.start_loading()
+
+    def mode(self) -> str:
+        return ""
 
     def builder(self) -> Callable[[RevlogView, int], list[Section]]:
         return sections
@@ -124,11 +130,18 @@ class HexView(RevisionLoader, CachedStyles, ScrollView, can_focus=True):
         set_virtual_size(self, Size(width, len(lines)))
         self.refresh()
 
+    def watch_show_vertical_scrollbar(self) -> None:
+        sync_scrollbars(self)
+
+    def watch_show_horizontal_scrollbar(self) -> None:
+        sync_scrollbars(self)
+
     def on_resize(self) -> None:
         per_line = 16 if self.size.width >= ADDRESS_WIDTH + 4 * 16 + 30 else 8
         if per_line != self.per_line:
             self.per_line = per_line
             self._layout()
+        self._scroll_to_cursor()
 
     # -- drawing -------------------------------------------------------------
 
@@ -139,7 +152,7 @@ class HexView(RevisionLoader, CachedStyles, ScrollView, can_focus=True):
         if self.error and index == 0:
             strip = Strip([Segment(self.error, Style(color="red", bold=True))])
         elif index >= len(self.lines):
-            return Strip.blank(width, self.base_style)
+            return Strip.blank(width, self.styles_cache.base)
         else:
             line = self.lines[index]
             at_cursor = self.cursor[0] == line.section and \
@@ -148,25 +161,25 @@ class HexView(RevisionLoader, CachedStyles, ScrollView, can_focus=True):
             strip = self._strips.get(key)
             if strip is None:
                 strip = self._strips[key] = self._draw(line, at_cursor)
-        return strip.crop_extend(scroll_x, scroll_x + width, self.base_style)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.styles_cache.base)
 
     def _draw(self, line: Line, at_cursor: bool) -> Strip:
         section = self.sections[line.section]
-        base = self.base_style
+        base = self.styles_cache.base
         if line.first == -1:
             where = "" if section.offset is None else \
                 f"  {section.file.rsplit('/', 1)[-1]} @ {section.offset}"
-            title = self.part_style("hex--title")
+            title = self.styles_cache.part("hex--title")
             return Strip([Segment(section.title, base + title),
-                          Segment(where, base + self.part_style("hex--dim"))])
+                          Segment(where, base + self.styles_cache.part("hex--dim"))])
         if line.first == -2:
             return Strip([])
         data = section.data[line.first : line.first + self.per_line]
         address = "" if section.offset is None else str(section.offset + line.first)
         segments = [Segment(address.rjust(ADDRESS_WIDTH) + "  ",
-                            base + self.part_style("hex--address"))]
+                            base + self.styles_cache.part("hex--address"))]
         styles = [self._byte_style(section, line.first + i) for i in range(len(data))]
-        cursor = self.part_style("hex--cursor")
+        cursor = self.styles_cache.part("hex--cursor")
         if at_cursor and self.has_focus:
             styles[self.cursor[1] - line.first] += cursor
         elif at_cursor:
@@ -180,13 +193,13 @@ class HexView(RevisionLoader, CachedStyles, ScrollView, can_focus=True):
         names = [s.name for s in section.spans if line.first <= s.start < line.first + len(data)]
         if names:
             segments.append(Segment(" " * (self.per_line - len(data)) + "  ◂ " + ", ".join(names),
-                                    base + self.part_style("hex--legend")))
+                                    base + self.styles_cache.part("hex--legend")))
         return Strip(segments)
 
     def _byte_style(self, section: Section, at: int) -> Style:
         i = _span_index(section, at)
         if i is None or section.spans[i].name.startswith("padding"):
-            return self.part_style("hex--dim")
+            return self.styles_cache.part("hex--dim")
         return _COLOURS[i % len(_COLOURS)]
 
     # -- cursor --------------------------------------------------------------
@@ -293,6 +306,11 @@ class HexView(RevisionLoader, CachedStyles, ScrollView, can_focus=True):
     def on_blur(self) -> None:
         self._generation += 1
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.styles_cache.clear()
+        self._generation += 1  # drawn lines carry the old styles
 
 
 def _span_index(section: Section, at: int) -> int | None:

@@ -16,7 +16,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from explorer.tui.widgets.styles import CachedStyles, set_virtual_size
+from explorer.tui.widgets.styles import StyleCache, set_virtual_size, sync_scrollbars
 from explorer.views.document import Document, Line
 
 
@@ -32,11 +32,13 @@ class _Rows(NamedTuple):
     text: Callable[[int], Text]
 
 
-class LinesView(CachedStyles, ScrollView, can_focus=True):
-    """Shows a document; arrows, PgUp/PgDn, Home/End scroll it (ScrollView's keys)."""
+class LinesView(ScrollView, can_focus=True):
+    """Shows a document; arrows, PgUp/PgDn, Home/End and the wheel scroll it
+    (ScrollView's keys)."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        self.styles_cache = StyleCache(self)
         self.document = Document([])
         self._rows = _Rows(0, lambda i: Text(""))
         self._strips: LRUCache[int, Strip] = LRUCache(512)
@@ -46,8 +48,9 @@ class LinesView(CachedStyles, ScrollView, can_focus=True):
         self._rows = self._wrapped(document) if document.prose else _Rows(
             len(document), lambda i: rich_text(document.line(i)))
         self._strips.clear()
-        width = max(document.width, self.scrollable_content_region.width)
-        set_virtual_size(self, Size(width, self._rows.count))
+        # the document's own width (drawing widens it if a line is longer): a pane's
+        # width here would outlast a scrollbar that takes a column and scroll sideways
+        set_virtual_size(self, Size(document.width, self._rows.count))
         self.scroll_to(0, 0, animate=False)
         self.refresh()
 
@@ -58,6 +61,16 @@ class LinesView(CachedStyles, ScrollView, can_focus=True):
             lines += rich_text(document.line(i)).wrap(self.app.console, width) or [Text("")]
         return _Rows(len(lines), lines.__getitem__)
 
+    def watch_show_horizontal_scrollbar(self, shown: bool) -> None:
+        """A horizontal scrollbar (a line wider than the pane came into view) takes the
+        last line: a view that was at the end stays there."""
+        if shown and self.scroll_y >= self.max_scroll_y - 1:
+            self.scroll_to(y=self.max_scroll_y, animate=False)
+        sync_scrollbars(self)
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        sync_scrollbars(self)
+
     def on_resize(self) -> None:
         if self.document.prose:
             self.show(self.document)
@@ -66,19 +79,21 @@ class LinesView(CachedStyles, ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
+        base = self.styles_cache.base
         if index >= self._rows.count:
-            return Strip.blank(width, self.base_style)
+            return Strip.blank(width, base)
         strip = self._strips.get(index)
         if strip is None:
             text = self._rows.text(index)
             text.no_wrap = True
             segments = list(text.render(self.app.console, end=""))
-            strip = self._strips[index] = Strip(segments).apply_style(self.base_style)
+            strip = self._strips[index] = Strip(segments).apply_style(base)
             if strip.cell_length > self.virtual_size.width:
                 set_virtual_size(self, Size(strip.cell_length, self._rows.count),
                                  repaint=False)
-        return strip.crop_extend(scroll_x, scroll_x + width, self.base_style)
+        return strip.crop_extend(scroll_x, scroll_x + width, base)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self.styles_cache.clear()
         self._strips.clear()

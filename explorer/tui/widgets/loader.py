@@ -7,13 +7,15 @@ own when it is shown or switches mode. A newer selection cancels the older
 worker and drops its result, so moving the cursor never waits for a
 revision already left behind. A revision that
 cannot be read is reported with ``Failed`` (the problems pane lists it).
+A pane holds a ``RevisionLoader`` (it is not one): the pane says what to
+build and how to show it (``Shows``), the loader when.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from textual.dom import DOMNode
 from textual.message import Message
@@ -46,9 +48,9 @@ def describe_error(err: Exception) -> str:
 
 
 class Job(NamedTuple):
-    """Building what ``pane`` shows of ``rev`` (``key`` says which view of it)."""
+    """Building what ``loader``'s pane shows of ``rev`` (``key`` says which view of it)."""
 
-    pane: RevisionLoader
+    loader: RevisionLoader
     key: tuple
     view: RevlogView
     rev: int
@@ -83,23 +85,37 @@ def _build_all(app, jobs: list[Job]) -> None:
 def _show_all(results: list[tuple[Job, object]]) -> None:
     for job, result in results:
         if isinstance(result, Exception):
-            job.pane.post_message(Failed(job.view, job.rev, result))
-        job.pane.arrived(job.key, result)
+            job.loader.pane.post_message(Failed(job.view, job.rev, result))
+        job.loader.arrived(job.key, result)
+
+
+class Shows(Protocol):
+    """What a pane fed by a ``RevisionLoader`` gives it."""
+
+    def mode(self) -> str:
+        """Which view of a revision the pane shows now ("" if it has one only)."""
+
+    def builder(self) -> Callable[[RevlogView, int], object]:
+        """What builds the view (run in the thread)."""
+
+    def display_result(self, result: object) -> None:
+        """Show what ``builder`` made: its result, an error, or None (nothing selected)."""
 
 
 class RevisionLoader:
-    """Mixin for panes showing something of the selected revision, built by a worker.
+    """When a pane showing something of the selected revision builds it, in a worker.
 
     ``want`` records the wanted revision and returns the job that builds it
     when the pane is visible (the app runs the jobs of all panes together); a
-    hidden pane builds its own when shown. Results for anything but the
-    current revision and mode are dropped. Subclasses give ``builder()``
-    (run in the thread) and ``display_result(result)``.
+    hidden pane builds its own when shown (the pane calls ``start_loading``
+    from its ``on_show``). Results for anything but the current revision and
+    mode are dropped.
     """
 
-    GROUP = "detail"
-
-    def init_loader(self) -> None:
+    def __init__(self, pane: Widget, shows: Shows, group: str) -> None:
+        self.pane = pane
+        self.shows = shows
+        self.group = group
         self.target: tuple[RevlogView, int] | None = None
         self._shown: tuple | None = None
 
@@ -108,13 +124,13 @@ class RevisionLoader:
         self.target = None if view is None or not len(view) else (view, rev)
         if self.target is None:
             self._shown = None
-            self.display_result(None)
+            self.shows.display_result(None)
             return None
         return self._job() if self.shown_on_screen() else None
 
     def shown_on_screen(self) -> bool:
         """Displayed, and so are its containers (a pane in a switcher may be hidden)."""
-        node = self
+        node = self.pane
         while isinstance(node, Widget):
             if not node.display:
                 return False
@@ -125,38 +141,22 @@ class RevisionLoader:
         """Show ``rev`` of ``view``, building it in this pane's own worker."""
         job = self.want(view, rev)
         if job is not None:
-            run_jobs(self, [job], self.GROUP)
-
-    def on_show(self) -> None:
-        self.start_loading()
+            run_jobs(self.pane, [job], self.group)
 
     def start_loading(self) -> None:
+        """Build what is wanted, unless it is shown already (the mode may have changed)."""
         job = self._job()
         if job is not None:
-            run_jobs(self, [job], self.GROUP)
-
-    def reload(self) -> None:
-        self._shown = None
-        self.start_loading()
+            run_jobs(self.pane, [job], self.group)
 
     def _job(self) -> Job | None:
-        key = (self.target, self.mode())
+        key = (self.target, self.shows.mode())
         if self.target is None or key == self._shown:
             return None
         self._shown = key
         view, rev = self.target
-        return Job(self, key, view, rev, self.builder())
+        return Job(self, key, view, rev, self.shows.builder())
 
     def arrived(self, key: tuple, result: object) -> None:
-        if key == (self.target, self.mode()):
-            self.display_result(result)
-
-    def mode(self) -> str:
-        return ""
-
-    def builder(self) -> Callable[[RevlogView, int], object]:
-        raise NotImplementedError
-
-    def display_result(self, result: object) -> None:
-        """Show what ``builder`` made: its result, an error, or None (nothing selected)."""
-        raise NotImplementedError
+        if key == (self.target, self.shows.mode()):
+            self.shows.display_result(result)

@@ -75,7 +75,8 @@ class StorePane(VirtualTable):
         self.source = source
         self.facts = {}
         self.open_row = row
-        self.reset(_COLUMNS, len(source.refs), row)
+        self.reset(_COLUMNS if self.size.width >= _WIDE_ENOUGH else _NARROW_COLUMNS,
+                   len(source.refs), row)
         self._request_facts()
 
     def mark_open(self, row: int) -> None:
@@ -123,7 +124,8 @@ class StorePane(VirtualTable):
             self._request_facts()
 
     def on_resize(self) -> None:
-        # (VirtualTable's on_resize runs too: Textual calls each class's handler)
+        # (VirtualTable's on_resize runs too, after this: it fits the columns chosen here)
+        self.column_specs = _COLUMNS if self.size.width >= _WIDE_ENOUGH else _NARROW_COLUMNS
         self._request_facts()
 
     def _request_facts(self) -> None:
@@ -172,3 +174,7 @@ _COLUMNS = [
     Column("revs", 5),
     Column("size", 5),
 ]
+# Narrower than this, the path would get less than 16 cells: the counts give way
+# (the two lines under the table still say them).
+_WIDE_ENOUGH = 16 + sum(c.width + 1 for c in _COLUMNS) + 2
+_NARROW_COLUMNS = _COLUMNS[:3]

@@ -1,62 +1,89 @@
-"""What line-drawing widgets need to stay cheap per frame: cached styles, quiet resizes.
+"""What line-drawing widgets need to stay cheap per frame: styles looked up once, and
+no layout of the whole screen when only their scrollable size changed.
 
 ``Widget.rich_style`` walks the ancestors for the background and
 ``get_component_rich_style`` resolves CSS; asked for every line of every
 frame they cost more than drawing the line (measured: about half the time
-of a page of the index). The cache is dropped when Textual says the styles
-changed (theme, focus, CSS).
+of a page of the index). A ``StyleCache`` is an object the widget holds, not
+a base class: a mixin deriving from ``Widget`` placed before ``ScrollView``
+in a widget's bases hides ``ScrollView`` from Textual's CSS (it follows the
+first DOM base only), and the widget then cannot scroll.
 """
 
 from __future__ import annotations
 
 from rich.style import Style
 from textual.geometry import Size
+from textual.scroll_view import ScrollView
 from textual.widget import Widget
 
 
-class CachedStyles(Widget):
-    """Mixin for line-API widgets: ``base_style`` and ``part_style(name)``, cached."""
+class StyleCache:
+    """``base`` and ``part(name)`` of one widget, kept until ``clear()``: the widget
+    calls it from ``notify_style_update`` (theme, focus, CSS changed)."""
 
-    _style_cache: dict[str, Style] | None = None
+    def __init__(self, widget: Widget) -> None:
+        self._widget = widget
+        self._styles: dict[str, Style] = {}
 
     @property
-    def base_style(self) -> Style:
-        cache = self._styles_now()
-        style = cache.get("")
+    def base(self) -> Style:
+        """The widget's own style (its colours over its ancestors' background)."""
+        style = self._styles.get("")
         if style is None:
-            style = cache[""] = self.rich_style
+            style = self._styles[""] = self._widget.rich_style
         return style
 
-    def part_style(self, name: str) -> Style:
+    def part(self, name: str) -> Style:
         """The style of the component class ``name`` alone (to lay over others)."""
-        cache = self._styles_now()
-        style = cache.get(name)
+        style = self._styles.get(name)
         if style is None:
-            style = cache[name] = self.get_component_rich_style(name)
+            style = self._styles[name] = self._widget.get_component_rich_style(name)
         return style
 
-    def _styles_now(self) -> dict[str, Style]:
-        if self._style_cache is None:
-            self._style_cache = {}
-        return self._style_cache
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._style_cache = None
+    def clear(self) -> None:
+        self._styles.clear()
 
 
-def set_virtual_size(widget: Widget, size: Size, repaint: bool = True) -> None:
-    """Change a line widget's scrollable size without laying out the whole screen.
+def set_virtual_size(widget: ScrollView, size: Size, repaint: bool = True) -> None:
+    """Change a line widget's scrollable size, laying out the screen only if it must.
 
-    ``virtual_size`` is a layout reactive: each change re-arranges every
-    widget (measured: about a third of the work of a key press that loads a
-    new chain or text). Only the widget's own scrollbars depend on it, so
-    update those; a scrollbar that appears or goes still triggers a layout.
-    ``repaint=False`` when called while drawing (the content did not change).
+    ``virtual_size`` is a layout reactive: each change re-arranges and redraws
+    every pane (measured: it doubled the work of a cursor move, which gives
+    the chain and text panes new sizes). Only the widget's own scrollbars
+    depend on the size, so unless one of them must appear or go, the size is
+    set without a layout and the scrollbars are told it. A widget whose width is
+    ``auto`` (the index on a wide terminal) is as wide as its content: it is laid
+    out again. ``repaint=False`` when called while drawing (the content did not change).
     """
     if size == widget.virtual_size:
         return
+    room = widget.scrollable_content_region.size
+    width = widget.styles.width
+    if (size.height > room.height, size.width > room.width) != (
+            widget.show_vertical_scrollbar, widget.show_horizontal_scrollbar) or \
+            (width is not None and width.is_auto):
+        widget.virtual_size = size
+        return
     widget.set_reactive(Widget.virtual_size, size)
-    widget._scroll_update(size)
+    if widget.show_vertical_scrollbar:
+        widget.vertical_scrollbar.window_virtual_size = size.height
+    if widget.show_horizontal_scrollbar:
+        widget.horizontal_scrollbar.window_virtual_size = size.width
+    if widget.scroll_x > widget.max_scroll_x or widget.scroll_y > widget.max_scroll_y:
+        # (only then: a scroll stops a scrolling animation, as lines widening the
+        # text while End scrolls down would)
+        widget.scroll_to(min(widget.scroll_x, widget.max_scroll_x),
+                         min(widget.scroll_y, widget.max_scroll_y), animate=False)
     if repaint:
         widget.refresh()
+
+
+def sync_scrollbars(widget: ScrollView) -> None:
+    """Put the scrollbars' thumbs where the view is. Textual moves a thumb only when
+    the view scrolls while its bar is shown: a view scrolled before its bar appeared
+    (a jump to a revision as a revlog opens) would show its thumb at the top."""
+    if widget.show_vertical_scrollbar:
+        widget.vertical_scrollbar.position = widget.scroll_y
+    if widget.show_horizontal_scrollbar:
+        widget.horizontal_scrollbar.position = widget.scroll_x

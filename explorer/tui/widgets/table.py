@@ -24,7 +24,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from explorer.tui.widgets.styles import CachedStyles, set_virtual_size
+from explorer.tui.widgets.styles import StyleCache, set_virtual_size, sync_scrollbars
 from explorer.views.printable import printable
 
 
@@ -44,7 +44,7 @@ FILL_MIN = 12
 Cell = tuple[str, str]  # text, and a style name ("" or a COMPONENT_CLASSES suffix)
 
 
-class VirtualTable(CachedStyles, ScrollView, can_focus=True):
+class VirtualTable(ScrollView, can_focus=True):
     """Rows and a cursor over a count; subclasses say what a row holds."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -94,12 +94,14 @@ class VirtualTable(CachedStyles, ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        self.styles_cache = StyleCache(self)
         self.column_specs: list[Column] = []
         self.columns: list[Column] = []
         self.row_count = 0
         self._generation = 0
         self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
         self._center_pending = False
+        self._centered: tuple[int, int] | None = None  # (cursor, top) of the last centring
 
     # -- what subclasses provide --------------------------------------------
 
@@ -175,12 +177,12 @@ class VirtualTable(CachedStyles, ScrollView, can_focus=True):
         else:
             row = self.first_visible + y - 1
             if row >= self.row_count:
-                return Strip.blank(width, self.base_style)
+                return Strip.blank(width, self.styles_cache.base)
             state = "cursor" if row == self.cursor else ""
             if state and not self.has_focus:
                 state = "cursor-blurred"
             strip = self._cached((row, state), lambda: self._row_strip(row, state))
-        return strip.crop_extend(scroll_x, scroll_x + width, self.base_style)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.styles_cache.base)
 
     def _cached(self, key: tuple, make) -> Strip:
         key = (*key, self._generation)
@@ -191,17 +193,18 @@ class VirtualTable(CachedStyles, ScrollView, can_focus=True):
 
     def _header_strip(self) -> Strip:
         cells = [(c.title, "") for c in self.columns]
-        style = self.base_style + self.part_style("vtable--header")
+        style = self.styles_cache.base + self.styles_cache.part("vtable--header")
         return Strip(self._segments(cells, style, {}), self.row_width)
 
     def _row_strip(self, row: int, state: str) -> Strip:
-        base = self.base_style
+        part = self.styles_cache.part
+        base = self.styles_cache.base
         extra = self.row_style(row)
         if extra:
-            base += self.part_style(f"vtable--{extra}")
-        top = self.part_style(f"vtable--{state}") if state else Style()
+            base += part(f"vtable--{extra}")
+        top = part(f"vtable--{state}") if state else Style()
         cells = self.row_cells(row)
-        styles = {name: self.part_style(f"vtable--{name}")
+        styles = {name: part(f"vtable--{name}")
                   for name in {name for _, name in cells} if name}
         return Strip(self._segments(cells, base, styles, top), self.row_width)
 
@@ -243,12 +246,24 @@ class VirtualTable(CachedStyles, ScrollView, can_focus=True):
         if first <= self.cursor < first + page:
             return
         if center or abs(self.cursor - first) > 2 * page:
-            top = self.cursor - page // 2
-        elif self.cursor < first:
-            top = self.cursor
-        else:
-            top = self.cursor - page + 1
+            self._center(self.cursor)
+            return
+        top = self.cursor if self.cursor < first else self.cursor - page + 1
         self.scroll_to(y=max(0, top), animate=False, force=True)
+
+    def _center(self, row: int) -> None:
+        """Scroll ``row`` to the middle of the page, and remember it: if the page
+        changes before anything else scrolls (a scrollbar takes a line, the layout
+        settles), it is centred again, so where rows land does not depend on timing."""
+        self.scroll_to(y=max(0, row - self.page_rows // 2), animate=False, force=True)
+        self._centered = (row, self.first_visible)
+
+    def _page_changed(self) -> None:
+        if self._center_pending or self._centered == (self.cursor, self.first_visible):
+            self._center_pending = False
+            self._center(self.cursor)
+        else:
+            self._show_cursor()
 
     def move_to(self, row: int) -> None:
         """Put the cursor on ``row`` (clamped), centring it when it was off screen."""
@@ -256,7 +271,7 @@ class VirtualTable(CachedStyles, ScrollView, can_focus=True):
         if not self.size.height:
             self._center_pending = True
         elif row < self.first_visible or row >= self.first_visible + self.page_rows:
-            self.scroll_to(y=max(0, row - self.page_rows // 2), animate=False, force=True)
+            self._center(row)
         self.cursor = row
 
     def action_cursor_up(self) -> None:
@@ -286,8 +301,13 @@ class VirtualTable(CachedStyles, ScrollView, can_focus=True):
             self.post_message(self.Chosen(self, self.cursor))
 
     def on_click(self, event: events.Click) -> None:
-        row = self.first_visible + event.y - 1
-        if event.y >= 1 and 0 <= row < self.row_count:
+        """Select the row clicked (a double click opens it); the header selects nothing.
+        ``event.y`` counts from the widget's border: rows count from its content."""
+        at = event.get_content_offset(self)
+        if at is None or at.y < 1:
+            return
+        row = self.first_visible + at.y - 1
+        if row < self.row_count:
             self.cursor = row
             if event.chain >= 2:
                 self.post_message(self.Chosen(self, row))
@@ -295,12 +315,15 @@ class VirtualTable(CachedStyles, ScrollView, can_focus=True):
     def on_resize(self) -> None:
         if any(not c.width for c in self.column_specs):
             self._fit_columns()
-        if self._center_pending:
-            self._center_pending = False
-            top = self.cursor - self.page_rows // 2
-            self.scroll_to(y=max(0, top), animate=False, force=True)
-        else:
-            self._show_cursor(center=True)
+        self._page_changed()
+
+    def watch_show_horizontal_scrollbar(self) -> None:
+        """A scrollbar that appears takes a line from the rows: keep the cursor's in view."""
+        self._page_changed()
+        sync_scrollbars(self)
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        sync_scrollbars(self)
 
     def on_focus(self) -> None:
         self._refresh_row(self.cursor)
@@ -310,6 +333,7 @@ class VirtualTable(CachedStyles, ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self.styles_cache.clear()
         self._generation += 1  # drawn rows carry the old styles
 
 

@@ -14,10 +14,9 @@ from explorer.views.revision_text import delta_document, revision_document
 from explorer.views.revlog_view import RevlogView
 
 
-class TextPane(RevisionLoader, LinesView):
+class TextPane(LinesView):
     """The decoded revision; ``d`` switches to the delta hunks applied at this step."""
 
-    GROUP = "text"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "toggle_delta", "Text/delta", tooltip="Show the decoded text or the "
                 "hunks of the delta that made this revision"),
@@ -25,12 +24,15 @@ class TextPane(RevisionLoader, LinesView):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.init_loader()
+        self.loader = RevisionLoader(self, self, group="text")
         self.delta_mode = False
+
+    def on_show(self) -> None:
+        self.loader.start_loading()
 
     def action_toggle_delta(self) -> None:
         self.delta_mode = not self.delta_mode
-        self.start_loading()
+        self.loader.start_loading()
 
     def mode(self) -> str:
         return "delta" if self.delta_mode else "text"

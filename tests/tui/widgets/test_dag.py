@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from explorer.tui.app import ExplorerApp
+from explorer.tui.headless import settle
 from explorer.tui.widgets.dag import DagView
 from explorer.views.dag_layout import draw
-from tests.tui.conftest import press, run
+from tests.tui.conftest import press, run, wheel
 
 
 def test_lines_match_the_layout_and_follow_the_index(repo):
@@ -26,3 +27,20 @@ def test_lines_match_the_layout_and_follow_the_index(repo):
         assert app.index.cursor == len(app.view) - 2
 
     run(ExplorerApp(repo), test)
+
+
+def test_the_wheel_and_clicks_over_the_graph_go_to_the_index():
+    async def test(pilot):
+        app = pilot.app
+        dag, index = app.query_one(DagView), app.index
+        await wheel(pilot, dag, 3)
+        assert index.first_visible > 0 and dag.top == index.first_visible
+        top = dag.top
+        await pilot.click(dag, offset=(3, 4))  # border, title, then rows from line 2
+        await settle(pilot)
+        assert index.cursor == dag.cursor == top + 2
+        await pilot.click(dag, offset=(3, 1))  # the title selects nothing
+        await settle(pilot)
+        assert index.cursor == top + 2
+
+    run(ExplorerApp(), test)

@@ -6,7 +6,7 @@ from explorer.engine import Store
 from explorer.tui.app import ExplorerApp
 from explorer.tui.headless import settle
 from explorer.tui.widgets.hex import HexView
-from tests.tui.conftest import press, run
+from tests.tui.conftest import press, run, wheel
 
 
 def test_cursor_walks_bytes_fields_and_sections(repo):
@@ -57,3 +57,57 @@ def test_a_file_byte_puts_the_cursor_on_it(repo):
         assert not hexes.jump_to_file_byte(rl.data_path, 10**9)  # kept for a later load
 
     run(ExplorerApp(repo), test)
+
+
+def cursor_line(hexes: HexView) -> int:
+    """The pane line holding the byte cursor."""
+    section, at = hexes.cursor
+    return next(i for i, line in enumerate(hexes.lines)
+                if line.section == section and line.first >= 0
+                and line.first <= at < line.first + hexes.per_line)
+
+
+def cursor_on_screen(hexes: HexView) -> bool:
+    return hexes.scroll_y <= cursor_line(hexes) < \
+        hexes.scroll_y + hexes.scrollable_content_region.height
+
+
+def test_the_cursor_stays_on_screen_down_to_the_last_byte_of_the_chunk(long_text):
+    async def test(pilot):
+        app = pilot.app
+        app.open_revlog(next(i for i, r in enumerate(app.source.refs)
+                             if r.path == "data/long.txt.i"), 0)
+        await settle(pilot)
+        await press(pilot, "x")
+        hexes = app.query_one(HexView)
+        hexes.focus()
+        await settle(pilot)
+        assert hexes.show_vertical_scrollbar
+        for _ in range(3):
+            await press(pilot, "pagedown")
+            assert hexes.scroll_y > 0 and cursor_on_screen(hexes)
+        await press(pilot, "end")
+        section, at = hexes.cursor
+        assert hexes.sections[section].title.startswith("chunk decompressed")
+        assert at == len(hexes.sections[section].data) - 1
+        assert cursor_on_screen(hexes)
+        last = f"{hexes.sections[section].data[-1]:02x}"
+        assert last in hexes.render_line(cursor_line(hexes) - round(hexes.scroll_y)).text
+        await press(pilot, "pageup", "home")
+        assert hexes.cursor == (0, 0) and hexes.scroll_y == 0
+
+    run(ExplorerApp(long_text), test)
+
+
+def test_the_wheel_scrolls_the_bytes(long_text):
+    async def test(pilot):
+        app = pilot.app
+        app.open_revlog(next(i for i, r in enumerate(app.source.refs)
+                             if r.path == "data/long.txt.i"), 0)
+        await settle(pilot)
+        await press(pilot, "x")
+        hexes = app.query_one(HexView)
+        await wheel(pilot, hexes, 5)
+        assert hexes.scroll_y > 0
+
+    run(ExplorerApp(long_text), test)

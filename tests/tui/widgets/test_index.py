@@ -6,7 +6,9 @@ from explorer.engine import Store
 from explorer.tui.app import ExplorerApp
 from explorer.tui.headless import settle
 from explorer.views.revlog_view import NOT_SNAPSHOT, UNKNOWN
-from tests.tui.conftest import press, run
+from tests.tui.conftest import press, run, wheel
+
+LEDGER = "data/ledger.txt.i"  # the demo's 260 revisions
 
 
 def test_rows_are_the_engine_s_entries(long_chain):
@@ -34,3 +36,44 @@ def test_rows_are_the_engine_s_entries(long_chain):
         assert index.view.snapshot_depth[1] in (NOT_SNAPSHOT, 1)
 
     run(ExplorerApp(long_chain), test)
+
+
+def test_a_click_selects_the_row_under_the_pointer_and_the_header_nothing():
+    async def test(pilot):
+        app = pilot.app
+        app.open_revlog(next(i for i, r in enumerate(app.source.refs) if r.path == LEDGER), 0)
+        await settle(pilot)
+        index = app.index
+        # the index has a border: line 0 of the widget is the border, 1 the header
+        for start in (0, 120):
+            index.move_to(start)
+            await settle(pilot)
+            top = index.first_visible
+            for line in (2, 3, 7, index.page_rows + 1):
+                await pilot.click(index, offset=(6, line))
+                await settle(pilot)
+                assert index.cursor == top + line - 2
+                assert app.text.loader.target[1] == top + line - 2
+            before = index.cursor
+            for line in (0, 1):  # the border, the header
+                await pilot.click(index, offset=(6, line))
+                await settle(pilot)
+                assert index.cursor == before
+
+    run(ExplorerApp(), test)
+
+
+def test_the_wheel_scrolls_the_rows_and_the_graph_with_them():
+    async def test(pilot):
+        app = pilot.app
+        app.open_revlog(next(i for i, r in enumerate(app.source.refs) if r.path == LEDGER), 0)
+        await settle(pilot)
+        index = app.index
+        assert index.show_vertical_scrollbar
+        await wheel(pilot, index, 3)
+        assert index.first_visible > 0 and index.cursor == 0
+        assert app.dag.top == index.first_visible
+        await wheel(pilot, index, -3)
+        assert index.first_visible == 0
+
+    run(ExplorerApp(), test)

@@ -1,0 +1,51 @@
+"""The text pane scrolls through a whole revision: keys, wheel and scrollbar."""
+
+from __future__ import annotations
+
+from explorer.tui.app import ExplorerApp
+from explorer.tui.headless import settle
+from explorer.tui.widgets.text import TextPane
+from tests.tui.conftest import LONG_LINES, press, run, shown, wheel
+
+
+async def open_long_text(pilot, rev: int = 0) -> TextPane:
+    app = pilot.app
+    app.open_revlog(next(i for i, r in enumerate(app.source.refs)
+                         if r.path == "data/long.txt.i"), rev)
+    await settle(pilot)
+    text = app.query_one(TextPane)
+    text.focus()
+    await settle(pilot)
+    return text
+
+
+def test_keys_scroll_to_the_last_line_of_a_3000_line_file(long_text):
+    async def test(pilot):
+        text = await open_long_text(pilot)
+        assert text.show_vertical_scrollbar
+        assert f"line {LONG_LINES} of the long file" not in shown(text)
+        await press(pilot, "end")
+        number, last = shown(text)[-1].split(maxsplit=1)  # numbered as in the file
+        assert (number, last.rstrip().rstrip(".")) == (str(LONG_LINES),
+                                              f"line {LONG_LINES} of the long file")
+        await press(pilot, "home")
+        assert text.scroll_y == 0 and shown(text)[0].startswith("rev 0 ")
+        page = text.scrollable_content_region.height
+        await press(pilot, "down", "down", "pagedown")
+        assert text.scroll_y == 2 + page
+        await press(pilot, "up", "pageup")
+        assert text.scroll_y == 1
+
+    run(ExplorerApp(long_text), test)
+
+
+def test_the_wheel_scrolls_the_text(long_text):
+    async def test(pilot):
+        text = await open_long_text(pilot, rev=1)
+        await wheel(pilot, text, 4)
+        down = text.scroll_y
+        assert down > 0
+        await wheel(pilot, text, -1)
+        assert 0 < text.scroll_y < down
+
+    run(ExplorerApp(long_text), test)
