@@ -104,6 +104,29 @@ def test_obsolete_changesets_hidden(zstd):
     assert_like_hg(repo, config)
 
 
+@pytest.mark.parametrize("pin", ["update", "localtag"])
+def test_working_copy_and_local_tags_pin(zstd, pin):
+    repo, config = zstd
+    for rev in ("41", "40", "39"):
+        hg(repo, "debugobsolete", node(repo, config, rev), config=config)
+    if pin == "update":
+        hg(repo, "update", "--hidden", "-r", node(repo, config, "40"), config=config)
+    else:
+        hg(repo, "tag", "--local", "--hidden", "-r", node(repo, config, "40"), "t", config=config)
+    assert_like_hg(repo, config)
+
+
+def test_bookmarks_in_store(tmp_path):
+    repo = tmp_path / "r"
+    hg(tmp_path, "init", "r", config={"format.bookmarks-in-store": "yes"})
+    for i in range(3):
+        (repo / "f").write_text(f"{i}\n")
+        hg(repo, "commit", "-A", "-m", f"c{i}")
+    hg(repo, "bookmark", "-r", "1", "in-store")
+    assert (repo / ".hg/store/bookmarks").exists()
+    assert_like_hg(repo, {})
+
+
 def test_obsstore_sha256_and_v0(zstd):
     repo, config = zstd
     hg(repo, "debugobsolete", node(repo, config, "41"),
