@@ -15,6 +15,7 @@ stats          hg debugrevlog          ``--json`` (also with ``--dump``)
 data           hg debugdata            ``--json``
 debugancestor  hg debugancestor        ``INDEX`` may name any revlog ``.i``
 debugindexdot  hg debugindexdot        ``-T`` only ``{rev}``
+debugnodemap   hg debugnodemap
 =============  ======================  ==========================================
 
 Each also accepts a path to a revlog ``.i`` file, inside a repository or not.
@@ -33,6 +34,7 @@ from explorer.reports import (
     deltachain,
     index,
     indexdot,
+    nodemap,
     revids,
     revlogindex,
     stats,
@@ -42,7 +44,7 @@ from explorer.reports.formats import hg_json, json_lines
 from explorer.reports.target import Selection, Target, path_target, resolve
 
 COMMANDS = ("index", "revlogindex", "deltachain", "stats", "data", "debugancestor",
-            "debugindexdot")
+            "debugindexdot", "debugnodemap")
 
 
 # -- argument definitions ----------------------------------------------------------------
@@ -124,6 +126,16 @@ def add_parsers(sub) -> None:
                    help="only these revisions (repeatable)")
     p.add_argument("--common", action="store_true", help="also their common ancestors")
     p.set_defaults(run=run_debugindexdot)
+
+    p = sub.add_parser("debugnodemap", parents=common,
+                       help="the persistent nodemap on disk (hg debugnodemap)")
+    p.add_argument("file", nargs="?", metavar="FILE")
+    for action, what in (("dump-new", "the trie hg would write now, binary"),
+                         ("dump-disk", "the trie on disk, binary"),
+                         ("check", "check the trie against the index"),
+                         ("metadata", "the docket")):
+        p.add_argument(f"--{action}", action="store_true", help=what)
+    p.set_defaults(run=run_debugnodemap)
 
 
 # -- running them ---------------------------------------------------------------------------
@@ -231,3 +243,11 @@ def run_debugindexdot(args: argparse.Namespace) -> Iterable[str]:
     target = _target(args)
     revs = [revids.find_rev(target, r, filelog_rules=False) for r in args.rev]
     return indexdot.indexdot_text(target, revs, common=args.common, include=args.include)
+
+
+def run_debugnodemap(args: argparse.Namespace) -> Iterable[str | bytes]:
+    if not (args.changelog or args.manifest or args.dir or args.file):
+        args.changelog = True  # hg's default
+    target = _target(args)
+    action = next((a for a in nodemap.ACTIONS if getattr(args, a)), None)
+    return nodemap.nodemap_output(target, action)

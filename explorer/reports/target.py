@@ -53,6 +53,8 @@ class Target:
     plans reads by slicing delta chains (into blocks at least ``density`` full,
     never cut at holes up to ``min_gap`` bytes), and ``debugdeltachain`` shows the
     read columns. ``canonical_parents``: a null p1 is listed after p2.
+    ``nodemap``: hg opens it with its persistent nodemap (the changelog and the
+    manifests of a ``persistent-nodemap`` store).
     """
 
     revlog: Revlog
@@ -63,6 +65,7 @@ class Target:
     canonical_parents: bool = True
     density: float = DENSITY_THRESHOLD
     min_gap: int = MIN_GAP_SIZE
+    nodemap: bool = False
 
     def parents(self, rev: int) -> tuple[int, int]:
         """Parent revisions in the order Mercurial lists them for this revlog."""
@@ -138,6 +141,7 @@ def _read_settings(store: Store) -> dict:
 
 def _store_revlog(store: Store, sel: Selection) -> Target:
     settings = _read_settings(store)
+    settings["nodemap"] = "persistent-nodemap" in store.requirements
     if sel.changelog:
         return Target(store.changelog, "00changelog.i", "changelog", **settings)
     if sel.dir:

@@ -28,6 +28,7 @@ HG_COMMAND = {
     "data": "debugdata",
     "debugancestor": "debugancestor",
     "debugindexdot": "debugindexdot",
+    "debugnodemap": "debugnodemap",
 }
 
 
