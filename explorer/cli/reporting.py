@@ -1,24 +1,26 @@
-"""The report subcommands: index, revlogindex, deltachain, stats, data.
+"""The report subcommands: index, revlogindex, deltachain, stats, data and hg's debug commands.
 
 Each takes the arguments of the Mercurial debug command it mirrors and
 returns what it prints, byte for byte, as ``explorer.reports`` makes it;
 ``explorer.cli`` registers them beside the editing and damage subcommands
 and writes their output.
 
-=============  ======================  ==========================================
-subcommand     mirrors                 extra
-=============  ======================  ==========================================
-index          hg debugindex           ``-T json``, ``--json``
-revlogindex    hg debugrevlogindex     ``--json``
-deltachain     hg debugdeltachain      ``-T json``, ``--json``
-stats          hg debugrevlog          ``--json`` (also with ``--dump``)
-data           hg debugdata            ``--json``
-debugancestor  hg debugancestor        ``INDEX`` may name any revlog ``.i``
-debugindexdot  hg debugindexdot        ``-T`` only ``{rev}``
-debugnodemap   hg debugnodemap
-=============  ======================  ==========================================
+==================  ======================  ======================================
+subcommand          mirrors                 extra
+==================  ======================  ======================================
+index               hg debugindex           ``-T json``, ``--json``
+revlogindex         hg debugrevlogindex     ``--json``
+deltachain          hg debugdeltachain      ``-T json``, ``--json``
+stats               hg debugrevlog          ``--json`` (also with ``--dump``)
+data                hg debugdata            ``--json``
+debugancestor       hg debugancestor        ``INDEX`` may name any revlog ``.i``
+debugindexdot       hg debugindexdot        ``-T`` only ``{rev}``
+debugnodemap        hg debugnodemap
+debug-revlog-stats  hg debug-revlog-stats   no ``-T``; the whole store
+==================  ======================  ======================================
 
-Each also accepts a path to a revlog ``.i`` file, inside a repository or not.
+All but debugnodemap and debug-revlog-stats also accept a path to a revlog ``.i``
+file, inside a repository or not.
 """
 
 from __future__ import annotations
@@ -37,14 +39,15 @@ from explorer.reports import (
     nodemap,
     revids,
     revlogindex,
+    revlogstats,
     stats,
 )
 from explorer.reports.errors import ReportError
 from explorer.reports.formats import hg_json, json_lines
-from explorer.reports.target import Selection, Target, path_target, resolve
+from explorer.reports.target import Selection, Target, open_store, path_target, resolve
 
 COMMANDS = ("index", "revlogindex", "deltachain", "stats", "data", "debugancestor",
-            "debugindexdot", "debugnodemap")
+            "debugindexdot", "debugnodemap", "debug-revlog-stats")
 
 
 # -- argument definitions ----------------------------------------------------------------
@@ -136,6 +139,14 @@ def add_parsers(sub) -> None:
                          ("metadata", "the docket")):
         p.add_argument(f"--{action}", action="store_true", help=what)
     p.set_defaults(run=run_debugnodemap)
+
+    p = sub.add_parser("debug-revlog-stats", help="a line per revlog of the store "
+                       "(hg debug-revlog-stats)")
+    p.add_argument("-R", "--repository", metavar="REPO",
+                   help="repository root (default: found from the working directory)")
+    for flag, kind in (("-c", "changelog"), ("-m", "manifest"), ("-f", "filelogs")):
+        p.add_argument(flag, f"--{kind}", action="store_true", help=f"only the {kind}")
+    p.set_defaults(run=run_debug_revlog_stats)
 
 
 # -- running them ---------------------------------------------------------------------------
@@ -251,3 +262,11 @@ def run_debugnodemap(args: argparse.Namespace) -> Iterable[str | bytes]:
     target = _target(args)
     action = next((a for a in nodemap.ACTIONS if getattr(args, a)), None)
     return nodemap.nodemap_output(target, action)
+
+
+def run_debug_revlog_stats(args: argparse.Namespace) -> Iterable[str | bytes]:
+    chosen = {kind for kind, wanted in (("changelog", args.changelog),
+                                        ("manifest", args.manifest),
+                                        ("filelog", args.filelogs)) if wanted}
+    store = open_store(args.repository, warn=warn)
+    return revlogstats.stats_lines(store, chosen or None)

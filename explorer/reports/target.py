@@ -105,6 +105,17 @@ def _check_combination(sel: Selection) -> None:
         raise ReportError("cannot specify filename with --changelog or --manifest")
 
 
+def open_store(repository: str | None, cwd: str | None = None,
+               warn: Warn | None = None) -> Store:
+    """The store of ``-R REPO`` or of the repository holding ``cwd``, as hg finds it;
+    ``ReportError`` outside any repository."""
+    cwd = cwd or os.getcwd()
+    store = _open_store(repository, cwd, warn)
+    if store is None:
+        raise ReportError(f"no repository found in '{cwd}' (.hg not found)")
+    return store
+
+
 def _open_store(repository: str | None, cwd: str, warn: Warn | None) -> Store | None:
     if repository is not None:
         root = os.path.join(cwd, repository)
