@@ -16,10 +16,11 @@ data                hg debugdata            ``--json``
 debugancestor       hg debugancestor        ``INDEX`` may name any revlog ``.i``
 debugindexdot       hg debugindexdot        ``-T`` only ``{rev}``
 debugnodemap        hg debugnodemap
+debugsidedata       hg debugsidedata
 debug-revlog-stats  hg debug-revlog-stats   no ``-T``; the whole store
 ==================  ======================  ======================================
 
-All but debugnodemap and debug-revlog-stats also accept a path to a revlog ``.i``
+All but debugnodemap, debugsidedata and debug-revlog-stats also accept a path to a revlog ``.i``
 file, inside a repository or not.
 """
 
@@ -40,6 +41,7 @@ from explorer.reports import (
     revids,
     revlogindex,
     revlogstats,
+    sidedata,
     stats,
 )
 from explorer.reports.errors import ReportError
@@ -47,7 +49,7 @@ from explorer.reports.formats import hg_json, json_lines
 from explorer.reports.target import Selection, Target, open_store, path_target, resolve
 
 COMMANDS = ("index", "revlogindex", "deltachain", "stats", "data", "debugancestor",
-            "debugindexdot", "debugnodemap", "debug-revlog-stats")
+            "debugindexdot", "debugnodemap", "debugsidedata", "debug-revlog-stats")
 
 
 # -- argument definitions ----------------------------------------------------------------
@@ -140,6 +142,12 @@ def add_parsers(sub) -> None:
         p.add_argument(f"--{action}", action="store_true", help=what)
     p.set_defaults(run=run_debugnodemap)
 
+    p = sub.add_parser("debugsidedata", parents=common,
+                       help="the sidedata entries of a revision (hg debugsidedata)")
+    p.add_argument("file", metavar="FILE|REV")
+    p.add_argument("rev", nargs="?", metavar="REV")
+    p.set_defaults(run=run_debugsidedata)
+
     p = sub.add_parser("debug-revlog-stats", help="a line per revlog of the store "
                        "(hg debug-revlog-stats)")
     p.add_argument("-R", "--repository", metavar="REPO",
@@ -211,6 +219,17 @@ def run_stats(args: argparse.Namespace) -> Iterable[str]:
 
 
 def run_data(args: argparse.Namespace) -> Iterable[str | bytes]:
+    target, number = _target_and_rev(args)
+    return data.data_output(target, number, as_json=args.json)
+
+
+def run_debugsidedata(args: argparse.Namespace) -> Iterable[str | bytes]:
+    target, number = _target_and_rev(args)
+    return sidedata.sidedata_lines(target, number, verbose=args.verbose or args.debug)
+
+
+def _target_and_rev(args: argparse.Namespace) -> tuple[Target, int]:
+    """The ``-c|-m|FILE REV`` arguments of debugdata and debugsidedata."""
     file, rev = args.file, args.rev
     if args.changelog or args.manifest or args.dir:
         if rev is not None:
@@ -220,8 +239,7 @@ def run_data(args: argparse.Namespace) -> Iterable[str | bytes]:
         raise ReportError("please specify a revision")
     target = resolve(Selection(repository=args.repository, changelog=args.changelog,
                                manifest=args.manifest, dir=args.dir, file=file), warn=warn)
-    number = revids.find_rev(target, rev, filelog_rules=target.kind == "filelog")
-    return data.data_output(target, number, as_json=args.json)
+    return target, revids.find_rev(target, rev, filelog_rules=target.kind == "filelog")
 
 
 def run_debugancestor(args: argparse.Namespace) -> Iterable[str]:

@@ -29,6 +29,7 @@ HG_COMMAND = {
     "debugancestor": "debugancestor",
     "debugindexdot": "debugindexdot",
     "debugnodemap": "debugnodemap",
+    "debugsidedata": "debugsidedata",
     "debug-revlog-stats": "debug-revlog-stats",
 }
 
