@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from explorer.engine import Store
-from explorer.engine.repo.phases import NAMES
+from explorer.engine.repo.phases import ARCHIVED, NAMES
 from tests.hgrepos import hg, hg_executable
 
 EVOLVE = {"experimental.evolution": "createmarkers"}
@@ -54,8 +54,9 @@ def assert_like_hg(repo: Path, config: dict) -> None:
         assert ours_branches(store) == run("branches", "-c", "-T",
                                            "{branch} {rev} {active} {closed}\n")
         assert lines(store.heads()) == run("log", "-r", "sort(heads(all()))", "-T", "{rev}\n")
-        assert lines(store.heads("served")) == run(
-            "log", "-r", "sort(heads(not secret()))", "-T", "{rev}\n")
+        assert lines(store.heads("served")) == run(  # hg's served: secret phase and above
+            "log", "-r", "sort(heads(not (secret() or _phase(32) or _phase(96))))",
+            "-T", "{rev}\n")
         assert lines(store.heads(None)) == run(
             "log", "--hidden", "-r", "sort(heads(all()))", "-T", "{rev}\n")
         assert lines(sorted(store.filtered("visible"))) == run(
@@ -156,3 +157,20 @@ def test_pending_files_seen_by_hooks(zstd):
     assert b"pending-mark" in theirs
     assert (repo / "ours.txt").read_bytes().replace(b" 0\n", b" public\n").replace(
         b" 1\n", b" draft\n") == theirs
+
+
+def test_archived_changesets_hidden(tmp_path):
+    """An amend with cleanup-as-archived moves the old changeset to the archived phase,
+    which the visible filter hides (no obsolescence marker is involved)."""
+    repo = tmp_path / "r"
+    hg(tmp_path, "init", "r", config={"format.exp-archived-phase": "yes"})
+    for text in ("a", "b"):
+        (repo / "f").write_text(text)
+        hg(repo, "commit", "-A", "-m", text)
+    (repo / "f").write_text("c")
+    hg(repo, "commit", "--amend", "-m", "b2", config={"experimental.cleanup-as-archived": "yes"})
+    with Store.open(repo) as store:
+        assert store.phase(1) == ARCHIVED
+    assert_like_hg(repo, {})
+    hg(repo, "bookmark", "--hidden", "-r", "1", "keep")
+    assert_like_hg(repo, {})
