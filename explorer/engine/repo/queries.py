@@ -134,13 +134,15 @@ class Queries(StoreFiles):
         return frozenset(hidden)
 
     def _pinned(self) -> set[int]:
-        """What keeps a changeset visible: the working copy's parents, bookmarks and
-        local tags (hg's ``pinnedrevs``, but for an unresolved merge's two sides)."""
+        """What keeps a changeset visible (hg's ``pinnedrevs``): the working copy's
+        parents, bookmarks, local tags and both sides of an unresolved merge."""
         cl = self.changelog
         nodes = set(names.dirstate_parents(read_optional(os.path.join(self.root, "dirstate"))))
         nodes.update(self.bookmarks().values())
         localtags = read_optional(os.path.join(self.root, "localtags"))
         nodes.update(names.read_named_nodes(localtags, self._known).values())
+        merge = read_optional(os.path.join(self.root, "merge", "state2"))
+        nodes.update(names.unresolved_merge_sides(merge))
         return {cl.rev(node) for node in nodes if self._known(node)}
 
     # -- heads -----------------------------------------------------------------------------

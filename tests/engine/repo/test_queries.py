@@ -14,7 +14,7 @@ import pytest
 
 from explorer.engine import Store
 from explorer.engine.repo.phases import ARCHIVED, NAMES
-from tests.hgrepos import hg, hg_executable
+from tests.hgrepos import hg, hg_executable, hg_run
 
 EVOLVE = {"experimental.evolution": "createmarkers"}
 
@@ -174,3 +174,23 @@ def test_archived_changesets_hidden(tmp_path):
     assert_like_hg(repo, {})
     hg(repo, "bookmark", "--hidden", "-r", "1", "keep")
     assert_like_hg(repo, {})
+
+
+def test_unresolved_graft_pins_its_source(zstd):
+    """A graft stopped on a conflict keeps the obsolete changeset it grafts visible
+    (hg's merge state pins both sides), and hides it again once aborted."""
+    repo, config = zstd
+    for text, name in ((b"one\n", "A"), (b"two\n", "B")):
+        hg(repo, "update", "-q", "-r", "41", config=config)
+        (repo / "README.txt").write_bytes(text)
+        hg(repo, "commit", "-q", "-m", name, config=config)
+    grafted = node(repo, config, "tip")
+    hg(repo, "update", "-q", "-r", "42", config=config)
+    hg(repo, "debugobsolete", grafted, config=config)
+    assert_like_hg(repo, config)
+    status, _out, _err = hg_run(repo, "graft", "--hidden", "-r", grafted, "--tool",
+                                "internal:fail", config=config)
+    assert status != 0 and (repo / ".hg/merge/state2").exists()
+    assert_like_hg(repo, config)
+    hg(repo, "graft", "--abort", config=config)
+    assert_like_hg(repo, config)
