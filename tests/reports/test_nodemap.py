@@ -6,10 +6,13 @@ on a trie whose entries were changed and on stores and revlogs without one."""
 from __future__ import annotations
 
 import struct
+import sys
+from pathlib import Path
 
 import pytest
 
 from explorer.engine import Store
+from tests.hgrepos import config_args, hg, hg_executable
 from tests.reports.runner import Comparison
 
 ACTIONS = (["--metadata"], ["--dump-disk"], ["--dump-new"], ["--check"], [])
@@ -47,3 +50,22 @@ def test_check_finds_a_changed_trie(hg_server, hgrepos, tmp_path, change):
     assert got.status == 1 and b"nodemap check failed" in got.err
     cmp.same(repo, "debugnodemap", "--dump-disk")
     cmp.check()
+
+
+def test_pending_nodemap_seen_by_hooks(hgrepos, tmp_path):
+    """In a pretxnclose hook hg reads the pending docket (00changelog.n.a) beside the
+    pending changelog; so do we."""
+    repo = hgrepos.copy("persistent-nodemap", tmp_path / "r")
+    config = hgrepos.config("persistent-nodemap")
+    hook = (f"{hg_executable()} {' '.join(config_args(config))} debugnodemap --metadata"
+            " > theirs.txt && "
+            f"{sys.executable} -m explorer debugnodemap --metadata > ours.txt && "
+            "test -e .hg/store/00changelog.n.a")
+    hg(repo, "update", "-q", "tip", config=config)
+    with open(repo / "README.txt", "ab") as f:
+        f.write(b"one more line\n")
+    hg(repo, "commit", "-m", "pending", config={**config, "hooks.pretxnclose.cmp": hook},
+       env={"PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    theirs = (repo / "theirs.txt").read_bytes()
+    assert theirs.startswith(b"uid: ") and (repo / "ours.txt").read_bytes() == theirs
+    assert b"tip-rev: %d\n" % (len(Store.open(repo).changelog) - 1) in theirs
