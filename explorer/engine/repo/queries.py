@@ -67,7 +67,7 @@ class Queries(StoreFiles):
     def phase(self, rev: int) -> int:
         """The phase of changeset ``rev`` (``phases.PUBLIC`` .. ``INTERNAL``)."""
         if rev != NULL_REV:
-            self.changelog.node(rev)  # an IndexError for a revision the changelog lacks
+            self.changelog.node(rev)  # a LookupError for a revision the changelog lacks
         return self._phase_roots.phase(rev, self.changelog.parents)
 
     @functools.cached_property

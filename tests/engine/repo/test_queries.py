@@ -31,10 +31,10 @@ def ours_bookmarks(store: Store) -> bytes:
                     for name, node in store.bookmarks().items())
 
 
-def ours_branches(store: Store) -> bytes:
+def ours_branches(store: Store, closed: bool = True) -> bytes:
     return b"".join(b"%s %d %s %s\n" % (b.name.encode(), b.tip, str(active).encode(),
                                         str(b.closed).encode())
-                    for b, active in store.branches())
+                    for b, active in store.branches() if closed or not b.closed)
 
 
 def lines(revs) -> bytes:
@@ -53,6 +53,8 @@ def assert_like_hg(repo: Path, config: dict) -> None:
         assert lines(store.branch_heads(closed=True)) == run("heads", "-c", "-T", "{rev}\n")
         assert ours_branches(store) == run("branches", "-c", "-T",
                                            "{branch} {rev} {active} {closed}\n")
+        assert ours_branches(store, closed=False) == run(
+            "branches", "-T", "{branch} {rev} {active} {closed}\n")
         assert lines(store.heads()) == run("log", "-r", "sort(heads(all()))", "-T", "{rev}\n")
         assert lines(store.heads("served")) == run(  # hg's served: secret phase and above
             "log", "-r", "sort(heads(not (secret() or _phase(32) or _phase(96))))",
