@@ -5,7 +5,7 @@ explorer.cli``. The subcommands are in three modules, each registering its
 own parsers:
 
 - ``reporting``: index, revlogindex, deltachain, stats, data, debugancestor,
-  debugindexdot, which print what the Mercurial debug command they mirror
+  debugindexdot, debugnodemap, which print what the Mercurial debug command they mirror
   prints, byte for byte;
 - ``editing``: init, commit, strip, censor, to build and edit test
   repositories;

@@ -1,23 +1,27 @@
-"""The report subcommands: index, revlogindex, deltachain, stats, data.
+"""The report subcommands: index, revlogindex, deltachain, stats, data and hg's debug commands.
 
 Each takes the arguments of the Mercurial debug command it mirrors and
 returns what it prints, byte for byte, as ``explorer.reports`` makes it;
 ``explorer.cli`` registers them beside the editing and damage subcommands
 and writes their output.
 
-=============  ======================  ==========================================
-subcommand     mirrors                 extra
-=============  ======================  ==========================================
-index          hg debugindex           ``-T json``, ``--json``
-revlogindex    hg debugrevlogindex     ``--json``
-deltachain     hg debugdeltachain      ``-T json``, ``--json``
-stats          hg debugrevlog          ``--json`` (also with ``--dump``)
-data           hg debugdata            ``--json``
-debugancestor  hg debugancestor        ``INDEX`` may name any revlog ``.i``
-debugindexdot  hg debugindexdot        ``-T`` only ``{rev}``
-=============  ======================  ==========================================
+==================  ======================  ======================================
+subcommand          mirrors                 extra
+==================  ======================  ======================================
+index               hg debugindex           ``-T json``, ``--json``
+revlogindex         hg debugrevlogindex     ``--json``
+deltachain          hg debugdeltachain      ``-T json``, ``--json``
+stats               hg debugrevlog          ``--json`` (also with ``--dump``)
+data                hg debugdata            ``--json``
+debugancestor       hg debugancestor        ``INDEX`` may name any revlog ``.i``
+debugindexdot       hg debugindexdot        ``-T`` only ``{rev}``
+debugnodemap        hg debugnodemap
+debugsidedata       hg debugsidedata
+debug-revlog-stats  hg debug-revlog-stats   no ``-T``; the whole store
+==================  ======================  ======================================
 
-Each also accepts a path to a revlog ``.i`` file, inside a repository or not.
+All but debugnodemap, debugsidedata and debug-revlog-stats also accept a path to a revlog ``.i``
+file, inside a repository or not.
 """
 
 from __future__ import annotations
@@ -33,16 +37,19 @@ from explorer.reports import (
     deltachain,
     index,
     indexdot,
+    nodemap,
     revids,
     revlogindex,
+    revlogstats,
+    sidedata,
     stats,
 )
 from explorer.reports.errors import ReportError
 from explorer.reports.formats import hg_json, json_lines
-from explorer.reports.target import Selection, Target, path_target, resolve
+from explorer.reports.target import Selection, Target, open_store, path_target, resolve
 
 COMMANDS = ("index", "revlogindex", "deltachain", "stats", "data", "debugancestor",
-            "debugindexdot")
+            "debugindexdot", "debugnodemap", "debugsidedata", "debug-revlog-stats")
 
 
 # -- argument definitions ----------------------------------------------------------------
@@ -125,6 +132,30 @@ def add_parsers(sub) -> None:
     p.add_argument("--common", action="store_true", help="also their common ancestors")
     p.set_defaults(run=run_debugindexdot)
 
+    p = sub.add_parser("debugnodemap", parents=common,
+                       help="the persistent nodemap on disk (hg debugnodemap)")
+    p.add_argument("file", nargs="?", metavar="FILE")
+    for action, what in (("dump-new", "the trie hg would write now, binary"),
+                         ("dump-disk", "the trie on disk, binary"),
+                         ("check", "check the trie against the index"),
+                         ("metadata", "the docket")):
+        p.add_argument(f"--{action}", action="store_true", help=what)
+    p.set_defaults(run=run_debugnodemap)
+
+    p = sub.add_parser("debugsidedata", parents=common,
+                       help="the sidedata entries of a revision (hg debugsidedata)")
+    p.add_argument("file", metavar="FILE|REV")
+    p.add_argument("rev", nargs="?", metavar="REV")
+    p.set_defaults(run=run_debugsidedata)
+
+    p = sub.add_parser("debug-revlog-stats", help="a line per revlog of the store "
+                       "(hg debug-revlog-stats)")
+    p.add_argument("-R", "--repository", metavar="REPO",
+                   help="repository root (default: found from the working directory)")
+    for flag, kind in (("-c", "changelog"), ("-m", "manifest"), ("-f", "filelogs")):
+        p.add_argument(flag, f"--{kind}", action="store_true", help=f"only the {kind}")
+    p.set_defaults(run=run_debug_revlog_stats)
+
 
 # -- running them ---------------------------------------------------------------------------
 
@@ -188,6 +219,17 @@ def run_stats(args: argparse.Namespace) -> Iterable[str]:
 
 
 def run_data(args: argparse.Namespace) -> Iterable[str | bytes]:
+    target, number = _target_and_rev(args)
+    return data.data_output(target, number, as_json=args.json)
+
+
+def run_debugsidedata(args: argparse.Namespace) -> Iterable[str | bytes]:
+    target, number = _target_and_rev(args)
+    return sidedata.sidedata_lines(target, number, verbose=args.verbose or args.debug)
+
+
+def _target_and_rev(args: argparse.Namespace) -> tuple[Target, int]:
+    """The ``-c|-m|FILE REV`` arguments of debugdata and debugsidedata."""
     file, rev = args.file, args.rev
     if args.changelog or args.manifest or args.dir:
         if rev is not None:
@@ -197,8 +239,7 @@ def run_data(args: argparse.Namespace) -> Iterable[str | bytes]:
         raise ReportError("please specify a revision")
     target = resolve(Selection(repository=args.repository, changelog=args.changelog,
                                manifest=args.manifest, dir=args.dir, file=file), warn=warn)
-    number = revids.find_rev(target, rev, filelog_rules=target.kind == "filelog")
-    return data.data_output(target, number, as_json=args.json)
+    return target, revids.find_rev(target, rev, filelog_rules=target.kind == "filelog")
 
 
 def run_debugancestor(args: argparse.Namespace) -> Iterable[str]:
@@ -231,3 +272,19 @@ def run_debugindexdot(args: argparse.Namespace) -> Iterable[str]:
     target = _target(args)
     revs = [revids.find_rev(target, r, filelog_rules=False) for r in args.rev]
     return indexdot.indexdot_text(target, revs, common=args.common, include=args.include)
+
+
+def run_debugnodemap(args: argparse.Namespace) -> Iterable[str | bytes]:
+    if not (args.changelog or args.manifest or args.dir or args.file):
+        args.changelog = True  # hg's default
+    target = _target(args)
+    action = next((a for a in nodemap.ACTIONS if getattr(args, a)), None)
+    return nodemap.nodemap_output(target, action)
+
+
+def run_debug_revlog_stats(args: argparse.Namespace) -> Iterable[str | bytes]:
+    chosen = {kind for kind, wanted in (("changelog", args.changelog),
+                                        ("manifest", args.manifest),
+                                        ("filelog", args.filelogs)) if wanted}
+    store = open_store(args.repository, warn=warn)
+    return revlogstats.stats_lines(store, chosen or None)

@@ -53,6 +53,8 @@ class Target:
     plans reads by slicing delta chains (into blocks at least ``density`` full,
     never cut at holes up to ``min_gap`` bytes), and ``debugdeltachain`` shows the
     read columns. ``canonical_parents``: a null p1 is listed after p2.
+    ``nodemap``: hg opens it with its persistent nodemap (the changelog and the
+    manifests of a ``persistent-nodemap`` store).
     """
 
     revlog: Revlog
@@ -63,6 +65,7 @@ class Target:
     canonical_parents: bool = True
     density: float = DENSITY_THRESHOLD
     min_gap: int = MIN_GAP_SIZE
+    nodemap: bool = False
 
     def parents(self, rev: int) -> tuple[int, int]:
         """Parent revisions in the order Mercurial lists them for this revlog."""
@@ -102,6 +105,17 @@ def _check_combination(sel: Selection) -> None:
         raise ReportError("cannot specify filename with --changelog or --manifest")
 
 
+def open_store(repository: str | None, cwd: str | None = None,
+               warn: Warn | None = None) -> Store:
+    """The store of ``-R REPO`` or of the repository holding ``cwd``, as hg finds it;
+    ``ReportError`` outside any repository."""
+    cwd = cwd or os.getcwd()
+    store = _open_store(repository, cwd, warn)
+    if store is None:
+        raise ReportError(f"no repository found in '{cwd}' (.hg not found)")
+    return store
+
+
 def _open_store(repository: str | None, cwd: str, warn: Warn | None) -> Store | None:
     if repository is not None:
         root = os.path.join(cwd, repository)
@@ -138,6 +152,7 @@ def _read_settings(store: Store) -> dict:
 
 def _store_revlog(store: Store, sel: Selection) -> Target:
     settings = _read_settings(store)
+    settings["nodemap"] = "persistent-nodemap" in store.requirements
     if sel.changelog:
         return Target(store.changelog, "00changelog.i", "changelog", **settings)
     if sel.dir:

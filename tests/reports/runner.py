@@ -28,6 +28,9 @@ HG_COMMAND = {
     "data": "debugdata",
     "debugancestor": "debugancestor",
     "debugindexdot": "debugindexdot",
+    "debugnodemap": "debugnodemap",
+    "debugsidedata": "debugsidedata",
+    "debug-revlog-stats": "debug-revlog-stats",
 }
 
 

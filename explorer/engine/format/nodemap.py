@@ -99,6 +99,16 @@ class PersistentNodemap:
             block = value
         return self._revs_under(block)
 
+    def revisions(self) -> list[int]:
+        """Every revision the trie holds, walking down from its root."""
+        return self._revs_under(self.blocks - 1) if self.blocks else []
+
+    def leaf(self, hexnode: str) -> int | None:
+        """The revision at the end of ``hexnode``'s path, unconfirmed (hg's ``_find_node``);
+        None when the path ends on an empty slot."""
+        found = self.find(hexnode)
+        return found[0] if len(found) == 1 else None
+
     def _revs_under(self, root: int) -> list[int]:
         """Every revision in the subtree of ``root``; each block may be visited once,
         so a damaged trie whose blocks point at each other cannot loop or explode."""

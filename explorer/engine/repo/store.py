@@ -1,7 +1,8 @@
 """The store as users open it: its files and revlogs, and the checks over them.
 
 ``Store`` adds to ``StoreFiles`` (the store layer) what needs the layers
-above it: verify and the comparison with a damaged copy. Keeping them here,
+above it: verify, the comparison with a damaged copy, and the repository
+queries of ``repo.queries`` (phases, bookmarks, heads, branches). Keeping them here,
 rather than as lazy imports inside the store layer, keeps that layer free of
 its own callers.
 """
@@ -12,9 +13,10 @@ from ..damage.compare import Difference, compare_stores
 from ..store.files import StoreFiles
 from ..verify.problems import Problem, Progress
 from ..verify.run import verify_store
+from .queries import Queries
 
 
-class Store(StoreFiles):
+class Store(Queries):
     """One repository's store: ``Store.open(path)`` takes a repository root, its
     ``.hg`` or its store directory."""
 

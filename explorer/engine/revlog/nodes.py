@@ -10,19 +10,39 @@ the index (verify reports the damage).
 
 from __future__ import annotations
 
+import os
 from bisect import bisect_left
 from collections.abc import Callable
 
 from ..errors import CorruptionError, LookupError, RevlogError
 from ..format.constants import NULL_NODE, NULL_REV
 from ..format.index import Index, load_bytes
-from ..format.nodemap import PersistentNodemap, parse_nodemap_docket
+from ..format.nodemap import NodemapDocket, PersistentNodemap, parse_nodemap_docket
 
 
 def _common_digits(a: bytes, b: bytes) -> int:
     """How many leading hex digits two distinct 20-byte nodes share."""
     differ = int.from_bytes(a, "big") ^ int.from_bytes(b, "big")
     return (8 * len(a) - differ.bit_length()) // 4
+
+
+def read_persisted(sidefile: Callable[[str], str], pending: bool = False
+                   ) -> tuple[NodemapDocket, bytes] | None:
+    """The docket and the ``data_length`` bytes of trie it names, as hg's
+    ``persisted_data`` reads them: unchecked against the index (``debugnodemap``
+    shows what is on disk); None for no docket, a version hg does not know, a
+    missing or short data file. ``pending``: a transaction's ``.n.a`` first."""
+    docket_path = sidefile(".n")
+    if pending and os.path.exists(sidefile(".n.a")):
+        docket_path = sidefile(".n.a")
+    docket = parse_nodemap_docket(bytes(load_bytes(docket_path)), docket_path)
+    if docket is None:
+        return None
+    data_path = sidefile(docket.data_suffix())
+    if not os.path.exists(data_path):
+        return None
+    data = bytes(load_bytes(data_path, docket.data_length))
+    return (docket, data) if len(data) >= docket.data_length else None
 
 
 class NodeIndex:

@@ -32,8 +32,10 @@ from ..format.constants import (
 from ..format.docket import Docket
 from ..format.index import IndexEntry
 from ..format.nodeid import hash_revision
+from ..format.nodemap import NodemapDocket
 from . import graph
 from .inner import InnerRevlog
+from .nodes import read_persisted
 from .prefixes import shortest_prefix
 from .writer import RevlogWriter, WriteConfig, default_config
 
@@ -176,6 +178,11 @@ class Revlog:
         """True when the files are as this object last read or wrote them (no other
         process, hg included, changed them since)."""
         return self._inner.is_current()
+
+    def persisted_nodemap(self) -> tuple[NodemapDocket, bytes] | None:
+        """The persistent nodemap's docket and trie bytes as they are on disk, whether or
+        not they match the index (hg's ``persisted_data``); None when there is none."""
+        return read_persisted(self._inner.sidefile, self.index_path.endswith(".a"))
 
     def uses_persistent_nodemap(self) -> bool:
         """True when node lookups go through an on-disk nodemap matching the index."""
