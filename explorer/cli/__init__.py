@@ -25,7 +25,9 @@ report midway, after everything readable was printed; never a traceback.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import NoReturn
@@ -37,6 +39,15 @@ from explorer.reports import summary
 from explorer.reports.errors import ABORT, ReportError
 
 _COMMANDS = (*reporting.COMMANDS, *editing.COMMANDS, *damage.COMMANDS)
+DESCRIPTION = """\
+revlog-explorer [PATH] [--rev REV]
+  opens the explorer on PATH (a repository, its .hg, a store directory, one .i
+  file, or a pending .i.a), at revision REV; without PATH, on a built-in demo
+  store. Piped, it prints a summary of the store instead.
+
+revlog-explorer COMMAND ...
+  the reports print what the hg debug command they mirror prints, byte for
+  byte; the other commands verify, damage, build and edit test repositories."""
 DAMAGED = 1
 _FLUSH_AT = 1 << 16
 
@@ -45,12 +56,17 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line and exits like an hg abort."""
 
     def error(self, message: str) -> NoReturn:
+        typo = re.search(r"invalid choice: '([^']*)'", message)
+        close = difflib.get_close_matches(typo.group(1), _COMMANDS, n=1) if typo else []
+        if close:
+            message = f"no command '{typo.group(1)}' (did you mean '{close[0]}'?)"
         self.exit(ABORT, f"{self.prog}: {message} (see --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Every subcommand: the reports, then the editing and the damage ones."""
-    parser = _Parser(prog=PROG, description="Reports on Mercurial revlogs, as hg prints them.")
+    parser = _Parser(prog=PROG, description=DESCRIPTION,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     reporting.add_parsers(sub)
     editing.add_parsers(sub)
@@ -110,6 +126,13 @@ def _explorer_request(argv: list[str]) -> tuple[str | None, str | None] | None:
     return None if rest else (args.path, args.rev)
 
 
+def _nothing_named(name: str) -> str:
+    """Why ``name`` opens nothing, with the command it may be a typo of."""
+    close = difflib.get_close_matches(name, _COMMANDS, n=1)
+    hint = f" (did you mean the command '{close[0]}'?)" if close else ""
+    return f"{name}: no such file, directory or command{hint}"
+
+
 class _Probe(argparse.ArgumentParser):
     """A parser that tries the arguments without printing or exiting."""
 
@@ -121,13 +144,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``revlog-explorer`` console script; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     request = _explorer_request(argv)
+    if request is not None and request[0] is not None and not os.path.lexists(request[0]):
+        return fail(_nothing_named(request[0]), ABORT)  # said before Textual loads
     if request is not None and sys.stdout.isatty():
         from explorer.tui.app import run  # only here: the reports must not pay for Textual
 
         return run(*request)
     try:
-        if not argv or not (argv[0].startswith("-") or argv[0] in _COMMANDS):
-            _write(summary.summary_text(argv[0] if argv else os.getcwd()))
+        if request is not None:  # piped: the summary (of the working directory without PATH)
+            _write(summary.summary_text(request[0] or os.getcwd()))
             return 0
         try:
             args = build_parser().parse_args(argv)

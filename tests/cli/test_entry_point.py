@@ -37,10 +37,39 @@ def on_terminal(monkeypatch) -> None:
     (["-r", "a1b2", "x.i"], ("x.i", "a1b2")),
     (["--rev", "tip"], (None, "tip")),
 ])
-def test_a_path_or_nothing_opens_the_explorer(opened, monkeypatch, argv, expected):
+def test_a_path_or_nothing_opens_the_explorer(opened, monkeypatch, tmp_path, argv, expected):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "some" / "repo").mkdir(parents=True)
+    (tmp_path / "x.i").write_bytes(b"")
     on_terminal(monkeypatch)
     assert cli.main(argv) == 0
     assert opened == [expected]
+
+
+def test_a_path_naming_nothing_is_said_before_the_explorer_starts(opened, monkeypatch, capsys):
+    """A mistyped command reads as a PATH: it is named, with the command it resembles,
+    without loading the TUI."""
+    on_terminal(monkeypatch)
+    assert cli.main(["indx", "-m"]) == 255 and cli.main(["no/such/repo"]) == 255
+    assert opened == []
+    assert cli.main(["indx"]) == 255
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["revlog-explorer: no command 'indx' (did you mean 'index'?) (see --help)",
+                   "revlog-explorer: no/such/repo: no such file, directory or command",
+                   "revlog-explorer: indx: no such file, directory or command (did you mean "
+                   "the command 'index'?)"]
+
+
+def test_rev_without_a_path_piped_summarizes_the_working_directory(repo):
+    out = subprocess.run([sys.executable, "-m", "explorer", "--rev", "3"], cwd=repo,
+                         capture_output=True, text=True, check=True).stdout
+    assert "revisions" in out
+
+
+def test_the_help_names_the_explorer_path_and_rev(capsys):
+    assert cli.main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "revlog-explorer [PATH] [--rev REV]" in out and "opens the explorer" in out
 
 
 @pytest.mark.parametrize("argv", [["index", "-m"], ["--help"], ["-v", "index"], ["--rev"]])
