@@ -75,7 +75,8 @@ class ExplorerApp(App[None]):
         Binding("v", "verify", "Verify", tooltip="Check the whole store as hg verify does "
                 "(and more), listing every problem"),
         Binding("z", "zoom", "Zoom", show=False, tooltip="Let the focused pane fill the screen"),
-        Binding("escape", "focus_index", "Back to index", show=False),
+        Binding("escape", "focus_index", "Back to index", show=False,
+                tooltip="Focus the index table again (and drop a number being typed)"),
         Binding("a", "add_revision", "Add revision", show=False,
                 tooltip="Commit a new revision of the selected file (edit its text first)"),
         Binding("s", "strip", "Strip", show=False,
@@ -427,6 +428,10 @@ class ExplorerApp(App[None]):
         view = self.view
         if not answer or view is None:
             return
+        if answer.lstrip("-").isdigit() and not -1 <= int(answer) < len(view):
+            self.notify(f"no revision {answer}: this revlog has revisions 0 … {len(view) - 1}"
+                        " (-1 for the tip)", severity="error")
+            return
         try:
             rev = len(view) - 1 if answer == "tip" else view.revlog.lookup(answer)
         except RevlogError as err:
@@ -531,11 +536,15 @@ class ExplorerApp(App[None]):
     # -- command palette -------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        titles = set()
+        for command in super().get_system_commands(screen):  # Textual's own, bindings too
+            titles.add(command.title)
+            yield command
         for binding in self.BINDINGS:
             if isinstance(binding, Binding) and binding.action != "quit" and \
-                    not binding.action.startswith("digit"):
-                yield SystemCommand(binding.description, binding.tooltip or binding.description,
+                    not binding.action.startswith("digit") and binding.description not in titles:
+                titles.add(binding.description)
+                yield SystemCommand(binding.description, binding.tooltip,  # "" : no echo
                                     _runner(self, binding.action))
         if self.source is not None:
             for row, ref in enumerate(self.source.refs):

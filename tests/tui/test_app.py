@@ -253,14 +253,38 @@ def test_help_lists_every_binding(repo):
     run(ExplorerApp(repo), test)
 
 
-def test_command_palette_lists_every_action(repo):
+def test_command_palette_lists_every_action_once(repo):
     async def test(pilot):
         app = pilot.app
-        titles = {c.title for c in app.get_system_commands(app.screen)}
+        commands = list(app.get_system_commands(app.screen))
+        titles = [c.title for c in commands]
+        assert not [c.title for c in commands if c.help == c.title]  # a line said twice
         for binding in ExplorerApp.BINDINGS:
             if binding.action != "quit" and not binding.action.startswith("digit"):
                 assert binding.description in titles
         assert "Open data/src/main.py.i" in titles
+        assert len(titles) == len(set(titles)), sorted(t for t in titles if titles.count(t) > 1)
+
+    run(ExplorerApp(repo), test)
+
+
+def test_go_to_a_revision_past_the_end_names_the_valid_range(repo):
+    """``g 99999`` said "no node starts with 99999": a number is a revision, and the
+    message gives the revisions there are."""
+    async def test(pilot):
+        app = pilot.app
+        await settle(pilot)
+        before = app.index.cursor
+        app._goto("99999")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        last = len(app.view) - 1
+        assert f"no revision 99999: this revlog has revisions 0 … {last} (-1 for the tip)" \
+            in messages
+        assert app.index.cursor == before
+        app._goto("-1")
+        await settle(pilot)
+        assert app.index.cursor == last
 
     run(ExplorerApp(repo), test)
 
