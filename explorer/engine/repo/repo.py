@@ -353,7 +353,8 @@ class Repo:
         for path, location in ((hg_dir / "bookmarks", "plain"),
                                (hg_dir / "store" / "bookmarks", "")):
             data = read_optional(str(path))
-            moved = None if data is None else rewrite.moved_bookmarks(data, stripped, target)
+            moved = None if data is None else rewrite.moved_bookmarks(data, stripped, target,
+                                                                       cl.has_node)
             if moved != data:
                 rewrites[("bookmarks", location)] = moved
         return rewrites

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tempfile
+from collections.abc import Callable
 
 from ..errors import RevlogError
 from ..format.constants import REVIDX_ISCENSORED, REVLOG_V1
@@ -29,33 +30,21 @@ from ..payloads.filetext import censor_tombstone
 from ..revlog.revlog import Revlog
 from ..transaction import fileops
 from ..transaction.transaction import Transaction
+from .bookmarks import read_named_nodes
 
-NODE_HEX = 40
 
-
-def moved_bookmarks(data: bytes, stripped: set[bytes], target: bytes) -> bytes:
-    """The bookmarks (``NODE NAME`` lines) with those on a stripped changeset moved to
-    ``target``, as hg's strip moves them; hg then writes every bookmark, sorted by name
-    (a line it cannot read is dropped). Unchanged when no bookmark moves."""
-    marks = {}
-    for line in data.splitlines():
-        node = _bookmark_node(line)
-        if node is not None:
-            marks[line[NODE_HEX + 1:]] = node
+def moved_bookmarks(data: bytes, stripped: set[bytes], target: bytes,
+                    known: Callable[[bytes], bool]) -> bytes:
+    """The bookmarks with those on a stripped changeset moved to ``target``, as hg's
+    strip moves them; hg then writes every bookmark it read (``read_named_nodes``: a
+    line it cannot read, a node ``known`` refuses, dropped), sorted by name. Unchanged
+    when no bookmark moves."""
+    marks = {name.encode("utf-8", "surrogateescape"): node
+             for name, node in read_named_nodes(data, known).items()}
     if not any(node in stripped for node in marks.values()):
         return data
     return b"".join(b"%s %s\n" % ((target if node in stripped else node).hex().encode(), name)
                     for name, node in sorted(marks.items()))
-
-
-def _bookmark_node(line: bytes) -> bytes | None:
-    node, space, _name = line.partition(b" ")
-    if not space or len(node) != NODE_HEX:
-        return None
-    try:
-        return bytes.fromhex(node.decode("ascii"))
-    except (UnicodeDecodeError, ValueError):
-        return None
 
 
 def cut_point(rl: Revlog, first_stripped: int) -> int:
