@@ -20,11 +20,13 @@ import pytest
 UI = ("textual", "rich")
 
 
-def modules_loaded_by(statement: str) -> set[str]:
+def modules_loaded_by(statement: str, *, full: bool = False) -> set[str]:
+    """The top-level packages ``statement`` loads (every module's name if ``full``)."""
     code = f"{statement}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                          text=True).stdout
-    return {name.split(".")[0] for name in json.loads(out)}
+    names = json.loads(out)
+    return set(names) if full else {name.split(".")[0] for name in names}
 
 
 def every_module(package: str) -> str:
@@ -51,3 +53,26 @@ def test_no_ui_library_is_loaded(statement):
 def test_the_check_can_fail():
     """The probe sees a UI import when there is one."""
     assert "textual" in modules_loaded_by("import explorer.tui.app")
+
+
+# What the explorer's first frame does not need: writing, transactions, verify's
+# passes, the damage tools and the reports load when first used (issue 12: the
+# first frame within 0.15 s of a trivial Textual app's, benchmarks/startup.py).
+NOT_AT_START = ("explorer.engine.revlog.writer", "explorer.engine.transaction.transaction",
+                "explorer.engine.verify.run", "explorer.engine.damage.faults",
+                "explorer.engine.damage.compare", "explorer.engine.repo.repo",
+                "explorer.reports.stats", "explorer.cli.reporting", "explorer.tui.store_actions")
+
+
+def test_the_explorer_starts_without_the_heavy_parts():
+    loaded = modules_loaded_by("import explorer.cli, explorer.tui.app", full=True)
+    assert not loaded & set(NOT_AT_START)
+
+
+def test_the_heavy_parts_load_when_asked_for():
+    """The lazy names still resolve, and the probe sees them load."""
+    loaded = modules_loaded_by("import explorer.engine as e, explorer.engine.verify as v\n"
+                               "e.Repo, e.Transaction, v.verify_store, e.Store.verify",
+                               full=True)
+    assert {"explorer.engine.repo.repo", "explorer.engine.transaction.transaction",
+            "explorer.engine.verify.run"} <= loaded

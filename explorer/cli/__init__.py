@@ -32,13 +32,11 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import NoReturn
 
-from explorer.cli import damage, editing, reporting
 from explorer.cli.messages import PROG, fail
+from explorer.cli.names import COMMANDS as _COMMANDS
 from explorer.engine import CorruptionError, RevlogError
-from explorer.reports import summary
 from explorer.reports.errors import ABORT, ReportError
 
-_COMMANDS = (*reporting.COMMANDS, *editing.COMMANDS, *damage.COMMANDS)
 DESCRIPTION = """\
 revlog-explorer [PATH] [--rev REV]
   opens the explorer on PATH (a repository, its .hg, a store directory, one .i
@@ -65,6 +63,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """Every subcommand: the reports, then the editing and the damage ones."""
+    from explorer.cli import damage, editing, reporting  # not for the explorer's start-up
+
     parser = _Parser(prog=PROG, description=DESCRIPTION,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -152,6 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(*request)
     try:
         if request is not None:  # piped: the summary (of the working directory without PATH)
+            from explorer.reports import summary
+
             _write(summary.summary_text(request[0] or os.getcwd()))
             return 0
         try:

@@ -23,8 +23,6 @@ from explorer.cli.messages import warn
 from explorer.engine.damage import faults
 from explorer.reports import breaking, diffstore, journal, verify
 
-COMMANDS = ("verify", "diff-store", "break", "journal")
-
 
 def add_parsers(sub) -> None:
     """Register the damage subcommands on an argparse subparsers object."""

@@ -22,8 +22,6 @@ from explorer.engine import NULL_REV, StoreError
 from explorer.engine.repo.repo import Repo
 from explorer.engine.store.discovery import find_repository
 
-COMMANDS = ("init", "commit", "strip", "censor")
-
 
 def add_parsers(sub) -> None:
     """Register the editing subcommands on an argparse subparsers object."""

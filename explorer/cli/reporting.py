@@ -48,10 +48,6 @@ from explorer.reports.errors import ReportError
 from explorer.reports.formats import hg_json, json_lines
 from explorer.reports.target import Selection, Target, open_store, path_target, resolve
 
-COMMANDS = ("index", "revlogindex", "deltachain", "stats", "data", "debugancestor",
-            "debugindexdot", "debugnodemap", "debugsidedata", "debug-revlog-stats")
-
-
 # -- argument definitions ----------------------------------------------------------------
 
 

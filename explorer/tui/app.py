@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from functools import cached_property
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -29,7 +30,6 @@ from textual.worker import get_current_worker
 
 from explorer.engine import CorruptionError, RevlogError
 from explorer.engine.verify import ERROR, WARNING, Problem
-from explorer.tui.store_actions import StoreActions
 from explorer.tui.widgets.chain import ChainPane, ChainTable
 from explorer.tui.widgets.commandline import CommandLine
 from explorer.tui.widgets.dag import DagView
@@ -45,6 +45,9 @@ from explorer.tui.widgets.text import TextPane
 from explorer.views.printable import printable
 from explorer.views.revlog_view import RevlogView
 from explorer.views.source import Source, SourceError, open_source
+
+if TYPE_CHECKING:
+    from explorer.tui.store_actions import StoreActions
 
 
 class ExplorerApp(App[None]):
@@ -148,8 +151,6 @@ class ExplorerApp(App[None]):
         self.detail = self.query_one(ContentSwitcher)
         self.index.followers.append(self.dag.follow)
         self.dag.leader = self.index
-        self.store_actions = StoreActions(self, self.problems_pane, report=self.report,
-                                          close_view=self.close_view, reload=self.reload)
         for selector, title in (("#store-box", "store"), ("#problems", "problems"),
                                 ("#index", "index"), ("#dag", "DAG"),
                                 ("#chain", "delta chain"), ("#detail", "text")):
@@ -516,6 +517,15 @@ class ExplorerApp(App[None]):
         self._open_source()
 
     # -- verify and edits (explorer.tui.store_actions) -------------------------
+
+    @cached_property
+    def store_actions(self) -> StoreActions:
+        """Verify and the edits, loaded when first asked for: the writer, the
+        transactions and verify are not needed for the first frame."""
+        from explorer.tui.store_actions import StoreActions
+
+        return StoreActions(self, self.problems_pane, report=self.report,
+                            close_view=self.close_view, reload=self.reload)
 
     def action_verify(self) -> None:
         if self.source is not None:

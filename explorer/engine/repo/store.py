@@ -9,11 +9,14 @@ its own callers.
 
 from __future__ import annotations
 
-from ..damage.compare import Difference, compare_stores
+from typing import TYPE_CHECKING
+
 from ..store.files import StoreFiles
 from ..verify.problems import Problem, Progress
-from ..verify.run import verify_store
 from .queries import Queries
+
+if TYPE_CHECKING:
+    from ..damage.compare import Difference
 
 
 class Store(Queries):
@@ -26,9 +29,13 @@ class Store(Queries):
         ``progress(done, total, label)`` is called as revisions are checked;
         returning False stops the run with ``verify.Cancelled``.
         """
+        from ..verify.run import verify_store  # loaded when used: not for readers
+
         return verify_store(self, progress).problems
 
     def compare(self, other: StoreFiles) -> list[Difference]:
         """How ``other`` (a damaged copy) differs from this store, region by region
         (see ``explorer.engine.damage.compare``)."""
+        from ..damage.compare import compare_stores  # loaded when used: not for readers
+
         return compare_stores(self, other)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from ..errors import AmbiguousPrefixError, LookupError
 from ..format import compression
@@ -37,7 +38,9 @@ from . import graph
 from .inner import InnerRevlog
 from .nodes import read_persisted
 from .prefixes import shortest_prefix
-from .writer import RevlogWriter, WriteConfig, default_config
+
+if TYPE_CHECKING:
+    from .writer import RevlogWriter, WriteConfig
 
 
 class Revlog:
@@ -470,6 +473,8 @@ class Revlog:
         a delta the caller already has (the manifest's against p1).
         """
         if self._writer is None:
+            from .writer import RevlogWriter, default_config  # readers never load the writer
+
             config = self.write_config or default_config(self._inner)
             self._writer = RevlogWriter(self._inner, config)
         return self._writer.add(text, p1, p2, link_rev, tr, flags, cached_delta, node)

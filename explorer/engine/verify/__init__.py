@@ -10,8 +10,25 @@ passes), ``revlog_passes`` (runs them in order), ``store_checks`` (the store
 as a whole) and ``links`` (across revlogs).
 """
 
+from typing import TYPE_CHECKING
+
 from .problems import ERROR, WARNING, Cancelled, Collector, Problem, Progress, Severity
-from .run import Report, verify_revlog, verify_store
+
+if TYPE_CHECKING:
+    from .run import Report, verify_revlog, verify_store
+
+
+def __getattr__(name: str) -> object:
+    """The checks load when first used (PEP 562): the explorer's first frame and the
+    reports need ``Problem`` and the severities, not the passes."""
+    if name not in ("Report", "verify_revlog", "verify_store"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import run
+
+    value = getattr(run, name)
+    globals()[name] = value
+    return value
+
 
 __all__ = ["Cancelled", "Collector", "ERROR", "Problem", "Progress", "Report", "Severity",
            "WARNING", "verify_revlog", "verify_store"]
