@@ -289,7 +289,7 @@ class ExplorerApp(App[None]):
             if typed is not None:
                 self._goto(str(typed))
         elif isinstance(event.table, StorePane):
-            self.open_revlog(event.row)
+            self.open_revlog(event.table.ref_index(event.row))
             self.index.focus()
         elif isinstance(event.table, ChainTable):
             self.index.move_to(event.table.links[event.row].rev)

@@ -110,7 +110,7 @@ def test_choosing_a_revlog_in_the_store_pane_opens_it(repo):
         store.focus()
         await press(pilot, *["down"] * row, "enter")
         assert app.view.name == "data/src/main.py.i"
-        assert store.open_row == row and app.index.has_focus
+        assert store.open_ref == row and app.index.has_focus
         assert_in_step(app, 0)
 
     run(ExplorerApp(repo), test)

@@ -9,6 +9,7 @@ the cursor, ``[`` and ``]`` jump between fields.
 
 from __future__ import annotations
 
+import os
 from bisect import bisect_right
 from collections.abc import Callable
 from typing import ClassVar, NamedTuple
@@ -161,14 +162,23 @@ class HexView(ScrollView, can_focus=True):
             strip = self._strips.get(key)
             if strip is None:
                 strip = self._strips[key] = self._draw(line, at_cursor)
-        return strip.crop_extend(scroll_x, scroll_x + width, self.styles_cache.base)
+        return _cut(strip, scroll_x, width, self.styles_cache.base)
+
+    def _file_label(self, file: str) -> str:
+        """The file a section is in, named by its path in the store (decoded), so two
+        filelogs of the same base name are told apart."""
+        target = self.loader.target
+        name = target[0].name if target is not None else ""
+        if name.endswith(".i") and os.path.basename(file).endswith(".d"):
+            return name[:-2] + ".d"
+        return name or os.path.basename(file)
 
     def _draw(self, line: Line, at_cursor: bool) -> Strip:
         section = self.sections[line.section]
         base = self.styles_cache.base
         if line.first == -1:
             where = "" if section.offset is None else \
-                f"  {section.file.rsplit('/', 1)[-1]} @ {section.offset}"
+                f"  {self._file_label(section.file)} @ {section.offset}"
             title = self.styles_cache.part("hex--title")
             return Strip([Segment(section.title, base + title),
                           Segment(where, base + self.styles_cache.part("hex--dim"))])
@@ -311,6 +321,17 @@ class HexView(ScrollView, can_focus=True):
         super().notify_style_update()
         self.styles_cache.clear()
         self._generation += 1  # drawn lines carry the old styles
+
+
+def _cut(strip: Strip, start: int, width: int, style: Style) -> Strip:
+    """The ``width`` cells of ``strip`` from ``start``, ending in "…" where text goes
+    on beyond the pane (scroll right to read it), so nothing looks complete when cut."""
+    shown = strip.crop_extend(start, start + width, style)
+    if width > 1 and strip.cell_length > start + width:
+        end = shown.crop(width - 1, width)
+        ellipsis_style = next((seg.style for seg in end if seg.style), style)
+        shown = Strip.join([shown.crop(0, width - 1), Strip([Segment("…", ellipsis_style)])])
+    return shown
 
 
 def _span_index(section: Section, at: int) -> int | None:

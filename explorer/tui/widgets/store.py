@@ -3,15 +3,17 @@
 A store can hold thousands of filelogs; opening each one to count its
 revisions is left to a worker, for the rows on screen, so the pane shows
 its list at once and fills in the numbers as they come. Enter opens the
-revlog under the cursor.
+revlog under the cursor; ``/`` keeps only the revlogs whose path holds what
+is typed (Enter on an empty filter shows them all again).
 """
 
 from __future__ import annotations
 
 import os
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Static
 from textual.worker import get_current_worker
@@ -63,33 +65,83 @@ def human_size(n: int) -> str:
 
 
 class StorePane(VirtualTable):
-    """The revlogs of the open source; ``Chosen`` when the user opens one."""
+    """The revlogs of the open source; ``Chosen`` when the user opens one.
+
+    Rows are those the filter keeps; ``ref_index(row)`` is the revlog's place
+    in ``source.refs``, which is what the app opens and what ``facts`` and
+    ``open_ref`` count in.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", key_display="/",
+                tooltip="Store pane: keep the revlogs whose path holds some text"),
+    ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.source: Source | None = None
         self.facts: dict[int, RevlogFacts] = {}
-        self.open_row: int | None = None
+        self.open_ref: int | None = None
+        self.kept: list[int] | None = None  # None: every revlog
+        self.pattern = ""
 
-    def show(self, source: Source, row: int = 0) -> None:
+    def show(self, source: Source, ref: int = 0) -> None:
         self.source = source
         self.facts = {}
-        self.open_row = row
+        self.open_ref = ref
+        self.kept, self.pattern = None, ""
+        self._show_rows(ref)
+
+    def ref_index(self, row: int) -> int:
+        """The place in ``source.refs`` of the revlog shown at ``row``."""
+        return row if self.kept is None else self.kept[row]
+
+    def _row_of(self, ref: int) -> int | None:
+        if self.kept is None:
+            return ref
+        try:
+            return self.kept.index(ref)
+        except ValueError:
+            return None
+
+    def _show_rows(self, ref: int | None) -> None:
+        count = len(self.source.refs) if self.kept is None else len(self.kept)
+        row = self._row_of(ref) if ref is not None else None
         self.reset(_COLUMNS if self.size.width >= _WIDE_ENOUGH else _NARROW_COLUMNS,
-                   len(source.refs), row)
+                   count, row or 0)
         self._request_facts()
 
-    def mark_open(self, row: int) -> None:
-        """Mark ``row`` as the open revlog and put the cursor on it."""
-        self.open_row = row
+    def action_filter(self) -> None:
+        if self.source is not None:
+            self.app.command_line.ask("filter revlogs", "part of a path · Enter on nothing "
+                                      "shows every revlog", self.apply_filter)
+
+    def apply_filter(self, text: str | None) -> None:
+        """Keep the revlogs whose path holds ``text`` (any case); None or "": all."""
+        if self.source is None:
+            return
+        self.pattern = text or ""
+        needle = self.pattern.casefold()
+        self.kept = None if not needle else \
+            [i for i, ref in enumerate(self.source.refs) if needle in ref.path.casefold()]
+        self._show_rows(self.open_ref)
+        if self.parent is not None:
+            self.parent.border_subtitle = "" if self.kept is None else \
+                f"/{self.pattern}: {len(self.kept)} of {len(self.source.refs)}"
+
+    def mark_open(self, ref: int) -> None:
+        """Mark revlog ``ref`` as the open one and put the cursor on it (if shown)."""
+        self.open_ref = ref
         self.invalidate()
-        if self.cursor != row:
+        row = self._row_of(ref)
+        if row is not None and self.cursor != row:
             self.move_to(row)
 
     def row_cells(self, row: int) -> list[Cell]:
+        row = self.ref_index(row)
         ref = self.source.refs[row]
         facts = self.facts.get(row)
-        marker = ("▶" if row == self.open_row else " ", "accent")
+        marker = ("▶" if row == self.open_ref else " ", "accent")
         kind = {"changelog": "cl", "manifest": "mf", "filelog": "fl"}.get(ref.kind, "?")
         if facts is None:
             return [marker, (kind, "dim"), (ref.path, ""), ("…", "dim"), ("", "")]
@@ -101,8 +153,9 @@ class StorePane(VirtualTable):
     def describe(self, row: int) -> str:
         """Two lines on the revlog at ``row``: what it is and its files (plain text, to
         show through ``plain``)."""
-        if self.source is None or not 0 <= row < len(self.source.refs):
+        if self.source is None or not 0 <= row < self.row_count:
             return ""
+        row = self.ref_index(row)
         ref = self.source.refs[row]
         facts = self.facts.get(row)
         if facts is None:
@@ -115,7 +168,7 @@ class StorePane(VirtualTable):
                 f".i {facts.index_size:,} B · {data} · {facts.format}")
 
     def row_style(self, row: int) -> str:
-        facts = self.facts.get(row)
+        facts = self.facts.get(self.ref_index(row))
         return "bad" if facts is not None and facts.error else ""
 
     def watch_scroll_y(self, old: float, new: float) -> None:
@@ -132,9 +185,9 @@ class StorePane(VirtualTable):
         source = self.source
         if source is None:
             return
-        rows = [r for r in range(self.first_visible,
-                                 min(self.row_count, self.first_visible + self.page_rows + 8))
-                if r not in self.facts]
+        rows = [self.ref_index(r) for r in range(self.first_visible,
+                min(self.row_count, self.first_visible + self.page_rows + 8))]
+        rows = [r for r in rows if r not in self.facts]
         if rows:
             self.run_worker(lambda: self._fill(source, rows), thread=True, exclusive=True,
                             group="store-facts", exit_on_error=False,
@@ -153,7 +206,7 @@ class StorePane(VirtualTable):
         if source is self.source:
             self.facts.update(found)
             self.invalidate()
-            if self.cursor in found:
+            if self.row_count and self.ref_index(self.cursor) in found:
                 self.post_message(self.CursorMoved(self, self.cursor))
 
 

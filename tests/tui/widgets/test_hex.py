@@ -111,3 +111,28 @@ def test_the_wheel_scrolls_the_bytes(long_text):
         assert hexes.scroll_y > 0
 
     run(ExplorerApp(long_text), test)
+
+
+def test_sections_name_their_file_by_store_path_and_cut_labels_end_in_an_ellipsis(repo):
+    rl = Store.open(repo).filelog("src/main.py")
+
+    async def test(pilot):
+        app = pilot.app
+        app.open_revlog(next(i for i, r in enumerate(app.source.refs)
+                             if r.path == "data/src/main.py.i"), 5)
+        await settle(pilot)
+        await press(pilot, "x")
+        hexes = app.query_one(HexView)
+        lines = [hexes.render_line(y).text.rstrip() for y in range(hexes.size.height)]
+        titles = [line for line in lines if line.startswith(("index entry", "chunk of"))]
+        assert titles and all(line.endswith("…") for line in titles)  # too narrow: cut, said
+        assert [line for line in lines if "◂" in line and line.endswith("…")]
+        await press(pilot, "tab", "tab", "tab", "z")  # hex fills the screen: titles fit
+        lines = [hexes.render_line(y).text.rstrip() for y in range(hexes.size.height)]
+        titles = [line for line in lines if line.startswith(("index entry", "chunk of"))]
+        assert titles[0].endswith(f"data/src/main.py.i @ {rl.entry_offset(5)}")
+        assert titles[1].endswith(f"data/src/main.py.{'i' if rl.inline else 'd'} @ "
+                                  f"{rl.chunk_offset(5)}")
+        assert any(line.endswith("◂ base, link rev, p1, p2") for line in lines)
+
+    run(ExplorerApp(repo), test, size=(120, 40))

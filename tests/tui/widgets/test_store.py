@@ -21,3 +21,27 @@ def test_the_wheel_and_keys_scroll_the_revlogs():
         assert store.first_visible == store.row_count - store.page_rows
 
     run(ExplorerApp(), test, size=(80, 24))
+
+
+def test_slash_filters_the_revlogs_by_path_and_enter_opens_the_one_kept():
+    async def test(pilot):
+        app = pilot.app
+        store = app.query_one(StorePane)
+        paths = [ref.path for ref in app.source.refs]
+        wanted = next(p for p in paths if p.startswith("data/"))
+        needle = wanted[len("data/"):][:4]  # a piece of a path, typed in upper case
+        kept = [p for p in paths if needle.casefold() in p.casefold()]
+        assert 0 < len(kept) < len(paths)
+        store.focus()
+        await press(pilot, "slash", *needle.upper(), "enter")
+        assert store.row_count == len(kept)
+        assert [store.describe(r).split(":")[0] for r in range(len(kept))] == kept
+        assert store.parent.border_subtitle == f"/{needle.upper()}: {len(kept)} of {len(paths)}"
+        await press(pilot, "end", "enter")
+        assert app.view.name == kept[-1]
+        store.focus()
+        await press(pilot, "slash", "enter")  # an empty filter: every revlog again
+        assert store.row_count == len(paths) and store.parent.border_subtitle == ""
+        assert store.cursor == paths.index(kept[-1])  # still on the open one
+
+    run(ExplorerApp(), test)
