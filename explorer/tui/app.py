@@ -69,7 +69,8 @@ class ExplorerApp(App[None]):
                 tooltip="Find revisions whose node starts with a hex prefix"),
         Binding("n", "next_match(1)", "Next match", show=False),
         Binding("N", "next_match(-1)", "Previous match", show=False),
-        Binding("t", "show_detail('text')", "Text", tooltip="Show the decoded revision"),
+        Binding("t", "show_text", "Text", tooltip="Show the decoded revision (leaving the "
+                "delta view)"),
         Binding("x", "show_detail('hex')", "Hex", tooltip="Show the raw bytes, field by field"),
         Binding("d", "toggle_delta", "Delta", tooltip="Text pane: the decoded text or the "
                 "delta hunks applied at this revision"),
@@ -77,8 +78,15 @@ class ExplorerApp(App[None]):
                 tooltip="Draw the DAG with ASCII or Unicode"),
         Binding("v", "verify", "Verify", tooltip="Check the whole store as hg verify does "
                 "(and more), listing every problem"),
-        Binding("z", "zoom", "Zoom", show=False, tooltip="Let the focused pane fill the screen"),
-        Binding("escape", "focus_index", "Back to index", show=False,
+        Binding("z", "zoom", "Zoom", tooltip="Let the focused pane fill the screen "
+                "(z again: back)"),
+        Binding("tab", "focus_next", "Next pane", key_display="Tab", priority=True,
+                tooltip="Focus the next pane (shift+tab: the previous one)"),
+        Binding("right_square_bracket", "hex_field(1)", "Next hex field", show=False,
+                tooltip="Hex view: the cursor to the next field, from any pane"),
+        Binding("left_square_bracket", "hex_field(-1)", "Previous hex field", show=False,
+                tooltip="Hex view: the cursor to the previous field, from any pane"),
+        Binding("escape", "focus_index", "Back to index", key_display="Esc",
                 tooltip="Focus the index table again (and drop a number being typed)"),
         Binding("a", "add_revision", "Add revision", show=False,
                 tooltip="Commit a new revision of the selected file (edit its text first)"),
@@ -98,6 +106,7 @@ class ExplorerApp(App[None]):
         self.source: Source | None = None
         self.view: RevlogView | None = None
         self.matches: list[int] = []
+        self.match_prefix = ""
         self.typed: int | None = None  # a revision number being typed (less-style go-to)
         self._after_open: tuple[str, str | int | None, tuple[str, int] | None] | None = None
 
@@ -234,6 +243,7 @@ class ExplorerApp(App[None]):
                     view.mark_damaged(p.rev, p.message)
         self.store_pane.mark_open(row)
         self.matches = []
+        self.index.border_subtitle = ""
         if view is not None:
             self._title_index(view)
             self.index.show(view, self._resolve(view, rev))
@@ -357,6 +367,17 @@ class ExplorerApp(App[None]):
         self.detail.border_title = which if which == "hex" else (
             "delta" if self.text.delta_mode else "text")
 
+    def action_show_text(self) -> None:
+        """The decoded text: out of the delta view if it was on (``d`` goes back)."""
+        if self.text.delta_mode:
+            self.action_toggle_delta()
+        else:
+            self.action_show_detail("text")
+
+    def action_hex_field(self, direction: int) -> None:
+        if self.detail.current == "hex":
+            self.hexview.action_field(direction)
+
     def action_toggle_delta(self) -> None:
         text = self.text
         text.delta_mode = not text.delta_mode
@@ -397,8 +418,7 @@ class ExplorerApp(App[None]):
                      else description)
                     for description, keys in by_description.items()]
             if cls is type(self):
-                keys += [("tab / shift+tab", "Next / previous pane"),
-                         ("ctrl+p", "Command palette: every action")]
+                keys += [("ctrl+p", "Command palette: every action")]
             sections.append((title, keys))
         return sections
 
@@ -473,12 +493,10 @@ class ExplorerApp(App[None]):
     def _found(self, view: RevlogView, prefix: str, matches: list[int]) -> None:
         if view is not self.view:
             return
-        self.matches = matches
+        self.matches, self.match_prefix = matches, prefix
         if not matches:
             self.notify(f"no node starts with {prefix}", severity="warning")
             return
-        if len(matches) > 1:
-            self.notify(f"{len(matches)} nodes start with {prefix}: n / N for the others")
         self.action_next_match(1, include_current=True)
 
     def action_next_match(self, direction: int, include_current: bool = False) -> None:
@@ -492,6 +510,9 @@ class ExplorerApp(App[None]):
             earlier = [r for r in self.matches if r < here]
             rev = earlier[-1] if earlier else self.matches[-1]
         self.index.move_to(rev)
+        self.index.border_subtitle = (f"/{self.match_prefix}: match "
+                                      f"{self.matches.index(rev) + 1} of {len(self.matches)}"
+                                      + (" · n / N" if len(self.matches) > 1 else ""))
 
     def close_view(self) -> None:
         """Let go of the open revlog (its files are about to change)."""

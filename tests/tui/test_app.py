@@ -184,13 +184,43 @@ def test_find_by_node_prefix(repo):
         assert_in_step(app, 12)
         await press(pilot, "home", "slash", digit, "enter")
         assert app.index.cursor == revs[0] and app.matches == revs
+        assert app.index.border_subtitle == f"/{digit}: match 1 of {len(revs)} · n / N"
         await press(pilot, "n")
         assert app.index.cursor == revs[1]
+        assert app.index.border_subtitle.startswith(f"/{digit}: match 2 of {len(revs)}")
         await press(pilot, "N", "N")
         assert app.index.cursor == revs[-1]
         await press(pilot, "slash", *"zz", "enter")
         assert app.index.cursor == revs[-1]
         assert any("not hexadecimal" in n.message for n in app._notifications)
+
+    run(ExplorerApp(repo), test)
+
+
+def test_t_leaves_the_delta_view_and_brackets_walk_hex_fields_from_the_index(repo):
+    async def test(pilot):
+        app = pilot.app
+        text, hexes = app.query_one(TextPane), app.query_one(HexView)
+        await press(pilot, "5", "g", "d")
+        assert text.delta_mode and app.detail.border_title == "delta"
+        await press(pilot, "t")
+        assert not text.delta_mode and app.detail.border_title == "text"
+        assert app.detail.current == "text"
+        await press(pilot, "x", "right_square_bracket")
+        assert app.index.has_focus and app.index.cursor == 5  # the index keeps its keys
+        assert hexes.current_span().name == "flags"
+        await press(pilot, "left_square_bracket")
+        assert hexes.current_span().name == "offset"
+
+    run(ExplorerApp(repo), test)
+
+
+def test_the_footer_names_zoom_tab_and_escape(repo):
+    async def test(pilot):
+        footer = " ".join(f"{k.key_display} {k.description}"
+                          for k in pilot.app.query("FooterKey").results())
+        for shown in ("z Zoom", "Tab Next pane", "Esc Back to index"):
+            assert shown in footer, footer
 
     run(ExplorerApp(repo), test)
 
