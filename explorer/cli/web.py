@@ -27,8 +27,8 @@ import socket
 import sys
 
 from explorer.cli.messages import PROG, fail
-from explorer.views.printable import printable
 from explorer.reports.errors import ABORT
+from explorer.views.printable import printable
 
 HOST = "127.0.0.1"
 
