@@ -60,7 +60,7 @@ def _hover(rev: int, attributes: dict) -> str:
     words = [f"rev {rev}"] + [f"{k} {attributes[k]}" for k in
                               ("node", "size", "compressed", "link_rev", "base", "depth", "p1",
                                "p2") if attributes.get(k) is not None]
-    return "\n".join(words)
+    return ", ".join(words)
 
 
 def _layout(g: nx.DiGraph) -> tuple[list[int], list, int]:
