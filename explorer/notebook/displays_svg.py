@@ -5,8 +5,9 @@ parent, or the base its delta is against, always has a lower number. So
 one layout serves both: ``explorer.views.dag_layout`` gives each revision a
 line (in rev order) and a column, keeping a column for a revision while its
 children are still to come; an edge runs down its parent's column, then
-across to the child. Nodes are coloured by how the revision is stored (a
-full snapshot, an intermediate one, a delta) with the details on hover.
+across to the child; a parent left out of a window is a dashed stub.
+Nodes are coloured by how the revision is stored (a full snapshot, an
+intermediate one, a delta), with the details on hover.
 
 A graph of more than ``MAX_NODES`` revisions is not drawn (it would be
 taller than any screen): the drawing says so and how to take a window.
@@ -93,6 +94,7 @@ def graph_svg(g: nx.DiGraph) -> str:
         c, p = index[child], index[parent]
         edges.append(f'<path d="M{x[p]},{y[p]} L{x[p]},{y[c] - DY // 2} L{x[c]},{y[c]}" '
                      'fill="none" stroke="#888"/>')
+    edges += _outside(g, nodes, x, y)
     label_x = LEFT + max(width, 1) * DX + 8
     marks = []
     for i, n in enumerate(nodes):
@@ -105,6 +107,18 @@ def graph_svg(g: nx.DiGraph) -> str:
     height = TOP + len(nodes) * DY
     wide = max(label_x + 240, 8 * len(describe(g)) + 10)
     return _svg(wide, max(height, TOP + 3 * DY), title + "".join(edges + marks) + legend)
+
+
+def _outside(g: nx.DiGraph, nodes: list[int], x: list[int], y: list[int]) -> list[str]:
+    """A dashed stub above each revision for each parent before the window (a parents
+    graph's nodes keep ``p1`` and ``p2`` even when the window leaves them out)."""
+    stubs = []
+    for i, n in enumerate(nodes):
+        for p in {g.nodes[n].get("p1", -1), g.nodes[n].get("p2", -1)} - {-1} - set(g):
+            stubs.append(f'<line x1="{x[i]}" y1="{y[i]}" x2="{x[i] + DX // 2}" '
+                         f'y2="{y[i] - DY // 2}" stroke="#888" stroke-dasharray="2,2">'
+                         f"<title>parent {p}, outside the window</title></line>")
+    return stubs
 
 
 def _legend(x: int, y: int) -> str:

@@ -159,6 +159,16 @@ def test_a_parents_graph_is_drawn_with_hgs_parents(hgrepos):
     assert f"p2 {hg[merge][1]}" in nodes[merge].find(f"{SVG}title").text
 
 
+def test_a_window_marks_parents_outside_it(hgrepos):
+    with Store.open(hgrepos("zstd")) as store:
+        rl = store.changelog
+        g = graphs.parents_graph(rl, 30, 37)
+        outside = sorted(p for r in range(30, 37) for p in set(rl.parents(r)) if -1 < p < 30)
+    root = ET.fromstring(displays.draw(g)._repr_svg_())
+    stubs = [line.find(f"{SVG}title").text for line in root.iter(f"{SVG}line")]
+    assert outside and sorted(int(t.split()[1].rstrip(",")) for t in stubs) == outside
+
+
 def test_a_delta_forest_colours_snapshots_as_hg_types_them(hgrepos):
     out = hgrepos.hg("long-chain-sparse", "debugdeltachain", "chain.txt", "--all-info", "-T",
                      "{rev} {deltatype}\n").decode()
