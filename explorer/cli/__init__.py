@@ -32,6 +32,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import NoReturn
 
+from explorer.cli import web
 from explorer.cli.messages import PROG, fail
 from explorer.cli.names import COMMANDS as _COMMANDS
 from explorer.engine import CorruptionError, RevlogError
@@ -42,6 +43,10 @@ revlog-explorer [PATH] [--rev REV]
   opens the explorer on PATH (a repository, its .hg, a store directory, one .i
   file, or a pending .i.a), at revision REV; without PATH, on a built-in demo
   store. Piped, it prints a summary of the store instead.
+
+revlog-explorer [PATH] [--rev REV] --web [--port N]
+  serves the same explorer to a browser (textual-serve) on localhost, on a
+  free port or port N, and prints its URL; Ctrl+C stops it.
 
 revlog-explorer COMMAND ...
   the reports print what the hg debug command they mirror prints, byte for
@@ -108,22 +113,26 @@ def _as_bytes(piece: str | bytes) -> bytes:
         return piece.encode("utf-8", "backslashreplace")
 
 
-def _explorer_request(argv: list[str]) -> tuple[str | None, str | None] | None:
-    """``[PATH] [--rev REV]`` asks for the explorer: (PATH, REV); None for a subcommand.
+def _explorer_request(argv: list[str]) -> argparse.Namespace | None:
+    """``[PATH] [--rev REV] [--web [--port N]]`` asks for the explorer (``path``, ``rev``,
+    ``web``, ``port``); None for a subcommand.
 
     On a terminal the explorer opens (no PATH: the demo store); piped, the
-    same arguments print the store summary instead.
+    same arguments print the store summary instead; ``--web`` serves it to a
+    browser.
     """
     if argv and (argv[0] in _COMMANDS or argv[0] in ("-h", "--help")):
         return None
     parser = _Probe(add_help=False)
     parser.add_argument("path", nargs="?")
     parser.add_argument("-r", "--rev")
+    parser.add_argument("--web", action="store_true")
+    parser.add_argument("--port")  # checked by web.serve, to say what is wrong
     try:
         args, rest = parser.parse_known_args(argv)
     except ValueError:  # e.g. --rev without a value: the report parser says what is wrong
         return None
-    return None if rest else (args.path, args.rev)
+    return None if rest else args
 
 
 def _nothing_named(name: str) -> str:
@@ -144,17 +153,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``revlog-explorer`` console script; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     request = _explorer_request(argv)
-    if request is not None and request[0] is not None and not os.path.lexists(request[0]):
-        return fail(_nothing_named(request[0]), ABORT)  # said before Textual loads
-    if request is not None and sys.stdout.isatty():
+    if request is not None and request.path is not None and not os.path.lexists(request.path):
+        return fail(_nothing_named(request.path), ABORT)  # said before Textual loads
+    if request is not None and (request.web or request.port is not None):
+        if not request.web:
+            return fail("--port serves the explorer with --web: add --web", ABORT)
+        return web.serve(request.path, request.rev, request.port)
+    if request is not None and (sys.stdout.isatty() or web.wants_tui()):
         from explorer.tui.app import run  # only here: the reports must not pay for Textual
 
-        return run(*request)
+        return run(request.path, request.rev)
     try:
         if request is not None:  # piped: the summary (of the working directory without PATH)
             from explorer.reports import summary
 
-            _write(summary.summary_text(request[0] or os.getcwd()))
+            _write(summary.summary_text(request.path or os.getcwd()))
             return 0
         try:
             args = build_parser().parse_args(argv)

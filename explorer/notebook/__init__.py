@@ -3,7 +3,9 @@
 ``%load_ext explorer.notebook`` (or ``explorer.notebook.enable()``) registers
 IPython display formatters for ``Revlog``, ``IndexEntry``, ``Store`` and
 verify's ``Problem``; the tables they show are made in ``tables``, and
-``graphs`` gives networkx graphs of bounded parts of a revlog. IPython finds
+``graphs`` gives networkx graphs of bounded parts of a revlog, which then
+display as drawings (``displays_svg``). ``displays`` names the other static
+views: revision text, delta hunks, hex anatomy, problems by cause. IPython finds
 the formatters by type (``Problem`` by dotted name, so nothing is imported,
 and a missing class costs nothing). Nothing here imports Textual, and IPython
 only when ``enable`` is called outside a shell.
@@ -57,6 +59,11 @@ def enable(ip=None) -> None:
     for module, name in PROBLEM_TYPES:
         html_f.for_type_by_name(module, name, problem_html)
         text_f.for_type_by_name(module, name, _pretty(problem_text))
+    # graphs' networkx graphs draw themselves; other graphs keep their usual display
+    from explorer.notebook.displays_svg import svg_or_none  # networkx loads only here
+
+    formatters["image/svg+xml"].for_type_by_name("networkx.classes.digraph", "DiGraph",
+                                                 svg_or_none)
 
 
 def load_ipython_extension(ip) -> None:

@@ -46,7 +46,8 @@ def _window(rl: Revlog, start: int, stop: int | None, max_revs: int | None) -> r
 
 
 def _attributes(rl: Revlog, rev: int) -> dict:
-    """What every graph's node says about its revision."""
+    """What every graph's node says about its revision (``base``: its delta parent,
+    -1 for a full text)."""
     e = rl.entry(rev)
     return {
         "node": e.node.hex(),
@@ -54,6 +55,7 @@ def _attributes(rl: Revlog, rev: int) -> dict:
         "compressed": e.compressed_length,
         "size": rl.raw_size(rev),
         "is_snapshot": rl.is_snapshot(rev),
+        "base": rl.delta_parent(rev),
     }
 
 
@@ -103,12 +105,11 @@ def _chain_attributes(rl: Revlog, rev: int, position: int) -> dict:
     which is its snapshot depth when it is a snapshot (a chain's prefix is the chain
     of each of its members)."""
     attributes = _attributes(rl, rev)
-    base = rl.delta_parent(rev)
+    base = attributes["base"]
     snapshot = None
     if attributes["is_snapshot"]:
         snapshot = "full" if base == NULL_REV else "intermediate"
-    attributes.update(base=base, snapshot=snapshot,
-                      depth=position if snapshot else None)
+    attributes.update(snapshot=snapshot, depth=position if snapshot else None)
     return attributes
 
 

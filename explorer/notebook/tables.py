@@ -41,9 +41,12 @@ _MARK = "background-color: rgba(255, 190, 0, 0.18)"
 _STYLE = "font-family: monospace; border-collapse: collapse"
 
 
-def _e(value: object) -> str:
+def escape(value: object) -> str:
     """``value`` ready for HTML text or a quoted attribute."""
     return html.escape(printable(value), quote=True)
+
+
+_e = escape
 
 
 # -- tables, in HTML and in text ---------------------------------------------------------
@@ -227,10 +230,15 @@ def _revlog_row(store: Store, kind: str, path: str) -> Row:
         return Row([Cell(kind), Cell(path), Cell(f"unreadable: {err}")], mark=True)
 
 
-def store_view(store: Store) -> tuple[list[tuple[str, object]], Table]:
-    """What a store shows: its facts, and a table of its first revlogs."""
+def store_view(store: Store, start: int = 0, stop: int | None = None
+               ) -> tuple[list[tuple[str, object]], Table, str]:
+    """What a store shows: its facts, a table of revlogs ``start`` to ``stop``-1
+    (at most ``MAX_REVLOGS`` from ``start`` by default), and how to see the others."""
     undecodable: list[str] = []
     paths = store.revlog_paths(undecodable)
+    stop = min(len(paths), start + MAX_REVLOGS) if stop is None else stop
+    if not 0 <= start <= stop <= len(paths):
+        raise ValueError(f"revlogs {start}..{stop} are not within 0..{len(paths)}")
     facts: list[tuple[str, object]] = [
         ("layout", store.layout.value),
         ("requirements", ", ".join(sorted(store.requirements)) or "-"),
@@ -238,20 +246,69 @@ def store_view(store: Store) -> tuple[list[tuple[str, object]], Table]:
     ]
     if undecodable:
         facts.append(("names that do not decode", len(undecodable)))
-    head = paths[:MAX_REVLOGS]
-    table = Table(STORE_HEADERS, [_revlog_row(store, kind, path) for kind, path in head],
-                  len(paths) - len(head), len(head))
-    return facts, table
+    page = paths[start:stop]
+    rows = [_revlog_row(store, kind, path) for kind, path in page]
+    after = len(paths) - stop
+    table = Table(STORE_HEADERS, rows, after if start == 0 else 0, len(page))
+    return facts, table, _paging(start, stop, len(paths))
+
+
+def _paging(start: int, stop: int, total: int) -> str:
+    """Which revlogs are shown, and the call that shows the next ones."""
+    if start == 0 and stop == total:
+        return ""
+    line = f"revlogs {start}..{stop - 1} of {total}"
+    if stop < total:
+        line += (f"; the next: explorer.notebook.tables.revlogs(store, {stop}, "
+                 f"{min(total, stop + MAX_REVLOGS)})")
+    return line
+
+
+@dataclass
+class StoreRevlogs:
+    """A page of a store's revlogs, displayed as the store's table."""
+
+    store: Store
+    start: int
+    stop: int | None
+
+    def __repr__(self) -> str:
+        return f"<StoreRevlogs {printable(self.store.store_dir)} {self.start}..{self.stop}>"
+
+    def _repr_html_(self) -> str:
+        return _store_html(self.store, self.start, self.stop)
+
+    def _repr_pretty_(self, p, cycle: bool) -> None:
+        p.text(_store_text(self.store, self.start, self.stop))
+
+
+def revlogs(store: Store, start: int = 0, stop: int | None = None) -> StoreRevlogs:
+    """Revlogs ``start`` to ``stop``-1 of ``store`` (in the store view's order) to
+    display: the pages after the first ``MAX_REVLOGS``."""
+    count = len(store.revlog_paths())
+    if not 0 <= start <= (count if stop is None else stop) <= count:
+        raise ValueError(f"revlogs {start}..{stop} are not within 0..{count}")
+    return StoreRevlogs(store, start, stop)
+
+
+def _store_html(store: Store, start: int, stop: int | None) -> str:
+    facts, table, paging = store_view(store, start, stop)
+    note = f"<p>{_e(paging)}</p>" if paging else ""
+    return summary_html(store.store_dir, facts) + note + table_html(table)
+
+
+def _store_text(store: Store, start: int, stop: int | None) -> str:
+    facts, table, paging = store_view(store, start, stop)
+    note = f"\n{paging}" if paging else ""
+    return summary_text(store.store_dir, facts) + note + "\n" + table_text(table)
 
 
 def store_html(store: Store) -> str:
-    facts, table = store_view(store)
-    return summary_html(store.store_dir, facts) + table_html(table)
+    return _store_html(store, 0, None)
 
 
 def store_text(store: Store) -> str:
-    facts, table = store_view(store)
-    return summary_text(store.store_dir, facts) + "\n" + table_text(table)
+    return _store_text(store, 0, None)
 
 
 # -- verify problems --------------------------------------------------------------------------
