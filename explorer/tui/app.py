@@ -577,11 +577,11 @@ class ExplorerApp(App[None]):
                 titles.add(binding.description)
                 yield SystemCommand(binding.description, binding.tooltip,  # "" : no echo
                                     _runner(self, binding.action))
-        if self.source is not None:
+        if self.source is not None:  # found by typing, not listed: a store has thousands
             for row, ref in enumerate(self.source.refs):
                 shown = printable(ref.path, keep_newlines=False)
                 yield SystemCommand(f"Open {shown}", f"Show the {ref.kind} {shown}",
-                                    _opener(self, row))
+                                    _opener(self, row), discover=False)
 
 
 def _runner(app: App, action: str):

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from textual.command import CommandList
 
 from explorer.engine import Revlog, Store
 from explorer.engine.verify import ERROR, Problem
@@ -294,6 +295,11 @@ def test_command_palette_lists_every_action_once(repo):
                 assert binding.description in titles
         assert "Open data/src/main.py.i" in titles
         assert len(titles) == len(set(titles)), sorted(t for t in titles if titles.count(t) > 1)
+        listed = [c.title for c in commands if c.discover]  # before anything is typed
+        assert not [t for t in listed if t.startswith("Open ")]  # found by typing instead
+        await press(pilot, "ctrl+p", *"main.py")
+        found = [str(o.prompt) for o in app.screen.query_one(CommandList).options]
+        assert any("Open data/src/main.py.i" in f for f in found), found
 
     run(ExplorerApp(repo), test)
 
