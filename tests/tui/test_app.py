@@ -16,7 +16,7 @@ from explorer.tui.app import ExplorerApp
 from explorer.tui.headless import settle
 from explorer.tui.widgets.chain import ChainTable
 from explorer.tui.widgets.dag import DagView
-from explorer.tui.widgets.dialogs import CannotOpenScreen, HelpScreen
+from explorer.tui.widgets.dialogs import LEGEND, CannotOpenScreen, HelpScreen
 from explorer.tui.widgets.hex import HexView
 from explorer.tui.widgets.problems import ProblemsTable
 from explorer.tui.widgets.store import StorePane
@@ -278,6 +278,8 @@ def test_help_lists_every_binding(repo):
         for cls in (ExplorerApp, TextPane, HexView, ChainTable, DagView):
             for binding in cls.BINDINGS:
                 assert binding.description in listed, binding
+        shown = str(app.screen.query_one("#help-text").render())
+        assert "Colours" in shown and all(meaning in shown for _, _, meaning in LEGEND)
         await press(pilot, "escape")
         assert not isinstance(app.screen, HelpScreen)
 

@@ -51,8 +51,21 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(yes)
 
 
+# What the colours of the tables mean: (sample, theme variable, meaning). The
+# variables are those of the table styles in app.tcss.
+LEGEND = [
+    ("12  6ef5b0aa218c", "text-primary", "revision numbers and nodes"),
+    ("12  0001  2", "warning", "a full snapshot's base (base = rev), flags that are set, "
+     "snapshot levels"),
+    ("-1  0000  …", "text-muted", "no parent, no flag, a fact still being worked out"),
+    ("12  !", "error", "damaged: cannot be read or does not verify (problems pane: why)"),
+    ("● ○", "text-primary", "DAG: the selected revision, the others"),
+]
+
+
 class HelpScreen(ModalScreen[None]):
-    """Every key of every pane, made from the bindings themselves (never out of date)."""
+    """Every key of every pane, made from the bindings themselves (never out of date),
+    and what the colours mean."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "close", "Close"),
@@ -70,7 +83,13 @@ class HelpScreen(ModalScreen[None]):
                 text.append(f"  {key:<18}", style="bold cyan")
                 text.append(f"{description}\n")
             text.append("\n")
-        text.append("Every action is also in the command palette (ctrl+p).")
+        text.append("Colours\n", style="bold")
+        colours = self.app.get_css_variables()
+        for sample, variable, meaning in LEGEND:
+            colour = colours.get(variable, "")  # "auto 60%" (muted) is no colour: dim
+            text.append(f"  {sample:<18}", style=colour if colour.startswith("#") else "dim")
+            text.append(f"{meaning}\n")
+        text.append("\nEvery action is also in the command palette (ctrl+p).")
         with VerticalScroll(classes="dialog help"):
             yield Label("Keys", classes="dialog-title")
             yield Static(text, id="help-text")
