@@ -29,7 +29,12 @@ from textual.widgets import Static
 
 from explorer.tui.widgets.loader import RevisionLoader, describe_error
 from explorer.tui.widgets.plain import plain
-from explorer.tui.widgets.styles import StyleCache, set_virtual_size, sync_scrollbars
+from explorer.tui.widgets.styles import (
+    StyleCache,
+    cut_to_width,
+    set_virtual_size,
+    sync_scrollbars,
+)
 from explorer.views.anatomy import Section, Span, sections
 from explorer.views.revlog_view import RevlogView
 
@@ -162,7 +167,7 @@ class HexView(ScrollView, can_focus=True):
             strip = self._strips.get(key)
             if strip is None:
                 strip = self._strips[key] = self._draw(line, at_cursor)
-        return _cut(strip, scroll_x, width, self.styles_cache.base)
+        return cut_to_width(strip, scroll_x, width, self.styles_cache.base)
 
     def _file_label(self, file: str) -> str:
         """The file a section is in, named by its path in the store (decoded), so two
@@ -321,17 +326,6 @@ class HexView(ScrollView, can_focus=True):
         super().notify_style_update()
         self.styles_cache.clear()
         self._generation += 1  # drawn lines carry the old styles
-
-
-def _cut(strip: Strip, start: int, width: int, style: Style) -> Strip:
-    """The ``width`` cells of ``strip`` from ``start``, ending in "…" where text goes
-    on beyond the pane (scroll right to read it), so nothing looks complete when cut."""
-    shown = strip.crop_extend(start, start + width, style)
-    if width > 1 and strip.cell_length > start + width:
-        end = shown.crop(width - 1, width)
-        ellipsis_style = next((seg.style for seg in end if seg.style), style)
-        shown = Strip.join([shown.crop(0, width - 1), Strip([Segment("…", ellipsis_style)])])
-    return shown
 
 
 def _span_index(section: Section, at: int) -> int | None:

@@ -16,7 +16,12 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from explorer.tui.widgets.styles import StyleCache, set_virtual_size, sync_scrollbars
+from explorer.tui.widgets.styles import (
+    StyleCache,
+    cut_to_width,
+    set_virtual_size,
+    sync_scrollbars,
+)
 from explorer.views.document import Document, Line
 
 
@@ -91,7 +96,7 @@ class LinesView(ScrollView, can_focus=True):
             if strip.cell_length > self.virtual_size.width:
                 set_virtual_size(self, Size(strip.cell_length, self._rows.count),
                                  repaint=False)
-        return strip.crop_extend(scroll_x, scroll_x + width, base)
+        return cut_to_width(strip, scroll_x, width, base)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -12,9 +12,11 @@ first DOM base only), and the widget then cannot scroll.
 
 from __future__ import annotations
 
+from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widget import Widget
 
 
@@ -87,3 +89,14 @@ def sync_scrollbars(widget: ScrollView) -> None:
         widget.vertical_scrollbar.position = widget.scroll_y
     if widget.show_horizontal_scrollbar:
         widget.horizontal_scrollbar.position = widget.scroll_x
+
+
+def cut_to_width(strip: Strip, start: int, width: int, style: Style) -> Strip:
+    """The ``width`` cells of ``strip`` from ``start``, ending in "…" where text goes
+    on beyond the pane (scroll right to read it), so nothing looks complete when cut."""
+    shown = strip.crop_extend(start, start + width, style)
+    if width > 1 and strip.cell_length > start + width:
+        end = shown.crop(width - 1, width)
+        ellipsis_style = next((seg.style for seg in end if seg.style), style)
+        shown = Strip.join([shown.crop(0, width - 1), Strip([Segment("…", ellipsis_style)])])
+    return shown

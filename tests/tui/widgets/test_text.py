@@ -26,7 +26,7 @@ def test_keys_scroll_to_the_last_line_of_a_3000_line_file(long_text):
         assert f"line {LONG_LINES} of the long file" not in shown(text)
         await press(pilot, "end")
         number, last = shown(text)[-1].split(maxsplit=1)  # numbered as in the file
-        assert (number, last.rstrip().rstrip(".")) == (str(LONG_LINES),
+        assert (number, last.rstrip().rstrip("…").rstrip(".")) == (str(LONG_LINES),
                                               f"line {LONG_LINES} of the long file")
         await press(pilot, "home")
         assert text.scroll_y == 0 and shown(text)[0].startswith("rev 0 ")
@@ -49,3 +49,16 @@ def test_the_wheel_scrolls_the_text(long_text):
         assert 0 < text.scroll_y < down
 
     run(ExplorerApp(long_text), test)
+
+
+def test_a_line_cut_at_the_pane_edge_ends_in_an_ellipsis(long_text):
+    """The header's node cut silently looked whole (a copied node was wrong)."""
+    async def test(pilot):
+        text = await open_long_text(pilot)
+        header = shown(text)[0].rstrip()
+        assert header.startswith("rev 0 ") and "node " in header
+        assert header.endswith("…") and len(header) == text.scrollable_content_region.width
+        await press(pilot, "z")  # the whole screen: the header fits
+        assert not shown(text)[0].rstrip().endswith("…")
+
+    run(ExplorerApp(long_text), test, size=(100, 30))
