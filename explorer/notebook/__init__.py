@@ -6,7 +6,8 @@ verify's ``Problem``; the tables they show are made in ``tables``, and
 ``graphs`` gives networkx graphs of bounded parts of a revlog. IPython finds
 the formatters by type (``Problem`` by dotted name, so nothing is imported,
 and a missing class costs nothing). Nothing here imports Textual, and IPython
-only when ``enable`` is called outside a shell.
+only when ``enable`` is called outside a shell. ``explore`` gives the interactive
+widget (``explorer.notebook.widget``, which needs anywidget: the notebook extra).
 """
 
 from __future__ import annotations
@@ -57,6 +58,15 @@ def enable(ip=None) -> None:
     for module, name in PROBLEM_TYPES:
         html_f.for_type_by_name(module, name, problem_html)
         text_f.for_type_by_name(module, name, _pretty(problem_text))
+
+
+def explore(target=None):
+    """The explorer as a notebook widget over ``target`` (a ``Store``, a ``Revlog``, a
+    path, or None for the demo store); see ``explorer.notebook.widget``. Imported when
+    called, so the tables work without the notebook extra (anywidget)."""
+    from explorer.notebook.widget import explore as widget
+
+    return widget(target)
 
 
 def load_ipython_extension(ip) -> None:
