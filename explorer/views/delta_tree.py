@@ -20,8 +20,8 @@ from explorer.views.chain_links import delta_type
 from explorer.views.revlog_view import RevlogView
 
 NEAR = 48  # revisions either side of the selected one searched for delta children
-CHAIN_HEAD = 6  # links kept from the start of a long chain (snapshots are there)
-CHAIN_TAIL = 8  # and from its end (the selected revision's own bases)
+CHAIN_HEAD = 4  # links kept from the start of a long chain (snapshots are there)
+CHAIN_TAIL = 6  # and from its end (the selected revision's own bases)
 CHILDREN = 6  # children shown under one link; the others are counted
 
 
@@ -42,10 +42,12 @@ class TreeNode(NamedTuple):
 
 class DeltaTree(NamedTuple):
     """The tree of ``rev``: nodes, the links left out of a long chain (``cut``:
-    how many, drawn as one row), and per node the children not shown."""
+    how many, drawn as one row), per node the children not shown, and what the
+    chain costs to read (its chunks' stored sizes)."""
 
     rev: int
     chain_length: int
+    read: int  # bytes of chunks read to rebuild ``rev``
     nodes: list[TreeNode]
     cut: int
     cut_row: int | None
@@ -60,23 +62,17 @@ def delta_tree(view: RevlogView, rev: int) -> DeltaTree:
         chain = rl.delta_chain(rev)
         shown, cut = _cut(chain)
         levels = _snapshot_levels(rl, chain)
-        nodes: list[TreeNode] = []
-        row = 0
-        cut_row = None
-        for i, r in enumerate(shown):
-            if r is None:
-                cut_row = row
-                row += 1
-                continue
-            nodes.append(_node(rl, r, levels.get(r), True, row, 0))
-            row += 1
+        nodes = [_node(rl, r, levels.get(r), True, row, 0)
+                 for row, r in enumerate(shown) if r is not None]
+        cut_row = shown.index(None) if cut else None
         children, more = _children(rl, rev, {r for r in shown if r is not None})
         rows = {n.rev: n.row for n in nodes}
         for base, kids in children.items():
             for column, kid in enumerate(kids, 1):
                 level = rl.snapshot_depth(kid) if _is_snapshot(rl, kid) else None
                 nodes.append(_node(rl, kid, level, False, rows[base] + 1, column))
-    return DeltaTree(rev, len(chain), nodes, cut, cut_row, more)
+        read = sum(rl.entry(r).compressed_length for r in chain)
+    return DeltaTree(rev, len(chain), read, nodes, cut, cut_row, more)
 
 
 def _cut(chain: list[int]) -> tuple[list[int | None], int]:

@@ -47,8 +47,7 @@ class Kernel:
         """Send ``data`` on comm ``comm_id``; the data of the comm messages answering it."""
         msg = self.client.session.msg("comm_msg", {"comm_id": comm_id, "data": data})
         self.client.shell_channel.send(msg)
-        return [m["content"]["data"] for m in self._collect(msg["header"]["msg_id"])
-                if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id]
+        return comm_data(self._collect(msg["header"]["msg_id"]), comm_id)
 
     def _collect(self, msg_id: str) -> list[dict]:
         """iopub messages caused by ``msg_id``, up to the kernel going idle."""
@@ -70,6 +69,12 @@ def widget_opened(messages: list[dict], model_name: str = "AnyModel") -> tuple[s
                 and content["data"]["state"].get("_model_name") == model_name):
             return content["comm_id"], content["data"]["state"]
     raise AssertionError(f"no {model_name} widget was opened")
+
+
+def comm_data(messages: list[dict], comm_id: str) -> list[dict]:
+    """The data of the messages on comm ``comm_id`` among ``messages``."""
+    return [m["content"]["data"] for m in messages
+            if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id]
 
 
 def custom_replies(data: list[dict]) -> list[dict]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.notebook.kernel import Kernel, widget_opened
+from tests.notebook.kernel import Kernel, comm_data, widget_opened
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,7 +84,7 @@ def text_of(page) -> str:
 
 def test_clicking_a_row_changes_the_chain_and_the_text(kernel, page, hgrepos):
     path = hgrepos("long-chain-sparse")
-    _, fetched = open_widget(kernel, page, path,
+    comm_id, fetched = open_widget(kernel, page, path,
                              "w.revlog = 'data/chain.txt.i'\nw.rev = 1003")
     settled(page)
     assert page.inner_text(".rx-title") == "data/chain.txt.i"
@@ -113,6 +113,13 @@ def test_clicking_a_row_changes_the_chain_and_the_text(kernel, page, hgrepos):
     assert "rev 1002 = rev 1001 + a delta" in text_of(page)
     page.locator(".rx-tab[data-tab='text']").click()
     settled(page)
+
+    # rev set from Python: the kernel's update reaches the page, which follows
+    page.evaluate("data => window.deliver(data)", comm_data(kernel.run("w.rev = 1999"), comm_id))
+    settled(page)
+    assert page.get_attribute(".rx-entry.rx-selected", "data-rev") == "1999"
+    assert page.get_attribute(".rx-tnode.rx-selected", "data-rev") == "1999"
+    assert "… 990 links" in page.text_content(".rx-chain-svg")
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.locator("#widget").screenshot(path=str(SCREENSHOT))
     assert fetched == []

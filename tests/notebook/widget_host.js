@@ -24,6 +24,7 @@ window.startWidget = async (esm, css, state) => {
       }
     }
   };
+  window.deliver = apply; // what the kernel sent on its own (code run in a cell)
   window.kernelMessages = 0;
   const post = async (data) => {
     window.kernelMessages += 1;

@@ -94,6 +94,7 @@ def tree_json(tree: DeltaTree) -> dict:
     return {
         "rev": tree.rev,
         "length": tree.chain_length,
+        "read": tree.read,
         "cut": tree.cut,
         "cut_row": tree.cut_row,
         "more": [[base, count] for base, count in sorted(tree.more.items())],

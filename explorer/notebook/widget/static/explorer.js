@@ -123,28 +123,34 @@ class VirtualList {
     const top = this.el.scrollTop;
     if (!this.scaled()) return Math.floor(top / this.rowHeight);
     const room = MAX_SCROLL_PX - this.el.clientHeight;
-    const last = Math.max(0, this.count - this.visible() + 1);
+    const last = Math.max(0, this.count - this.whole());
     return Math.min(last, Math.round((top / Math.max(1, room)) * last));
+  }
+
+  whole() {
+    // rows wholly on screen
+    return Math.max(1, Math.floor((this.el.clientHeight || 400) / this.rowHeight));
   }
 
   topFor(index) {
     if (!this.scaled()) return index * this.rowHeight;
-    const last = Math.max(1, this.count - this.visible() + 1);
+    const last = Math.max(1, this.count - this.whole());
     return (index / last) * (MAX_SCROLL_PX - this.el.clientHeight);
   }
 
   scrollTo(index) {
     const first = this.first();
-    const shown = this.visible() - 1;
+    const whole = this.whole();
     if (index < first) this.el.scrollTop = this.topFor(index);
-    else if (index >= first + shown) this.el.scrollTop = this.topFor(index - shown + 1);
+    else if (index >= first + whole) this.el.scrollTop = this.topFor(index - whole + 1);
     this.draw();
   }
 
   draw() {
     const first = this.first();
     const stop = Math.min(this.count, first + this.visible() + 1);
-    this.body.style.top = `${this.el.scrollTop}px`;
+    // rows sit where they scroll to; past the browser's height cap they follow the view
+    this.body.style.top = `${this.scaled() ? this.el.scrollTop : first * this.rowHeight}px`;
     const out = [];
     let missing = false;
     for (let i = first; i < stop; i++) {
@@ -325,10 +331,10 @@ function nodeWords(node) {
 // near it that build on each link hanging to the right, one row lower.
 function drawChain(chain, select) {
   const nodes = (chain && chain.nodes) || [];
-  const boxW = 118;
-  const boxH = 30;
-  const colW = 132;
-  const rowH = 50;
+  const boxW = 178;
+  const boxH = 21;
+  const colW = 192;
+  const rowH = 29;
   const left = 10;
   const top = 8;
   const rows = Math.max(0, ...nodes.map((n) => n.row + 1), (chain.cut_row ?? -1) + 1);
@@ -349,8 +355,8 @@ function drawChain(chain, select) {
       y1: Y(a.row) + boxH, x2: X(b) + boxW / 2, y2: Y(b.row) }));
   }
   if (chain.cut) {
-    out.append(svg("text", { class: "rx-cut-label", x: left + boxW / 2 + 8, y: Y(chain.cut_row) + 18 },
-      `… ${chain.cut} more links`));
+    out.append(svg("text", { class: "rx-cut-label", x: left + boxW / 2 + 6, y: Y(chain.cut_row) + 15 },
+      `… ${chain.cut} links`));
   }
   for (const n of nodes) {
     if (n.chain) continue;
@@ -368,8 +374,8 @@ function drawChain(chain, select) {
       svg("title", {}, `rev ${n.rev}: ${n.base === -1 ? "stored whole" : `delta against rev ${n.base}`}`
         + ` (${n.why}), ${n.stored} bytes stored`),
       svg("rect", { x: X(n), y: Y(n.row), width: boxW, height: boxH, rx: 5 }),
-      svg("text", { class: "rx-tnode-rev", x: X(n) + 7, y: Y(n.row) + 13 }, `rev ${n.rev}`),
-      svg("text", { class: "rx-tnode-words", x: X(n) + 7, y: Y(n.row) + 25 }, nodeWords(n))));
+      svg("text", { x: X(n) + 7, y: Y(n.row) + 15 }, svg("tspan", { class: "rx-tnode-rev" }, `rev ${n.rev}`),
+        svg("tspan", { class: "rx-tnode-words", dx: 6 }, nodeWords(n)))));
   }
   for (const [baseRev, count] of more) {
     const base = byRev.get(baseRev);
@@ -377,10 +383,26 @@ function drawChain(chain, select) {
     const row = base.row + 1;
     const kids = nodes.filter((n) => n.base === baseRev && !n.chain);
     const last = Math.max(0, ...kids.map((n) => n.column));
-    out.append(svg("text", { class: "rx-more", x: left + (last + 1) * colW, y: Y(row) + 19 },
+    out.append(svg("text", { class: "rx-more", x: left + (last + 1) * colW, y: Y(row) + 15 },
       `+${count} more`));
   }
   return out;
+}
+
+// Beside the tree: how the selected revision is stored, and what its chain holds.
+function chainFacts(chain) {
+  const nodes = (chain.nodes || []).filter((n) => n.chain);
+  const snapshots = nodes.filter((n) => n.level !== null && n.level !== undefined);
+  const facts = snapshots.map((n) => h("li", {}, h("i", { class: `rx-swatch ${levelClass(n.level)}` }),
+    ` rev ${n.rev}: ${n.level === 0 ? "full snapshot" : `level-${n.level} snapshot`}, ${bytes(n.stored)}`));
+  const deltas = (chain.length || 0) - snapshots.length;
+  if (deltas > 0) {
+    facts.push(h("li", {}, h("i", { class: "rx-swatch rx-lvl-delta" }),
+      ` ${deltas} delta${deltas === 1 ? "" : "s"} applied on top`));
+  }
+  return [h("p", {}, chain.words || ""), h("ul", { class: "rx-chain-facts" }, ...facts),
+    h("p", { class: "rx-muted" }, "Click a revision to select it. Off the chain (dashed):"
+      + " revisions nearby that build on the same links.")];
 }
 
 function chainLegend() {
@@ -480,6 +502,17 @@ function drawHex(sections) {
   return h("div", { class: "rx-hex" }, note, ...(sections || []).map((s) => hexSection(s, describe)));
 }
 
+// Scroll a graph's pane (only it, not the page) so its selected node shows.
+function reveal(box) {
+  const node = box.querySelector(".rx-selected");
+  if (!node || !box.clientHeight) return;
+  const boxTop = box.getBoundingClientRect().top;
+  const { top, bottom } = node.getBoundingClientRect();
+  if (top < boxTop || bottom > boxTop + box.clientHeight) {
+    box.scrollTop += top - boxTop - box.clientHeight / 2;
+  }
+}
+
 // -- the whole widget -------------------------------------------------------------------
 
 function render({ model, el }) {
@@ -496,6 +529,8 @@ function render({ model, el }) {
   const dagBox = h("div", { class: "rx-graph" });
   const chainBox = h("div", { class: "rx-graph" });
   const chainWords = h("div", { class: "rx-words" });
+  const chainHead = h("div", { class: "rx-pane-head" });
+  const dagHead = h("div", { class: "rx-pane-head" });
   const text = textPane(model, channel);
   const hexBox = h("div", { class: "rx-hex-box" });
   const tabs = ["text", "delta", "hex"].map((name) => h("button", { class: "rx-tab", "data-tab": name,
@@ -528,16 +563,19 @@ function render({ model, el }) {
   const onChain = () => {
     const chain = model.get("chain") || {};
     const head = chain.error ? chain.error
-      : chain.rev === undefined ? "" : `rev ${chain.rev}: a chain of ${chain.length} link${chain.length === 1 ? "" : "s"}`;
-    chainBox.replaceChildren(h("div", { class: "rx-pane-head" }, h("b", {}, "delta chain "),
-      h("span", { class: "rx-muted" }, head)), chainLegend(), drawChain(chain, select));
-    chainWords.textContent = chain.words || "";
+      : chain.rev === undefined ? "" : `rev ${chain.rev}: a chain of ${chain.length} link${chain.length === 1 ? "" : "s"}`
+        + `, ${bytes(chain.read)} read from disk`;
+    chainHead.replaceChildren(h("b", {}, "delta chain "), h("span", { class: "rx-muted" }, head));
+    chainBox.replaceChildren(drawChain(chain, select));
+    chainWords.replaceChildren(...chainFacts(chain));
+    reveal(chainBox);
   };
   const onDag = () => {
     const dag = model.get("dag") || {};
-    dagBox.replaceChildren(h("div", { class: "rx-pane-head" }, h("b", {}, "parents "),
-      h("span", { class: "rx-muted" }, dag.rev === undefined ? "" : `around rev ${dag.rev}`)),
-    drawDag(dag, select));
+    dagHead.replaceChildren(h("b", {}, "parents "),
+      h("span", { class: "rx-muted" }, dag.rev === undefined ? "" : `around rev ${dag.rev}`));
+    dagBox.replaceChildren(drawDag(dag, select));
+    reveal(dagBox);
   };
   const onHex = () => hexBox.replaceChildren(drawHex(model.get("hexdump")));
 
@@ -560,8 +598,9 @@ function render({ model, el }) {
     h("div", { class: "rx-grid" },
       revlogs.el,
       index.el,
-      h("div", { class: "rx-pane rx-dag" }, dagBox),
-      h("div", { class: "rx-pane rx-chain" }, chainBox, chainWords),
+      h("div", { class: "rx-pane rx-dag" }, dagHead, dagBox),
+      h("div", { class: "rx-pane rx-chain" }, chainHead, chainLegend(),
+        h("div", { class: "rx-chain-body" }, chainBox, chainWords)),
       h("div", { class: "rx-pane rx-detail" }, h("div", { class: "rx-tabs" }, ...tabs), text.el, hexBox)));
   el.replaceChildren(root);
   onHeader();
