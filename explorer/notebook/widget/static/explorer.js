@@ -86,7 +86,8 @@ class Channel {
 // -- a virtual list: rows of a fixed height, fetched by window --------------------------
 
 class VirtualList {
-  // fetch(start, stop) -> Promise<array of rows | null (stale)>; render(row, index) -> Node
+  // options.fetch: (start, stop) => Promise<array of rows, or null when stale>;
+  // options.render: (row, index) => Node
   constructor({ rowHeight, className, fetch, render }) {
     this.rowHeight = rowHeight;
     this.fetch = fetch;
