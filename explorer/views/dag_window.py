@@ -45,8 +45,8 @@ def dag_window(view: RevlogView, rev: int, before: int = BEFORE, after: int = AF
     parents = {r: _parents(view, r) for r in range(first, stop)}
 
     def local(i: int) -> tuple[int, int]:
-        p1, p2 = (p - first if p >= first else -1 for p in parents[first + i])
-        return p1, p2
+        inside = [p - first for p in parents[first + i] if p >= first]
+        return (*inside, -1, -1)[:2]
 
     layout = DagLayout(stop - first, local)
     layout.compute()
