@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "explorer" / "notebook" / "widget" / "static"
 HOST = Path(__file__).with_name("widget_host.js")
 SCREENSHOT = ROOT / "screenshots" / "notebook-widget.png"
+HEX_SCREENSHOT = ROOT / "screenshots" / "notebook-widget-hex.png"
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
                                 reason=f"{CHROMIUM} is not installed")
@@ -122,6 +123,29 @@ def test_clicking_a_row_changes_the_chain_and_the_text(kernel, page, hgrepos):
     assert "… 990 links" in page.text_content(".rx-chain-svg")
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.locator("#widget").screenshot(path=str(SCREENSHOT))
+    assert fetched == []
+
+
+def test_hex_names_every_field_and_the_picker_switches_revlog(kernel, page, hgrepos):
+    path = hgrepos("long-chain-sparse")
+    comm_id, fetched = open_widget(kernel, page, path, "w.revlog = 'data/chain.txt.i'\nw.rev = 1001")
+    settled(page)
+    page.locator(".rx-tab[data-tab='hex']").click()
+    chips = page.locator(".rx-hex-section").first.locator(".rx-field .rx-chip").all_text_contents()
+    assert chips == ["offset", "flags", "compressed length", "uncompressed length", "base",
+                     "link rev", "p1", "p2", "node", "padding"]
+    page.locator(".rx-hex-grid .rx-b[data-field='8']").first.hover()
+    assert page.inner_text(".rx-hex-note").startswith("node")
+    HEX_SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.locator("#widget").screenshot(path=str(HEX_SCREENSHOT))
+
+    page.fill(".rx-filter", "OTHER")
+    page.wait_for_function("document.querySelectorAll('.rx-revlog').length === 1")
+    page.locator(".rx-revlog").click()
+    settled(page)
+    assert page.inner_text(".rx-title") == "data/other.txt.i"
+    assert kernel.stdout("print(w.revlog, w.rev, w.count)").split() == ["data/other.txt.i", "7", "8"]
+    assert page.locator(".rx-entry").count() == 8
     assert fetched == []
 
 

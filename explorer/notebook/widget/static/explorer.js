@@ -453,7 +453,7 @@ function textPane(model, channel) {
 
 // -- hex: the entry and chunk bytes, every field coloured and named ---------------------
 
-const FIELD_COLOURS = 7;
+const FIELD_COLOURS = 10;
 
 function hexSection(section, describe) {
   const data = section.hex || "";
