@@ -128,7 +128,7 @@ def test_clicking_a_row_changes_the_chain_and_the_text(kernel, page, hgrepos):
 
 def test_hex_names_every_field_and_the_picker_switches_revlog(kernel, page, hgrepos):
     path = hgrepos("long-chain-sparse")
-    comm_id, fetched = open_widget(kernel, page, path, "w.revlog = 'data/chain.txt.i'\nw.rev = 1001")
+    _, fetched = open_widget(kernel, page, path, "w.revlog = 'data/chain.txt.i'\nw.rev = 1001")
     settled(page)
     page.locator(".rx-tab[data-tab='hex']").click()
     chips = page.locator(".rx-hex-section").first.locator(".rx-field .rx-chip").all_text_contents()
@@ -144,7 +144,8 @@ def test_hex_names_every_field_and_the_picker_switches_revlog(kernel, page, hgre
     page.locator(".rx-revlog").click()
     settled(page)
     assert page.inner_text(".rx-title") == "data/other.txt.i"
-    assert kernel.stdout("print(w.revlog, w.rev, w.count)").split() == ["data/other.txt.i", "7", "8"]
+    shown = kernel.stdout("print(w.revlog, w.rev, w.count)").split()
+    assert shown == ["data/other.txt.i", "7", "8"]
     assert page.locator(".rx-entry").count() == 8
     assert fetched == []
 
