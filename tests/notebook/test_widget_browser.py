@@ -109,6 +109,15 @@ def test_clicking_a_row_changes_the_chain_and_the_text(kernel, page, hgrepos):
     assert kernel.stdout("print(w.rev)").strip() == "1002"
     assert "rev 1002" in text_of(page)
 
+    # keys move the selection in the index, and the kernel follows
+    page.locator(".rx-index-list").focus()
+    page.keyboard.press("ArrowDown")
+    settled(page)
+    assert kernel.stdout("print(w.rev)").strip() == "1003"
+    page.keyboard.press("ArrowUp")
+    settled(page)
+    assert kernel.stdout("print(w.rev)").strip() == "1002"
+
     page.locator(".rx-tab[data-tab='delta']").click()
     settled(page)
     assert "rev 1002 = rev 1001 + a delta" in text_of(page)

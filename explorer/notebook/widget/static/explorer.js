@@ -593,7 +593,8 @@ function render({ model, el }) {
   ];
   handlers.forEach(([event, handler]) => model.on(event, handler));
 
-  const root = h("div", { class: "rx" },
+  // JupyterLab's own shortcuts (arrows move between cells) stand aside inside the widget
+  const root = h("div", { class: "rx", "data-lm-suppress-shortcuts": "true" },
     h("div", { class: "rx-header" }, h("span", { class: "rx-brand" }, "revlog explorer"),
       h("span", { class: "rx-muted" }, model.get("label")), title, facts, error),
     h("div", { class: "rx-grid" },
