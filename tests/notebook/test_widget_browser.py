@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from tests.notebook.kernel import Kernel, comm_data, widget_opened
 
@@ -43,8 +44,7 @@ def kernel():
 
 @pytest.fixture
 def page():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
+    with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1220, "height": 1000})
         yield page
@@ -54,8 +54,11 @@ def page():
 def open_widget(kernel: Kernel, page, path: Path, setup: str = "") -> tuple[str, list[str]]:
     """Run ``explore(path)`` in the kernel and host the widget in ``page``; the comm id
     and the URLs the page asked the network for (none may be)."""
-    messages = kernel.run("from explorer.notebook import explore\n"
-                          f"w = explore({str(path)!r})\n{setup}\nw")
+    # from the repository's directory, as a user would: the widget's title names the
+    # repository, not the test's temporary path
+    messages = kernel.run(f"import os\nos.chdir({str(path.parent)!r})\n"
+                          "from explorer.notebook import explore\n"
+                          f"w = explore({path.name!r})\n{setup}\nw")
     comm_id, state = widget_opened(messages)
     state.update(json.loads(kernel.stdout("import json; print(json.dumps(w.get_state()))")))
     fetched: list[str] = []

@@ -90,16 +90,13 @@ class Explorer(anywidget.AnyWidget):
     @traitlets.observe("revlog")
     def _open(self, change) -> None:
         ref = self._list.find(change.new)
-        revlog = self._list.opened.get(ref.path)
-        if self._view is not None and self._view.revlog not in self._list.opened.values():
-            self._view.close()  # a revlog the caller handed over stays open
-        self._view = None
+        self._release()
         try:
-            revlog = revlog or self._source.open(ref)
+            revlog = self._list.opened.get(ref.path) or self._source.open(ref)
         except (RevlogError, OSError) as err:
             with self.hold_sync():
                 self.count, self.facts = 0, {"kind": ref.kind}
-                self.error = f"cannot open {ref.path}: {payloads.describe_error(err)}"
+                self.error = f"cannot open {change.new}: {payloads.describe_error(err)}"
                 self._select(-1)
             return
         self._view = RevlogView(ref, revlog)
@@ -108,6 +105,20 @@ class Explorer(anywidget.AnyWidget):
             self.count = len(revlog)
             self.facts = _facts(ref, revlog)
             self._select(len(revlog) - 1)
+
+    def _release(self) -> None:
+        """Close the open revlog, unless the caller handed it over (theirs to close).
+        (ipywidgets closes a widget when it is collected: maybe half made.)"""
+        view = getattr(self, "_view", None)
+        if view is not None and view.revlog not in self._list.opened.values():
+            view.close()
+        self._view = None
+        self._docs = {}
+
+    def close(self) -> None:
+        """Close the revlog being explored, then the widget (its comm)."""
+        self._release()
+        super().close()
 
     def _select(self, rev: int) -> None:
         """Select ``rev``, recomputing the views even when it is the number already set."""
