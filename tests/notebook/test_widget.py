@@ -54,6 +54,21 @@ def test_state_stays_small_on_a_long_chain(widget):
     assert len(json.dumps(widget.get_state(["chain", "dag", "text", "hexdump"]))) < 64 * 1024
 
 
+def test_go_to_takes_a_number_or_a_node_prefix(widget, hgrepos):
+    widget.revlog = CHAIN
+    node = hgrepos.oracle("long-chain-sparse")["revlogs"][CHAIN]["revs"][1234]["node"].hex()
+    assert widget.answer({"kind": "lookup", "query": node[:12], "id": 7}) == {
+        "kind": "lookup", "id": 7, "start": 0, "rev": 1234}
+    assert widget.rev == 1234
+    assert widget.answer({"kind": "lookup", "query": " 17 "})["rev"] == 17 == widget.rev
+    assert widget.answer({"kind": "lookup", "query": "-1"})["rev"] == 1999
+    assert widget.answer({"kind": "lookup", "query": "2000"})["error"] == (
+        f"no rev 2000: {CHAIN} has revisions 0 to 1999")
+    assert "no revision or node matches 'zz'" in widget.answer(
+        {"kind": "lookup", "query": "zz"})["error"]
+    assert widget.rev == 1999
+
+
 def test_bad_selections_are_refused_with_what_is_valid(widget):
     with pytest.raises(traitlets.TraitError, match="no revlog 'data/nope.i'"):
         widget.revlog = "data/nope.i"

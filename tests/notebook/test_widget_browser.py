@@ -159,6 +159,15 @@ def test_hex_names_every_field_and_the_picker_switches_revlog(kernel, page, hgre
     shown = kernel.stdout("print(w.revlog, w.rev, w.count)").split()
     assert shown == ["data/other.txt.i", "7", "8"]
     assert page.locator(".rx-entry").count() == 8
+
+    page.fill(".rx-goto", "3")
+    page.press(".rx-goto", "Enter")
+    page.wait_for_function("document.querySelector('.rx-entry.rx-selected').dataset.rev === '3'")
+    page.fill(".rx-goto", "99")
+    page.press(".rx-goto", "Enter")
+    page.wait_for_function("document.querySelector('.rx-error').textContent !== ''")
+    assert page.inner_text(".rx-error") == "no rev 99: data/other.txt.i has revisions 0 to 7"
+    assert kernel.stdout("print(w.rev)").strip() == "3"
     assert fetched == []
 
 

@@ -188,8 +188,8 @@ class Explorer(anywidget.AnyWidget):
             self.send(answer)
 
     def answer(self, request: dict) -> dict | None:
-        """The reply to one window request (``kind``: revlogs, index or lines); None
-        for a request this widget does not know."""
+        """The reply to one request of the front end (``kind``: revlogs, index or
+        lines, a window of each; lookup, a go-to); None for a kind it does not know."""
         kind = request.get("kind")
         start = _int(request.get("start"), 0)
         stop = min(_int(request.get("stop"), 0), start + MAX_WINDOW)
@@ -209,7 +209,27 @@ class Explorer(anywidget.AnyWidget):
             doc = self._document(self.text_mode)
             return {**reply, "revlog": self.revlog, "rev": self.rev, "mode": self.text_mode,
                     "lines": payloads.document_lines(doc, start, stop)}
+        if kind == "lookup":
+            return {**reply, **self._go_to(str(request.get("query", "")).strip())}
         return None
+
+    def _go_to(self, query: str) -> dict:
+        """Select the revision ``query`` names (a number, negative from the end, or a
+        node prefix), as the TUI's go-to does; or say why not."""
+        if self._view is None:
+            return {"error": "no revlog is open"}
+        count = len(self._view)
+        if query.lstrip("-").isdigit() and not -count <= int(query) < count:
+            return {"error": f"no rev {query}: {self.revlog} has revisions 0 to {count - 1}"}
+        try:
+            with self._view.lock:
+                rev = self._view.revlog.lookup(query)
+        except RevlogError as err:
+            return {"error": printable(str(err), keep_newlines=False)}
+        if rev < 0:
+            return {"error": f"{query} is the null revision, which is not stored"}
+        self.rev = rev
+        return {"rev": rev}
 
 
 def _int(value: object, default: int) -> int:

@@ -525,6 +525,15 @@ function render({ model, el }) {
   const title = h("span", { class: "rx-title" });
   const facts = h("span", { class: "rx-muted" });
   const error = h("span", { class: "rx-error" });
+  const goTo = h("input", { type: "search", class: "rx-goto", placeholder: "go to rev or node…",
+    "aria-label": "go to a revision by number or node prefix" });
+  goTo.addEventListener("keydown", async (event) => {
+    if (event.key !== "Enter" || !goTo.value.trim()) return;
+    const reply = await channel.ask({ kind: "lookup", query: goTo.value });
+    goTo.classList.toggle("rx-bad", Boolean(reply.error));
+    goTo.title = reply.error || "";
+    error.textContent = reply.error || model.get("error") || "";
+  });
   const revlogs = revlogPane(model, channel);
   const index = indexPane(model, channel, select);
   const dagBox = h("div", { class: "rx-graph" });
@@ -596,7 +605,7 @@ function render({ model, el }) {
   // JupyterLab's own shortcuts (arrows move between cells) stand aside inside the widget
   const root = h("div", { class: "rx", "data-lm-suppress-shortcuts": "true" },
     h("div", { class: "rx-header" }, h("span", { class: "rx-brand" }, "revlog explorer"),
-      h("span", { class: "rx-muted" }, model.get("label")), title, facts, error),
+      h("span", { class: "rx-muted" }, model.get("label")), title, facts, error, goTo),
     h("div", { class: "rx-grid" },
       revlogs.el,
       index.el,
