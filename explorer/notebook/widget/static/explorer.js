@@ -323,18 +323,18 @@ function levelClass(level) {
 }
 
 function nodeWords(node) {
-  if (node.level === 0) return `full · ${bytes(node.stored)}`;
-  if (node.level !== null && node.level !== undefined) return `L${node.level} snap · ${bytes(node.stored)}`;
-  return `${node.why} · ${bytes(node.stored)}`;
+  const level = node.level === 0 ? "full" : node.level !== null && node.level !== undefined
+    ? `L${node.level} snap` : node.why;
+  return `${level}  ${bytes(node.stored)}`;
 }
 
 // The snapshot tree: the selected revision's chain down column 0, and the revisions
 // near it that build on each link hanging to the right, one row lower.
 function drawChain(chain, select) {
   const nodes = (chain && chain.nodes) || [];
-  const boxW = 178;
+  const boxW = 164;
   const boxH = 21;
-  const colW = 192;
+  const colW = 174;
   const rowH = 29;
   const left = 10;
   const top = 8;
