@@ -58,6 +58,8 @@ function bytes(n) {
 class Channel {
   constructor(model) {
     this.model = model;
+    // every view of the model hears every reply: ids unique to this view
+    this.prefix = Math.random().toString(36).slice(2);
     this.next = 1;
     this.waiting = new Map();
     this.receive = (msg) => {
@@ -71,7 +73,7 @@ class Channel {
   }
 
   ask(request) {
-    const id = this.next++;
+    const id = `${this.prefix}:${this.next++}`;
     return new Promise((resolve) => {
       this.waiting.set(id, resolve);
       this.model.send({ ...request, id });
