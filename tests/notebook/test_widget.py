@@ -117,3 +117,17 @@ def test_damage_shows_as_words_not_a_traceback(hgrepos, tmp_path, fault):
     assert "(main.py.i, byte " in why
     row = w.answer({"kind": "index", "revlog": w.revlog, "start": rev, "stop": rev + 1})
     assert row["rows"][0]["error"] == why
+
+
+def test_revlog_pages_cover_the_store_once(hgrepos):
+    """Pages of the picker, asked one after the other, list every revlog hg knows once;
+    a filter pages the same way."""
+    w = explore(hgrepos("zstd"))
+    total = w.answer({"kind": "revlogs", "start": 0, "stop": 1})["total"]
+    pages = [w.answer({"kind": "revlogs", "start": s, "stop": s + 7})["rows"]
+             for s in range(0, total, 7)]
+    paths = [row["path"] for page in pages for row in page]
+    assert sorted(paths) == sorted(hgrepos.oracle("zstd")["revlogs"])
+    src = w.answer({"kind": "revlogs", "filter": "SRC/", "start": 2, "stop": 4})
+    assert src["total"] == sum("src/" in p for p in paths)
+    assert [r["path"] for r in src["rows"]] == [p for p in paths if "src/" in p][2:4]
