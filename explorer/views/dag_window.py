@@ -21,13 +21,15 @@ AFTER = 6
 
 class DagNode(NamedTuple):
     """A revision at ``row`` (0 = the window's first, lowest rev) and ``column``;
-    ``parents`` all of them, ``outside`` those not in the window."""
+    ``parents`` all of them, ``outside`` those not in the window; ``broken`` when its
+    entry cannot be read or names a parent that cannot be (damage)."""
 
     rev: int
     row: int
     column: int
     parents: tuple[int, ...]
     outside: tuple[int, ...]
+    broken: bool
 
 
 class DagWindow(NamedTuple):
@@ -42,7 +44,8 @@ def dag_window(view: RevlogView, rev: int, before: int = BEFORE, after: int = AF
     """The window around ``rev``; a damaged entry shows with no parents."""
     first = max(0, rev - before)
     stop = min(len(view), rev + after + 1)
-    parents = {r: _parents(view, r) for r in range(first, stop)}
+    read = {r: _parents(view, r) for r in range(first, stop)}
+    parents = {r: found for r, (found, _) in read.items()}
 
     def local(i: int) -> tuple[int, int]:
         inside = [p - first for p in parents[first + i] if p >= first]
@@ -52,16 +55,18 @@ def dag_window(view: RevlogView, rev: int, before: int = BEFORE, after: int = AF
     layout.compute()
     nodes = [
         DagNode(first + row.rev, row.rev, row.node, parents[first + row.rev],
-                tuple(p for p in parents[first + row.rev] if p < first))
+                tuple(p for p in parents[first + row.rev] if p < first),
+                read[first + row.rev][1])
         for row in layout.rows(0, stop - first)
     ]
     return DagWindow(rev, first, nodes, layout.width)
 
 
-def _parents(view: RevlogView, rev: int) -> tuple[int, ...]:
+def _parents(view: RevlogView, rev: int) -> tuple[tuple[int, ...], bool]:
+    """The parents of ``rev`` that can be drawn, and whether any could not."""
     try:
         e = view.entry(rev)
     except CorruptionError:  # a damaged entry is drawn without parents
-        return ()
+        return (), True
     found = [p for p in (e.p1, e.p2) if 0 <= p < rev]
-    return tuple(dict.fromkeys(found))
+    return tuple(dict.fromkeys(found)), any(p != -1 and not 0 <= p < rev for p in (e.p1, e.p2))

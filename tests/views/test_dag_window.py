@@ -26,6 +26,7 @@ def test_window_has_hgs_parents_and_names_those_outside(hgrepos):
                 assert list(n.parents) == list(dict.fromkeys(parents))
                 assert list(n.outside) == [p for p in n.parents if p < first]
                 assert n.row == n.rev - first
+                assert not n.broken
             assert max(n.column for n in window.nodes) < window.width
 
 
@@ -38,3 +39,19 @@ def test_a_window_from_rev_0_is_laid_out_as_the_whole_graph(hgrepos):
         whole.compute()
         window = dag_window(view, 0, after=len(rl))
         assert [n.column for n in window.nodes] == [row.node for row in whole.rows(0, len(rl))]
+
+
+def test_a_parent_past_the_end_marks_the_revision_broken(hgrepos, tmp_path):
+    from explorer.engine.damage.faults import inject
+
+    repo = hgrepos.copy("zstd", tmp_path / "repo")
+    with Store.open(repo) as store:
+        rl = store.changelog
+        rev = len(rl) - 3
+        inject(rl, "parent-out-of-range", rev)
+    with Store.open(repo) as store:
+        rl = store.changelog
+        view = RevlogView(RevlogRef("changelog", "00changelog.i", rl.index_path, rl.data_path), rl)
+        nodes = {n.rev: n for n in dag_window(view, rev).nodes}
+        assert nodes[rev].broken and nodes[rev].parents == ()
+        assert not any(n.broken for r, n in nodes.items() if r != rev)

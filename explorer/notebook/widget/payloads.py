@@ -109,7 +109,7 @@ def dag_json(window: DagWindow) -> dict:
         "rev": window.rev,
         "width": window.width,
         "nodes": [{"rev": n.rev, "row": n.row, "column": n.column, "parents": list(n.parents),
-                   "outside": list(n.outside)} for n in window.nodes],
+                   "outside": list(n.outside), "broken": n.broken} for n in window.nodes],
     }
 
 

@@ -308,10 +308,12 @@ function drawDag(dag, select) {
     const selected = n.rev === dag.rev;
     const outside = n.outside.length ? `  ↑ ${n.outside.join(", ")}` : "";
     const merge = n.parents.length > 1 ? "  merge" : "";
-    const group = svg("g", { class: `rx-node${selected ? " rx-selected" : ""}`, "data-rev": n.rev,
+    const broken = n.broken ? "  ✕ a parent cannot be read" : "";
+    const classes = ["rx-node", selected ? "rx-selected" : "", n.broken ? "rx-broken" : ""];
+    const group = svg("g", { class: classes.join(" ").trim(), "data-rev": n.rev,
       onclick: () => select(n.rev) },
     svg("circle", { cx: x(n), cy: y(n), r: selected ? 6 : 4.5 }),
-    svg("text", { x: labelX, y: y(n) + 4 }, `${n.rev}${merge}${outside}`));
+    svg("text", { x: labelX, y: y(n) + 4 }, `${n.rev}${merge}${outside}${broken}`));
     out.append(group);
   }
   return out;
