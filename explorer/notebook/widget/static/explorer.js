@@ -16,18 +16,18 @@ const MAX_SCROLL_PX = 4_000_000; // taller lists scroll proportionally (browsers
 function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   setAttrs(el, attrs);
-  el.append(...children.filter((c) => c !== null && c !== undefined).map(String2Node));
+  el.append(...children.filter((c) => c !== null && c !== undefined).map(toNode));
   return el;
 }
 
 function svg(tag, attrs = {}, ...children) {
   const el = document.createElementNS(SVG_NS, tag);
   setAttrs(el, attrs);
-  el.append(...children.map(String2Node));
+  el.append(...children.map(toNode));
   return el;
 }
 
-function String2Node(child) {
+function toNode(child) {
   return child instanceof Node ? child : document.createTextNode(String(child));
 }
 
@@ -35,7 +35,6 @@ function setAttrs(el, attrs) {
   for (const [key, value] of Object.entries(attrs)) {
     if (value === null || value === undefined || value === false) continue;
     if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
-    else if (key === "class") el.setAttribute("class", value);
     else el.setAttribute(key, String(value));
   }
 }
@@ -182,10 +181,6 @@ class VirtualList {
       if (this.pending === key) this.pending = null;
       this.draw();
     });
-  }
-
-  redraw() {
-    this.draw();
   }
 }
 
@@ -568,10 +563,10 @@ function render({ model, el }) {
     const f = model.get("facts") || {};
     facts.textContent = [f.kind, `${model.get("count")} revisions`, f.format].filter(Boolean).join(" · ");
     error.textContent = model.get("error") || "";
-    revlogs.list.redraw();
+    revlogs.list.draw();
   };
   const onRev = () => {
-    index.list.redraw();
+    index.list.draw();
     index.follow();
   };
   const onChain = () => {
