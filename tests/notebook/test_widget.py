@@ -117,6 +117,9 @@ def test_damage_shows_as_words_not_a_traceback(hgrepos, tmp_path, fault):
     assert "(main.py.i, byte " in why
     row = w.answer({"kind": "index", "revlog": w.revlog, "start": rev, "stop": rev + 1})
     assert row["rows"][0]["error"] == why
+    assert w.error == first
+    w.rev = rev - 1
+    assert w.error == ""
 
 
 def test_revlog_pages_cover_the_store_once(hgrepos):

@@ -186,3 +186,25 @@ def test_store_data_is_shown_as_text_never_markup(kernel, page, hgrepos, tmp_pat
     assert page.locator(".rx img, .rx script, .rx-text-list b").count() == 0
     assert "<script>window.pwned=2</script>" in text_of(page)
     assert name in page.inner_text(".rx-revlogs")
+
+
+def test_a_damaged_revision_is_named_and_its_row_marked(kernel, page, hgrepos, tmp_path):
+    from explorer.engine import Store
+    from explorer.engine.damage.faults import inject
+
+    repo = hgrepos.copy("zstd", tmp_path / "zstd")
+    with Store.open(repo) as store:
+        rl = store.open_revlog("data/src/main.py.i")
+        rev = len(rl) - 1
+        inject(rl, "truncate-data", rev)
+    open_widget(kernel, page, repo, "w.revlog = 'data/src/main.py.i'\nw.rev = 0")
+    settled(page)
+    assert page.locator(".rx-entry.rx-damaged").count() == 0
+    page.fill(".rx-goto", str(rev))
+    page.press(".rx-goto", "Enter")
+    page.wait_for_function("document.querySelector('.rx-error').textContent !== ''")
+    settled(page)
+    error = page.inner_text(".rx-error")
+    assert error.startswith(f"rev {rev} cannot be rebuilt: ") and "main.py.i, byte" in error
+    assert page.get_attribute(".rx-entry.rx-damaged", "data-rev") == str(rev)
+    assert page.get_attribute(".rx-entry.rx-damaged", "title") == error.split(": ", 1)[1]

@@ -139,6 +139,8 @@ class Explorer(anywidget.AnyWidget):
         """The linked views of the selected revision."""
         view, rev = self._view, self.rev
         with self.hold_sync():
+            if view is not None:
+                self.error = ""  # a damaged revision says so again below
             if view is None or rev < 0:
                 self.chain, self.dag, self.hexdump = {}, {}, []
                 self._docs = {}
@@ -174,8 +176,8 @@ class Explorer(anywidget.AnyWidget):
                     self._docs[mode] = build(self._view, self.rev)
                 except RevlogError as err:
                     self._view.mark_damaged(self.rev, payloads.describe_error(err))
-                    self._docs[mode] = message(f"rev {self.rev} cannot be rebuilt: "
-                                               + payloads.describe_error(err))
+                    self.error = f"rev {self.rev} cannot be rebuilt: {payloads.describe_error(err)}"
+                    self._docs[mode] = message(self.error)
         return self._docs[mode]
 
     # -- windows asked for by the front end -----------------------------------------

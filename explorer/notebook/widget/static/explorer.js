@@ -592,7 +592,8 @@ function render({ model, el }) {
     ["change:revlog", () => { onHeader(); index.reset(); }],
     ["change:count", () => { onHeader(); index.reset(); }],
     ["change:facts", onHeader],
-    ["change:error", onHeader],
+    // damage found while showing a revision: its index row is marked, so rows are asked again
+    ["change:error", () => { onHeader(); index.list.reset(model.get("count")); }],
     ["change:rev", onRev],
     ["change:chain", onChain],
     ["change:dag", onDag],
