@@ -8,7 +8,8 @@ display as drawings (``displays_svg``). ``displays`` names the other static
 views: revision text, delta hunks, hex anatomy, problems by cause. IPython finds
 the formatters by type (``Problem`` by dotted name, so nothing is imported,
 and a missing class costs nothing). Nothing here imports Textual, and IPython
-only when ``enable`` is called outside a shell.
+only when ``enable`` is called outside a shell. ``explore`` gives the interactive
+widget (``explorer.notebook.widget``, which needs anywidget: the notebook extra).
 """
 
 from __future__ import annotations
@@ -64,6 +65,15 @@ def enable(ip=None) -> None:
 
     formatters["image/svg+xml"].for_type_by_name("networkx.classes.digraph", "DiGraph",
                                                  svg_or_none)
+
+
+def explore(target=None):
+    """The explorer as a notebook widget over ``target`` (a ``Store``, a ``Revlog``, a
+    path, or None for the demo store); see ``explorer.notebook.widget``. Imported when
+    called, so the tables work without the notebook extra (anywidget)."""
+    from explorer.notebook.widget import explore as widget
+
+    return widget(target)
 
 
 def load_ipython_extension(ip) -> None:
