@@ -24,7 +24,7 @@ from explorer.notebook.tables import (
     table_text,
 )
 from explorer.notebook.tables import escape as _e
-from explorer.views.anatomy import Section, Span, sections
+from explorer.views.anatomy import Section, Span, file_label, sections
 from explorer.views.printable import printable
 
 MAX_BYTES = 1024
@@ -33,10 +33,10 @@ _COLOURS = ["#ffe0b2", "#c8e6c9", "#bbdefb", "#f8bbd0", "#d1c4e9", "#fff9c4", "#
 FIELD_HEADERS = ["bytes", "field", "value", "meaning"]
 
 
-def _where(section: Section) -> str:
+def _where(rl: Revlog, section: Section) -> str:
     if section.offset is None:
         return "not on disk"
-    return f"{printable(section.file)} at byte {section.offset}"
+    return f"{printable(file_label(rl, section.file))} at byte {section.offset}"
 
 
 def _span_at(spans: list[Span]) -> dict[int, int]:
@@ -93,7 +93,8 @@ class HexView:
     def _repr_html_(self) -> str:
         parts = []
         for section in self.sections():
-            parts.append(f"<p><b>{_e(section.title)}</b> <i>{_e(_where(section))}</i></p>")
+            where = _e(_where(self.revlog, section))
+            parts.append(f"<p><b>{_e(section.title)}</b> <i>{where}</i></p>")
             if section.data:
                 parts.append(dump_html(section))
             if section.spans:
@@ -103,7 +104,7 @@ class HexView:
     def _repr_pretty_(self, p, cycle: bool) -> None:
         out = []
         for section in self.sections():
-            out += [f"{printable(section.title)} ({_where(section)})",
+            out += [f"{printable(section.title)} ({_where(self.revlog, section)})",
                     table_text(field_table(section)) if section.spans else "", ""]
         p.text("\n".join(out).rstrip())
 

@@ -9,6 +9,7 @@ value. Where each entry field sits comes from the engine
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -314,3 +315,18 @@ def _payload_spans(rl: Revlog, rev: int, data: bytes, at: int, how: str) -> list
 
 def _name(path: str) -> str:
     return path.rsplit("/", 1)[-1]
+
+
+def file_label(rl: Revlog, file: str) -> str:
+    """``file`` (a path on disk) named as the store names it: the revlog's unencoded
+    store path for its ``.i``, and a sibling (``.d``, a v2 ``-uid.idx``…) by the same
+    name, so two ``core.py.i`` of different directories are told apart and nothing
+    shown depends on where the repository sits."""
+    index = rl.index_file
+    if file == index:
+        return rl.name
+    stem, base = os.path.basename(index)[:-2], os.path.basename(file)
+    if rl.name.endswith(".i") and os.path.dirname(file) == os.path.dirname(index) \
+            and base[:len(stem) + 1] in (stem + ".", stem + "-"):
+        return rl.name[:-2] + base[len(stem):]
+    return base

@@ -7,7 +7,13 @@ import pytest
 from explorer.engine import Store
 from explorer.engine.format.fields import LAYOUTS
 from explorer.engine.format.mpatch import parse_hunks
-from explorer.views.anatomy import chunk_section, entry_section, payload_section, sections
+from explorer.views.anatomy import (
+    chunk_section,
+    entry_section,
+    file_label,
+    payload_section,
+    sections,
+)
 from explorer.views.revlog_view import RevlogView
 from explorer.views.source import RevlogRef
 
@@ -84,3 +90,15 @@ def test_a_damaged_chunk_still_shows_its_entry(hgrepo_copy):
     out = sections(RevlogView(ref, rl), 3)
     assert out[0].title.startswith("index entry of rev 3")
     assert out[1].spans[0].name == "unknown mark"
+
+
+def test_files_are_named_by_their_store_path(repo):
+    """Sections name their file as the store does, whatever the directory the
+    repository sits in (data/src/main.py.d, not /tmp/…/main.py.d)."""
+    store = Store.open(repo)
+    rl = store.filelog("src/main.py")
+    assert file_label(rl, rl.index_file) == "data/src/main.py.i"
+    if not rl.inline:
+        assert file_label(rl, rl.data_path) == "data/src/main.py.d"
+    assert file_label(store.changelog, store.changelog.index_file) == "00changelog.i"
+    assert file_label(rl, "/elsewhere/other.d") == "other.d"

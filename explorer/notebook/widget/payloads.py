@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 from explorer.engine import CorruptionError, RevlogError
-from explorer.views.anatomy import Section, sections
+from explorer.views.anatomy import Section, file_label, sections
 from explorer.views.chain_links import Link, delta_type, explain
 from explorer.views.dag_window import DagWindow
 from explorer.views.delta_tree import DeltaTree
@@ -72,14 +72,15 @@ def document_lines(doc: Document, start: int, stop: int) -> list[list]:
 
 def hex_sections(view: RevlogView, rev: int) -> list[dict]:
     """The hex pane's sections, each cut to ``HEX_SHOWN`` bytes."""
-    return [_section(s) for s in sections(view, rev)]
+    return [_section(view, s) for s in sections(view, rev)]
 
 
-def _section(s: Section) -> dict:
+def _section(view: RevlogView, s: Section) -> dict:
     data = s.data[:HEX_SHOWN]
     return {
         "title": printable(s.title, keep_newlines=False),
-        "file": printable(os.path.basename(s.file), keep_newlines=False),
+        "file": printable(file_label(view.revlog, s.file) if s.file else "",
+                          keep_newlines=False),
         "offset": s.offset,
         "total": s.total,
         "hex": data.hex(),

@@ -35,7 +35,7 @@ from explorer.tui.widgets.styles import (
     set_virtual_size,
     sync_scrollbars,
 )
-from explorer.views.anatomy import Section, Span, sections
+from explorer.views.anatomy import Section, Span, file_label, sections
 from explorer.views.revlog_view import RevlogView
 
 PALETTE = ["#e5c07b", "#61afef", "#98c379", "#c678dd", "#56b6c2", "#e06c75", "#d19a66"]
@@ -170,13 +170,8 @@ class HexView(ScrollView, can_focus=True):
         return cut_to_width(strip, scroll_x, width, self.styles_cache.base)
 
     def _file_label(self, file: str) -> str:
-        """The file a section is in, named by its path in the store (decoded), so two
-        filelogs of the same base name are told apart."""
         target = self.loader.target
-        name = target[0].name if target is not None else ""
-        if name.endswith(".i") and os.path.basename(file).endswith(".d"):
-            return name[:-2] + ".d"
-        return name or os.path.basename(file)
+        return os.path.basename(file) if target is None else file_label(target[0].revlog, file)
 
     def _draw(self, line: Line, at_cursor: bool) -> Strip:
         section = self.sections[line.section]
