@@ -12,14 +12,15 @@ own parsers:
 - ``damage``: verify, diff-store, break, journal (``verify`` exits 1 on
   damage).
 
-With no subcommand, ``revlog-explorer [PATH] [--rev REV]`` opens the explorer
-TUI on a terminal (the demo store without PATH) and prints a short store
-summary when its output is not a terminal. This package only parses,
-dispatches and writes; the text comes from ``explorer.reports``, and Textual
-is imported only to start the TUI. Failures print one line on stderr: 255
-for arguments that name nothing (Mercurial's abort status) and for a file
-system that refuses (a read-only one), 1 when a damaged revlog stopped a
-report midway, after everything readable was printed; never a traceback.
+With no subcommand, ``revlog-explorer [PATH] [--rev REV] [--edit]`` opens the
+explorer TUI on a terminal (the demo store without PATH; read-only unless
+``--edit``) and prints a short store summary when its output is not a terminal.
+This package only parses, dispatches and writes; the text comes from
+``explorer.reports``, and Textual is imported only to start the TUI. Failures
+print one line on stderr: 255 for arguments that name nothing (Mercurial's abort
+status) and for a file system that refuses (a read-only one), 1 when a damaged
+revlog stopped a report midway, after everything readable was printed; never a
+traceback.
 """
 
 from __future__ import annotations
@@ -40,10 +41,12 @@ from explorer.reports.errors import ABORT, ReportError
 
 _COMMANDS = (*reporting.COMMANDS, *editing.COMMANDS, *damage.COMMANDS)
 DESCRIPTION = """\
-revlog-explorer [PATH] [--rev REV]
+revlog-explorer [PATH] [--rev REV] [--edit]
   opens the explorer on PATH (a repository, its .hg, a store directory, one .i
   file, or a pending .i.a), at revision REV; without PATH, on a built-in demo
-  store. Piped, it prints a summary of the store instead.
+  store. It is read-only unless started with --edit, which lets its keys add a
+  revision, strip and inject faults. Piped, it prints a summary of the store
+  instead.
 
 revlog-explorer COMMAND ...
   the reports print what the hg debug command they mirror prints, byte for
@@ -108,8 +111,9 @@ def _as_bytes(piece: str | bytes) -> bytes:
         return piece.encode("utf-8", "backslashreplace")
 
 
-def _explorer_request(argv: list[str]) -> tuple[str | None, str | None] | None:
-    """``[PATH] [--rev REV]`` asks for the explorer: (PATH, REV); None for a subcommand.
+def _explorer_request(argv: list[str]) -> tuple[str | None, str | None, bool] | None:
+    """``[PATH] [--rev REV] [--edit]`` asks for the explorer: (PATH, REV, EDIT); None for
+    a subcommand.
 
     On a terminal the explorer opens (no PATH: the demo store); piped, the
     same arguments print the store summary instead.
@@ -119,11 +123,12 @@ def _explorer_request(argv: list[str]) -> tuple[str | None, str | None] | None:
     parser = _Probe(add_help=False)
     parser.add_argument("path", nargs="?")
     parser.add_argument("-r", "--rev")
+    parser.add_argument("--edit", action="store_true")
     try:
         args, rest = parser.parse_known_args(argv)
     except ValueError:  # e.g. --rev without a value: the report parser says what is wrong
         return None
-    return None if rest else (args.path, args.rev)
+    return None if rest else (args.path, args.rev, args.edit)
 
 
 def _nothing_named(name: str) -> str:

@@ -154,11 +154,12 @@ def test_go_to_prompt(snap_compare):
 
 
 def test_add_revision_editor(snap_compare):
-    assert snap(snap_compare, ExplorerApp(), ("open", "data/src/util.py.i", 3), ("keys", "a"))
+    assert snap(snap_compare, ExplorerApp(edit=True), ("open", "data/src/util.py.i", 3),
+                ("keys", "a"))
 
 
 def test_fault_chooser(snap_compare):
-    assert snap(snap_compare, ExplorerApp(), ("open", LEDGER, 7), ("keys", "f", "down"))
+    assert snap(snap_compare, ExplorerApp(edit=True), ("open", LEDGER, 7), ("keys", "f", "down"))
 
 
 def test_cannot_open(snap_compare):
