@@ -167,8 +167,8 @@ class StoreActions:
         except RevlogError as err:
             self.app.notify(f"no diff: {err}", severity="error")
             return
-        where = (f"A new changeset on top of the tip of {source.root}, appended to its "
-                 "revlogs through a journaled transaction.")
+        where = ("A new changeset on top of the tip, appended to the store's revlogs "
+                 "through a journaled transaction. ctrl+s commits · escape drops it")
         title = f"Commit {file_path(ref)}" if text is not None else "Commit an empty changeset"
         self.app.push_screen(CommitScreen(title, default_user(source), default_message(ref),
                                           diff, where),

@@ -25,6 +25,13 @@ from explorer.views.printable import printable
 KIND_WIDTH = 12
 
 
+def option_text(link: Link) -> Text:
+    """The kind, then the name without repeating it: "changeset  12", "file  a.txt"."""
+    name = link.label.removeprefix(link.kind + " ")
+    return Text.assemble((f"{link.kind:<{KIND_WIDTH}}", "bold"),
+                         printable(name, keep_newlines=False))
+
+
 class LinksScreen(ModalScreen[Link | None]):
     """Choose one of ``links``; the screen's result is the link chosen (None: none)."""
 
@@ -40,10 +47,7 @@ class LinksScreen(ModalScreen[Link | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog choice links"):
             yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
-            yield OptionList(*(Option(Text.assemble((f"{link.kind:<{KIND_WIDTH}}", "bold"),
-                                                    printable(link.label,
-                                                              keep_newlines=False)),
-                                      id=str(i))
+            yield OptionList(*(Option(option_text(link), id=str(i))
                                for i, link in enumerate(self.links)), id="links")
             yield Static("Enter or a click follows a link · Escape closes · back: < or "
                          "alt+← · forward: > or alt+→", classes="explain")
