@@ -128,6 +128,7 @@ def test_cancelled_edits_change_nothing(repo_copy):
     async def test(pilot):
         app = pilot.app
         await press(pilot, "a", "escape")  # the commit dialog of an empty changeset
+        assert not isinstance(app.screen, CommitScreen)
         app.open_revlog(row_of(app, "data/src/main.py.i"), 3)
         await settle(pilot)
         await press(pilot, "a", "escape")
