@@ -42,9 +42,10 @@ def at(app: ExplorerApp) -> tuple[str, int]:
     return app.view.name, app.index.cursor
 
 
-def manifest_label(app: ExplorerApp) -> str:
-    """How the changelog's merge names its manifest revision in the list of links."""
-    return f"manifest {parse_changeset(app.view.revlog.revision(MERGE)).manifest.hex()[:12]}"
+def manifest_label(app: ExplorerApp, changeset: int = MERGE) -> str:
+    """How a changeset names its manifest revision in the list of links."""
+    node = parse_changeset(app.view.revlog.revision(changeset)).manifest
+    return f"manifest {node.hex()[:12]}"
 
 
 async def choose(pilot, label: str) -> None:
@@ -125,3 +126,33 @@ def test_a_lone_revlog_file_says_links_need_a_store(repo):
         assert "lone revlog file" in said[0] and "nothing to go back to" in said[1]
 
     run(ExplorerApp(repo / ".hg" / "store" / "data" / "src" / "main.py.i"), test)
+
+
+def test_tree_manifests_lead_a_directory_at_a_time(hgrepos):
+    """A tree-manifest store: the root manifest's directory entry opens that directory's
+    revlog (meta/a/00manifest.i) at the revision hg's index gives its node; a deep file
+    of a changeset is found through every level."""
+    repo = hgrepos("treemanifest")
+    revlogs = hgrepos.oracle("treemanifest")["revlogs"]
+    deep = "a/b/c/d/e/f/leaf.txt"
+    changeset = next(r["linkrev"] for r in revlogs[f"data/{deep}.i"]["revs"])
+    manifest = int(hgrepos.hg("treemanifest", "log", "-r", str(changeset), "-T",
+                              "{manifest.rev}"))
+    listing = hgrepos.hg("treemanifest", "debugdata", "-m", str(manifest)).split(b"\n")
+    a_node = next(line.split(b"\0")[1][:40] for line in listing if line.startswith(b"a\0"))
+    a_rev = next(r["rev"] for r in revlogs["meta/a/00manifest.i"]["revs"]
+                 if r["node"].hex().encode() == a_node)
+
+    async def test(pilot):
+        app = pilot.app
+        app.index.move_to(changeset)
+        await settle(pilot)
+        await choose(pilot, deep)
+        assert at(app) == (f"data/{deep}.i", 0)
+        await press(pilot, "less_than_sign")
+        await choose(pilot, manifest_label(app, changeset))
+        assert at(app) == ("00manifest.i", manifest)
+        await choose(pilot, "a/")
+        assert at(app) == ("meta/a/00manifest.i", a_rev)
+
+    run(ExplorerApp(repo), test)
