@@ -8,6 +8,7 @@ from pathlib import Path
 
 from explorer.engine import Store
 from explorer.tui.app import ExplorerApp
+from explorer.tui.edits import USER, default_user
 from explorer.tui.headless import settle
 from explorer.tui.store_actions import READ_ONLY
 from explorer.tui.widgets.commit import CommitScreen
@@ -15,6 +16,7 @@ from explorer.tui.widgets.dialogs import ChoiceScreen, ConfirmScreen, EditorScre
 from explorer.tui.widgets.hex import HexView
 from explorer.tui.widgets.problems import ProblemsTable
 from explorer.tui.widgets.text import TextPane
+from explorer.views.source import open_source
 from tests.engine.repo.test_paths import tree
 from tests.engine.repo.test_refusals import UNKNOWN, add_requirement
 from tests.hgrepos import hg, hg_run
@@ -261,3 +263,17 @@ def test_without_edit_the_editing_keys_say_how_to_edit_and_change_nothing(repo_c
 
     run(ExplorerApp(repo_copy), test)
     assert tree(repo_copy) == before
+
+
+def test_the_commit_dialog_starts_from_the_user_hg_would_commit_as(repo_copy, monkeypatch):
+    """$HGUSER, then ui.username (as hg config reads it), then $EMAIL, then ours."""
+    for name in ("HGUSER", "EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+    assert default_user(open_source(repo_copy)) == USER
+    monkeypatch.setenv("EMAIL", "mail <mail@example.org>")
+    assert default_user(open_source(repo_copy)) == "mail <mail@example.org>"
+    (repo_copy / ".hg" / "hgrc").write_text("[ui]\nusername = Configured <c@example.org>\n")
+    configured = hg(repo_copy, "config", "ui.username").decode().strip()
+    assert default_user(open_source(repo_copy)) == configured == "Configured <c@example.org>"
+    monkeypatch.setenv("HGUSER", "Env <env@example.org>")
+    assert default_user(open_source(repo_copy)) == "Env <env@example.org>"
