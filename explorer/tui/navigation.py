@@ -53,9 +53,8 @@ class Navigator:
     def forward(self) -> None:
         self._go(self.history.forward, "nothing ahead: forward returns where back came from")
 
-    def _go(self, step: Callable[[Position], Position | None], nothing: str) -> None:
-        here = self.where()
-        there = step(here) if here is not None else None
+    def _go(self, step: Callable[[Position | None], Position | None], nothing: str) -> None:
+        there = step(self.where())
         if there is None:
             self.app.notify(nothing)
             return

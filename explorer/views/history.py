@@ -31,16 +31,19 @@ class History(Generic[P]):
             del self.behind[:-self.limit]
         self.ahead.clear()
 
-    def back(self, here: P) -> P | None:
-        """The position behind ``here`` (None: nothing behind); ``here`` goes ahead."""
+    def back(self, here: P | None) -> P | None:
+        """The position behind ``here`` (None: nothing behind); ``here`` goes ahead
+        (unless None: a place that cannot be stood on, such as a revlog that did not open)."""
         if not self.behind:
             return None
-        self.ahead.append(here)
+        if here is not None:
+            self.ahead.append(here)
         return self.behind.pop()
 
-    def forward(self, here: P) -> P | None:
+    def forward(self, here: P | None) -> P | None:
         """The position ahead of ``here`` (None: nothing ahead); ``here`` goes behind."""
         if not self.ahead:
             return None
-        self.behind.append(here)
+        if here is not None:
+            self.behind.append(here)
         return self.ahead.pop()

@@ -41,3 +41,11 @@ def test_only_the_last_positions_are_kept():
     for n in range(10):
         h.leave(n)
     assert h.behind == [7, 8, 9]
+
+
+def test_a_place_that_cannot_be_stood_on_is_not_kept():
+    """Back from a revlog that did not open returns, and forward has nothing to return to."""
+    h: History[str] = History()
+    h.leave("a")
+    assert h.back(None) == "a"
+    assert h.forward("a") is None and h.behind == []
