@@ -67,7 +67,10 @@ def test_link_rev_to_changeset_to_manifest_to_file_and_back_and_forward(repo, ex
         assert at(app) == ("00changelog.i", MERGE)
         await choose(pilot, manifest_label(app))          # the changeset's manifest
         assert at(app) == ("00manifest.i", expected["manifest"])
-        await choose(pilot, FILE)                         # a manifest entry
+        await press(pilot, "l", *"lib/core.py")          # a manifest entry, by its name
+        assert [link.label for link in app.screen.links if "lib/core.py" in link.label] \
+            == [FILE]
+        await press(pilot, "enter")
         assert at(app) == (f"data/{FILE}.i", expected["file"])
         await choose(pilot, f"changeset {MERGE}")         # the file revision's link rev
         assert at(app) == ("00changelog.i", MERGE)
