@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from textual.app import App
 
-from explorer.engine import CorruptionError, RevlogError
+from explorer.engine import RevlogError
 from explorer.tui.widgets.links import LinksScreen
 from explorer.views.history import History
 from explorer.views.links import Link, LinkError, Position, links_of, store_resolver
@@ -92,7 +92,7 @@ class Navigator:
         try:
             with view.lock:
                 links = links_of(view.ref.kind, view.name, view.revlog, rev)
-        except (CorruptionError, RevlogError) as err:
+        except (RevlogError, OSError) as err:  # damage (CorruptionError), a file gone
             self.app.call_from_thread(self.app.notify, f"rev {rev} cannot be read: {err}",
                                       severity="error")
             return
@@ -108,7 +108,7 @@ class Navigator:
         except LinkError as err:
             self.app.call_from_thread(self.app.notify, str(err), severity="warning")
             return
-        except RevlogError as err:
+        except (RevlogError, OSError) as err:  # damage met on the way, a file gone
             self.app.call_from_thread(self.app.notify, f"{link.label}: {err}", severity="error")
             return
         self.app.call_from_thread(self._arrive, source, there)

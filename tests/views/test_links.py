@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from explorer.engine import Store
+from explorer.engine.damage import faults
 from explorer.views.links import (
     CHANGELOG,
     MANIFEST,
@@ -16,6 +18,7 @@ from explorer.views.links import (
     store_resolver,
 )
 from explorer.views.source import open_source
+from tests.hgrepos import hg as run_hg
 
 MERGES = (29, 36)  # the zstd repository's merge changesets (hg log: two parents)
 # the first changeset, a rename, a removal, the merges, the tip
@@ -155,3 +158,18 @@ def test_a_link_to_nothing_says_why(zstd):
             file=None, node=b"\1" * 20))
     with pytest.raises(LinkError, match="no revision with node"):
         resolver.resolve(changed_file_link("README.txt", b"\1" * 20))
+
+
+def test_a_damaged_manifest_is_said_not_raised(repo_copy):
+    """A changeset's file is looked up in its manifest: damage there is a LinkError
+    naming the revlog and revision (hg log names the manifest revision)."""
+    manifest = int(run_hg(repo_copy, "log", "-r", str(MERGES[1]), "-T", "{manifest.rev}"))
+    store = Store.open(repo_copy)
+    faults.inject(store.open_revlog(MANIFEST), "bad-compression", manifest)
+    store.close()
+    source = open_source(repo_copy)
+    with source.store.open_revlog(CHANGELOG) as cl:
+        link = links_of("changelog", CHANGELOG, cl, MERGES[1])[1]
+    with pytest.raises(LinkError, match=f"00manifest.i rev {manifest} cannot be read"):
+        store_resolver(source).resolve(link)
+    source.store.close()
