@@ -12,14 +12,15 @@ own parsers:
 - ``damage``: verify, diff-store, break, journal (``verify`` exits 1 on
   damage).
 
-With no subcommand, ``revlog-explorer [PATH] [--rev REV]`` opens the explorer
-TUI on a terminal (the demo store without PATH) and prints a short store
-summary when its output is not a terminal. This package only parses,
-dispatches and writes; the text comes from ``explorer.reports``, and Textual
-is imported only to start the TUI. Failures print one line on stderr: 255
-for arguments that name nothing (Mercurial's abort status) and for a file
-system that refuses (a read-only one), 1 when a damaged revlog stopped a
-report midway, after everything readable was printed; never a traceback.
+With no subcommand, ``revlog-explorer [PATH] [--rev REV] [--edit]`` opens the
+explorer TUI on a terminal (the demo store without PATH; read-only unless
+``--edit``) and prints a short store summary when its output is not a terminal.
+This package only parses, dispatches and writes; the text comes from
+``explorer.reports``, and Textual is imported only to start the TUI. Failures
+print one line on stderr: 255 for arguments that name nothing (Mercurial's abort
+status) and for a file system that refuses (a read-only one), 1 when a damaged
+revlog stopped a report midway, after everything readable was printed; never a
+traceback.
 """
 
 from __future__ import annotations
@@ -39,10 +40,12 @@ from explorer.engine import CorruptionError, RevlogError
 from explorer.reports.errors import ABORT, ReportError
 
 DESCRIPTION = """\
-revlog-explorer [PATH] [--rev REV]
+revlog-explorer [PATH] [--rev REV] [--edit]
   opens the explorer on PATH (a repository, its .hg, a store directory, one .i
   file, or a pending .i.a), at revision REV; without PATH, on a built-in demo
-  store. Piped, it prints a summary of the store instead.
+  store. It is read-only unless started with --edit, which lets its keys add a
+  revision, strip and inject faults. Piped, it prints a summary of the store
+  instead.
 
 revlog-explorer [PATH] [--rev REV] --web [--port N]
   serves the same explorer to a browser (textual-serve) on localhost, on a
@@ -114,8 +117,8 @@ def _as_bytes(piece: str | bytes) -> bytes:
 
 
 def _explorer_request(argv: list[str]) -> argparse.Namespace | None:
-    """``[PATH] [--rev REV] [--web [--port N]]`` asks for the explorer (``path``, ``rev``,
-    ``web``, ``port``); None for a subcommand.
+    """``[PATH] [--rev REV] [--edit] [--web [--port N]]`` asks for the explorer (``path``,
+    ``rev``, ``edit``, ``web``, ``port``); None for a subcommand.
 
     On a terminal the explorer opens (no PATH: the demo store); piped, the
     same arguments print the store summary instead; ``--web`` serves it to a
@@ -126,6 +129,7 @@ def _explorer_request(argv: list[str]) -> argparse.Namespace | None:
     parser = _Probe(add_help=False)
     parser.add_argument("path", nargs="?")
     parser.add_argument("-r", "--rev")
+    parser.add_argument("--edit", action="store_true")
     parser.add_argument("--web", action="store_true")
     parser.add_argument("--port")  # checked by web.serve, to say what is wrong
     try:
@@ -158,11 +162,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if request is not None and (request.web or request.port is not None):
         if not request.web:
             return fail("--port serves the explorer with --web: add --web", ABORT)
-        return web.serve(request.path, request.rev, request.port)
+        return web.serve(request.path, request.rev, request.port, request.edit)
     if request is not None and (sys.stdout.isatty() or web.wants_tui()):
         from explorer.tui.app import run  # only here: the reports must not pay for Textual
 
-        return run(request.path, request.rev)
+        return run(request.path, request.rev, request.edit)
     try:
         if request is not None:  # piped: the summary (of the working directory without PATH)
             from explorer.reports import summary

@@ -39,15 +39,17 @@ def wants_tui() -> bool:
     return bool(os.environ.get("TEXTUAL_DRIVER"))
 
 
-def app_command(path: str | None, rev: str | None) -> str:
+def app_command(path: str | None, rev: str | None, edit: bool = False) -> str:
     """The shell command textual-serve runs per browser session: this program on
-    ``path``. ``exec`` leaves no shell between the server and the app, so stopping
-    the app stops everything it started."""
+    ``path`` (read-only unless ``edit``). ``exec`` leaves no shell between the server
+    and the app, so stopping the app stops everything it started."""
     argv = [sys.executable, "-m", "explorer"]
     if path is not None:
         argv.append(os.path.abspath(path))
     if rev is not None:
         argv += ["--rev", rev]
+    if edit:
+        argv.append("--edit")
     return "exec " + shlex.join(argv)
 
 
@@ -102,7 +104,7 @@ async def stop_sessions(grace: float = 5.0) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
-def serve(path: str | None, rev: str | None, port_arg: str | None) -> int:
+def serve(path: str | None, rev: str | None, port_arg: str | None, edit: bool = False) -> int:
     """Serve the explorer on ``path`` until interrupted (Ctrl+C, SIGTERM); exit status."""
     try:
         from textual_serve.server import Server
@@ -131,7 +133,7 @@ def serve(path: str | None, rev: str | None, port_arg: str | None) -> int:
             # collected after it closes, each would print "Event loop is closed".
             gc.collect()
 
-    server = ExplorerServer(app_command(path, rev), host=HOST, port=port,
+    server = ExplorerServer(app_command(path, rev, edit), host=HOST, port=port,
                             title=f"{PROG} {label}")
     try:
         server.serve()

@@ -7,8 +7,10 @@ goes through the engine; long work runs in the panes' thread workers. What
 cannot be read is listed in the problems pane and marked in the index, and
 the rest of the store stays usable. Verify and the editing actions are
 ``explorer.tui.store_actions``'s, given the source, the open revlog and the
-revision under the cursor. ``run(path, rev)`` is what the ``revlog-explorer``
-command calls.
+revision under the cursor; they change nothing unless the app was started
+with ``edit`` (``revlog-explorer --edit PATH``). Links between revlogs and
+back/forward are ``explorer.tui.navigation``'s. ``run(path, rev, edit)`` is what
+the ``revlog-explorer`` command calls.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from textual.worker import get_current_worker
 
 from explorer.engine import CorruptionError, RevlogError
 from explorer.engine.verify import ERROR, WARNING, Problem
+from explorer.tui.navigation import Navigator
 from explorer.tui.widgets.chain import ChainPane, ChainTable
 from explorer.tui.widgets.commandline import CommandLine
 from explorer.tui.widgets.dag import DagView
@@ -42,6 +45,7 @@ from explorer.tui.widgets.problems import ProblemsPane, ProblemsTable
 from explorer.tui.widgets.store import StoreBox, StorePane
 from explorer.tui.widgets.table import VirtualTable
 from explorer.tui.widgets.text import TextPane
+from explorer.views.links import Position
 from explorer.views.printable import printable
 from explorer.views.revlog_view import RevlogView
 from explorer.views.source import Source, SourceError, open_source
@@ -78,6 +82,16 @@ class ExplorerApp(App[None]):
                 tooltip="Draw the DAG with ASCII or Unicode"),
         Binding("v", "verify", "Verify", tooltip="Check the whole store as hg verify does "
                 "(and more), listing every problem"),
+        Binding("l", "links", "Links", tooltip="List where this revision leads: its "
+                "changeset, a changeset's manifest and files, a manifest's file revisions "
+                "(Enter on an index row or a click on an underlined line follows one)"),
+        *[Binding(key, "back", "Back", show=key == "less_than_sign", key_display=shown,
+                  tooltip="Return to the revision you came from (after a link, a go-to, "
+                  "another revlog)") for key, shown in
+          (("less_than_sign", "<"), ("alt+left", None), ("backspace", None))],
+        *[Binding(key, "forward", "Forward", show=key == "greater_than_sign",
+                  key_display=shown, tooltip="Go again where Back came from")
+          for key, shown in (("greater_than_sign", ">"), ("alt+right", None))],
         Binding("z", "zoom", "Zoom", tooltip="Let the focused pane fill the screen "
                 "(z again: back)"),
         Binding("tab", "focus_next", "Next pane", key_display="Tab", priority=True,
@@ -98,9 +112,10 @@ class ExplorerApp(App[None]):
     ]
 
     def __init__(self, path: str | os.PathLike[str] | None = None, rev: str | None = None,
-                 ) -> None:
+                 *, edit: bool = False) -> None:
         super().__init__()
         self.path = None if path is None else os.fspath(path)
+        self.edit = edit  # a, s and the fault key change the store only when True
         self.command_line = CommandLine(id="command-line")
         self.start_rev = rev
         self.source: Source | None = None
@@ -160,6 +175,7 @@ class ExplorerApp(App[None]):
         self.detail = self.query_one(ContentSwitcher)
         self.index.followers.append(self.dag.follow)
         self.dag.leader = self.index
+        self.navigator = Navigator(self, self._where, self._show_position)
         for selector, title in (("#store-box", "store"), ("#problems", "problems"),
                                 ("#index", "index"), ("#dag", "DAG"),
                                 ("#chain", "delta chain"), ("#detail", "text")):
@@ -197,6 +213,7 @@ class ExplorerApp(App[None]):
 
     def _opened(self, source: Source) -> None:
         self.source = source
+        self.navigator.source = source
         self.sub_title = printable(source.label, keep_newlines=False)
         if not source.refs:
             self._cannot_open(f"{source.label} holds no revlog yet (an empty repository)")
@@ -298,10 +315,14 @@ class ExplorerApp(App[None]):
             typed = self._take_typed()
             if typed is not None:
                 self._goto(str(typed))
+            elif self.view is not None and len(self.view):
+                self.navigator.follow_first(self.view, event.row)
         elif isinstance(event.table, StorePane):
+            self.navigator.jump()
             self.open_revlog(event.table.ref_index(event.row))
             self.index.focus()
         elif isinstance(event.table, ChainTable):
+            self.navigator.jump()
             self.index.move_to(event.table.links[event.row].rev)
         elif isinstance(event.table, ProblemsTable):
             self.jump_to(event.table.problems[event.row])
@@ -349,6 +370,41 @@ class ExplorerApp(App[None]):
             self.action_show_detail("hex")
             self.hexview.jump_to_file_byte(problem.file, problem.offset)
         self.index.focus()
+
+    # -- links, back and forward (explorer.tui.navigation) ----------------------
+
+    def _where(self) -> Position | None:
+        """Where the user stands: the open revlog and the index cursor."""
+        view = self.view
+        return Position(view.name, self.index.cursor) if view is not None and len(view) \
+            else None
+
+    def _show_position(self, there: Position) -> bool:
+        """Open ``there``'s revlog (unless open) with the cursor on its rev; False when
+        the store has no such revlog any more."""
+        rows = [i for i, ref in enumerate(self.source.refs) if ref.path == there.path] \
+            if self.source is not None else []
+        if not rows:
+            return False
+        if self.view is not None and self.view.name == there.path:
+            self.index.move_to(min(there.rev, len(self.view) - 1))
+        else:
+            self.open_revlog(rows[0], there.rev)
+        self.index.focus()
+        return True
+
+    def on_text_pane_link_clicked(self, event: TextPane.LinkClicked) -> None:
+        self.navigator.follow(event.link)
+
+    def action_links(self) -> None:
+        if self.view is not None and len(self.view):
+            self.navigator.choose(self.view, self.index.cursor)
+
+    def action_back(self) -> None:
+        self.navigator.back()
+
+    def action_forward(self) -> None:
+        self.navigator.forward()
 
     # -- actions ---------------------------------------------------------------
 
@@ -412,8 +468,9 @@ class ExplorerApp(App[None]):
                 if isinstance(binding, Binding):
                     by_description.setdefault(binding.description, []).append(
                         self.get_key_display(binding))
-                    tooltips[binding.description] = binding.tooltip
-            keys = [(keys[0] if len(keys) == 1 else f"{keys[0]}…{keys[-1]}",
+                    tooltips[binding.description] = self._tooltip(binding)
+            keys = [(keys[0] if len(keys) == 1 else f"{keys[0]}…{keys[-1]}" if len(keys) > 3
+                     else " / ".join(keys),
                      f"{description}: {tooltips[description]}" if tooltips[description]
                      else description)
                     for description, keys in by_description.items()]
@@ -421,6 +478,14 @@ class ExplorerApp(App[None]):
                 keys += [("ctrl+p", "Command palette: every action")]
             sections.append((title, keys))
         return sections
+
+    def _tooltip(self, binding: Binding) -> str:
+        """A binding's help; an editing key says when the session is read-only."""
+        from explorer.tui.store_actions import EDIT_ACTIONS, READ_ONLY  # not at start-up
+
+        if binding.action in EDIT_ACTIONS and not self.edit:
+            return f"{binding.tooltip} ({READ_ONLY})"
+        return binding.tooltip
 
     def action_digit(self, digit: int) -> None:
         """Digits typed outside a prompt make a revision number for g or Enter."""
@@ -461,6 +526,7 @@ class ExplorerApp(App[None]):
         if rev < 0:
             self.notify("the null revision (-1) has no entry", severity="warning")
             return
+        self.navigator.jump()
         self.index.move_to(rev)
 
     def action_find(self) -> None:
@@ -546,7 +612,7 @@ class ExplorerApp(App[None]):
         from explorer.tui.store_actions import StoreActions
 
         return StoreActions(self, self.problems_pane, report=self.report,
-                            close_view=self.close_view, reload=self.reload)
+                            close_view=self.close_view, reload=self.reload, editable=self.edit)
 
     def action_verify(self) -> None:
         if self.source is not None:
@@ -575,7 +641,7 @@ class ExplorerApp(App[None]):
             if isinstance(binding, Binding) and binding.action != "quit" and \
                     not binding.action.startswith("digit") and binding.description not in titles:
                 titles.add(binding.description)
-                yield SystemCommand(binding.description, binding.tooltip,  # "" : no echo
+                yield SystemCommand(binding.description, self._tooltip(binding),  # "" : no echo
                                     _runner(self, binding.action))
         if self.source is not None:  # found by typing, not listed: a store has thousands
             for row, ref in enumerate(self.source.refs):
@@ -604,7 +670,9 @@ def read_problem(view: RevlogView, rev: int, error: Exception) -> Problem:
     return Problem(ERROR, view.name, None, rev, None, None, str(error), kind="read")
 
 
-def run(path: str | os.PathLike[str] | None = None, rev: str | None = None) -> int:
-    """Run the explorer full screen; returns the exit status."""
-    ExplorerApp(path, rev).run()
+def run(path: str | os.PathLike[str] | None = None, rev: str | None = None,
+        edit: bool = False) -> int:
+    """Run the explorer full screen (changing the store only with ``edit``); returns the
+    exit status."""
+    ExplorerApp(path, rev, edit=edit).run()
     return 0

@@ -1,9 +1,13 @@
 """What the explorer does to the store as a whole: verify it, and edit a test repository.
 
 Verify runs in a worker with a progress bar and lists what it finds in the
-problems pane. Adding a revision (after editing it in a TextArea), stripping
-and injecting a fault each ask for a confirmation, then run the engine's
-write path (``explorer.tui.edits``) in a worker and read the store again.
+problems pane. Editing is refused unless the explorer was started with
+``--edit`` (``editable``): a store someone explores is not changed by a key
+pressed by mistake. With it, adding a revision (its text edited in a
+TextArea, then user, message and the diff in the commit dialog), stripping
+(the confirmation counts the changesets it removes) and injecting a fault
+each ask first, then run the engine's write path (``explorer.tui.edits``) in
+a worker and read the store again.
 
 ``StoreActions`` is given everything it works with: the app for dialogs,
 notifications and thread workers, the problems pane, and three of the app's
@@ -28,13 +32,19 @@ from explorer.tui.edits import (
     FAULTS,
     add_revision,
     changeset_of,
+    changesets_after,
     check_known,
     check_writable,
+    commit_diff,
+    default_message,
+    default_user,
     editable_text,
     file_path,
     inject_fault,
     strip_changesets,
+    strip_title,
 )
+from explorer.tui.widgets.commit import Commit, CommitScreen
 from explorer.tui.widgets.dialogs import ChoiceScreen, ConfirmScreen, EditorScreen
 from explorer.tui.widgets.problems import ProblemsPane
 from explorer.views.revlog_view import RevlogView
@@ -43,14 +53,18 @@ from explorer.views.source import RevlogRef, Source
 # Read the store again and show ``path`` at ``rev``, the hex cursor on ``byte`` if given.
 Reload = Callable[[str, str | int | None, tuple[str, int] | None], None]
 
+READ_ONLY = "read-only — start with --edit to change the store"
+EDIT_ACTIONS = frozenset({"add_revision", "strip", "inject_fault"})  # the app's actions
+
 
 class StoreActions:
     """Verify (``v``), add a revision (``a``), strip (``s``), inject a fault (``f``)."""
 
     def __init__(self, app: App[None], problems_pane: ProblemsPane,
                  report: Callable[[Iterable[Problem]], None], close_view: Callable[[], None],
-                 reload: Reload) -> None:
+                 reload: Reload, editable: bool = False) -> None:
         self.app = app
+        self.editable = editable
         self.problems_pane = problems_pane
         self.report = report
         self.close_view = close_view
@@ -117,34 +131,58 @@ class StoreActions:
 
     # -- editing a test repository -----------------------------------------------
 
+    def may_edit(self) -> bool:
+        """Whether editing is allowed; if not, the user is told how to allow it."""
+        if not self.editable:
+            self.app.notify(READ_ONLY, severity="warning")
+        return self.editable
+
     def add_revision(self, source: Source, view: RevlogView, rev: int) -> None:
-        """Edit the text of ``rev`` (or a message), then commit it after a confirmation."""
+        """Edit the file's text at ``rev`` (a filelog), then commit it after showing
+        user, message and diff; from another revlog, a changeset changing no file."""
+        if not self.may_edit():
+            return
         try:
             check_writable(source)
-            with view.lock:
-                text = editable_text(source, view.ref, view.revlog, rev)
+            if view.ref.kind == "filelog":
+                with view.lock:
+                    text = editable_text(source, view.ref, view.revlog, rev)
         except RevlogError as err:
             self.app.notify(str(err), severity="error")
             return
-        what = (f"New content of {file_path(view.ref)} (from rev {rev})"
-                if view.ref.kind == "filelog" else "Message of a new changeset (no file changes)")
-        self.app.push_screen(EditorScreen(what, text),
-                             lambda new: self._confirm_add(source, view.ref, new))
+        if view.ref.kind != "filelog":
+            self._confirm_add(source, view.ref, None)
+            return
+        self.app.push_screen(EditorScreen(f"New content of {file_path(view.ref)} "
+                                          f"(from rev {rev})", text,
+                                          "ctrl+s: keep this text, then say who commits it "
+                                          "and why · escape: drop it"),
+                             lambda new: new is not None and self._confirm_add(
+                                 source, view.ref, new))
 
     def _confirm_add(self, source: Source, ref: RevlogRef, text: str | None) -> None:
-        if text is None:
-            return
-        question = (f"Commit this as a new changeset in {source.root}?\nIt appends to the "
-                    "store's revlogs through a journaled transaction.")
-        self.app.push_screen(ConfirmScreen("Add a revision", question),
-                             lambda yes: yes and self._start_add(source, ref, text))
-
-    def _start_add(self, source: Source, ref: RevlogRef, text: str) -> None:
-        self._in_thread(lambda: self._add(source, ref, text), "add", "edit", "committing")
-
-    def _add(self, source: Source, ref: RevlogRef, text: str) -> None:
+        """The commit dialog: user, message, and the diff against the tip."""
         try:
-            node = add_revision(source, ref, text)
+            diff = commit_diff(source, ref, text)
+        except RevlogError as err:
+            self.app.notify(f"no diff: {err}", severity="error")
+            return
+        where = ("A new changeset on top of the tip, appended to the store's revlogs "
+                 "through a journaled transaction. ctrl+s commits · escape drops it")
+        title = f"Commit {file_path(ref)}" if text is not None else "Commit an empty changeset"
+        self.app.push_screen(CommitScreen(title, default_user(source), default_message(ref),
+                                          diff, where),
+                             lambda commit: commit and self._start_add(source, ref, text,
+                                                                       commit))
+
+    def _start_add(self, source: Source, ref: RevlogRef, text: str | None,
+                   commit: Commit) -> None:
+        self._in_thread(lambda: self._add(source, ref, text, commit), "add", "edit",
+                        "committing")
+
+    def _add(self, source: Source, ref: RevlogRef, text: str | None, commit: Commit) -> None:
+        try:
+            node = add_revision(source, ref, text, commit.user, commit.message)
         except (RevlogError, OSError) as err:
             self.app.call_from_thread(self.app.notify, f"not added: {err}", severity="error")
             return
@@ -152,17 +190,21 @@ class StoreActions:
         self.app.call_from_thread(self.reload, ref.path, "-1", None)
 
     def strip(self, source: Source, view: RevlogView, rev: int) -> None:
-        """Remove the changeset of ``rev`` and every later one, after a confirmation."""
+        """Remove the changeset of ``rev`` and every later one, after a confirmation
+        that counts them."""
+        if not self.may_edit():
+            return
         try:
             check_writable(source, "stripping")
+            changeset = changeset_of(view.ref, view.revlog, rev)
+            title = strip_title(changeset, changesets_after(source, changeset))
         except RevlogError as err:
             self.app.notify(str(err), severity="error")
             return
-        changeset = changeset_of(view.ref, view.revlog, rev)
-        question = (f"Strip changeset {changeset} and every later one from {source.root}?\n"
+        question = (f"{title} from {source.root}?\n"
                     "Their manifest and file revisions go too; the revlogs are cut back "
                     "through a journaled transaction. There is no undo.")
-        self.app.push_screen(ConfirmScreen(f"Strip from changeset {changeset}", question),
+        self.app.push_screen(ConfirmScreen(title, question),
                              lambda yes: yes and self._start_strip(source, view.name, changeset,
                                                                    rev))
 
@@ -185,6 +227,8 @@ class StoreActions:
 
     def inject_fault(self, source: Source, view: RevlogView, rev: int) -> None:
         """Damage ``rev`` with a fault the user chooses, after a confirmation."""
+        if not self.may_edit():
+            return
         try:
             check_known(source)
         except RevlogError as err:

@@ -5,7 +5,8 @@ before showing the first. A ``Document`` is a list of blocks, each either a
 few ready lines or a count with a function making line ``i`` when it
 scrolls into view. A ``Line`` is plain data: runs of text, each with a style
 in the terminal's words ("bold cyan", "dim"); the TUI draws it, so nothing
-here imports a UI library.
+here imports a UI library. A line may lead somewhere (``link``: a revision of
+another revlog, ``explorer.views.links``); a click on it follows the link.
 """
 
 from __future__ import annotations
@@ -14,14 +15,18 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
+from explorer.views.links import Link
+
 Run = tuple[str, str]  # a piece of text and its style ("" for none)
 
 
 class Line(NamedTuple):
-    """Runs of text in order; ``style`` lies under all of them."""
+    """Runs of text in order; ``style`` lies under all of them; ``link``: where the
+    line leads, if anywhere."""
 
     runs: tuple[Run, ...] = ()
     style: str = ""
+    link: Link | None = None
 
     @property
     def plain(self) -> str:
@@ -29,9 +34,10 @@ class Line(NamedTuple):
         return "".join(text for text, _ in self.runs)
 
 
-def styled(*parts: str | Run, style: str = "") -> Line:
+def styled(*parts: str | Run, style: str = "", link: Link | None = None) -> Line:
     """A line of ``parts``: plain strings, or (text, style) pairs."""
-    return Line(tuple((part, "") if isinstance(part, str) else part for part in parts), style)
+    return Line(tuple((part, "") if isinstance(part, str) else part for part in parts), style,
+                link)
 
 
 class Block:

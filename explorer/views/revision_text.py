@@ -3,9 +3,12 @@
 Changesets are shown field by field, manifests entry by entry with their
 flags, file revisions with their copy metadata and then the content (a hex
 dump when it is binary). The delta view lists the hunks of the revision's
-own delta: which bytes of its base they replace and with what. Parsing is
-the engine's; this module only lays the results out as styled lines
-(``explorer.views.document``: plain data, drawn by the TUI).
+own delta: which bytes of its base they replace and with what. The lines
+that name another revision carry its link (``explorer.views.links``): the
+changeset that introduced a revision, a changeset's manifest and files, a
+manifest's entries, a copy's source. Parsing is the engine's; this module
+only lays the results out as styled lines (``explorer.views.document``: plain
+data, drawn by the TUI).
 """
 
 from __future__ import annotations
@@ -20,11 +23,21 @@ from explorer.engine.payloads.changeset import parse_changeset
 from explorer.engine.payloads.filetext import copy_source, parse_meta, renamed
 from explorer.engine.payloads.manifest import parse_manifest
 from explorer.views.document import Block, Document, Line, message, ready, styled
+from explorer.views.links import (
+    NULL_NODE,
+    Link,
+    changed_file_link,
+    changeset_link,
+    copy_link,
+    entry_link,
+    manifest_link,
+)
 from explorer.views.revlog_view import RevlogView
 
 LABEL = "bold cyan"
 MUTED = "dim"
 BAD = "bold red"
+LINK = "underline"  # a run that leads somewhere: a click (or l) follows it
 HUNK_LINES = 40  # lines shown of each side of a hunk before "… more"
 FLAG_WORDS = {"": " ", "x": "x", "l": "l", "t": "t"}
 
@@ -36,7 +49,11 @@ def revision_document(view: RevlogView, rev: int) -> Document:
         text = rl.revision(rev)
         status = rl.hash_status(rev)
         e = rl.entry(rev)
-    head = [*_hash_lines(rev, e.node.hex(), len(text), status), styled("")]
+    head = _hash_lines(rev, e.node.hex(), len(text), status)
+    if view.ref.kind != "changelog":
+        head.append(styled(("introduced by ", MUTED), (f"changeset {e.link_rev}", LINK),
+                           ("  (its link rev)", MUTED), link=changeset_link(e.link_rev)))
+    head.append(styled(""))
     if e.flags & REVIDX_ISCENSORED:
         return Document([ready(head + [styled("censored: the content was replaced by a "
                                               "tombstone", style=BAD)]), hexdump(text)])
@@ -44,7 +61,7 @@ def revision_document(view: RevlogView, rev: int) -> Document:
         if view.ref.kind == "changelog":
             body = changeset_blocks(text)
         elif view.ref.kind == "manifest":
-            body = manifest_blocks(text)
+            body = manifest_blocks(text, view.name)
         else:
             body = file_blocks(text, p1_is_null=e.p1 == -1, flags=e.flags,
                                filelog_meta=rl.filelog_meta)
@@ -72,7 +89,8 @@ def _hash_lines(rev: int, node: str, size: int, status: str) -> list[Line]:
 def changeset_blocks(text: bytes) -> list[Block]:
     cs = parse_changeset(text)
     rows = [
-        _field("manifest", cs.manifest.hex()),
+        _field("manifest", cs.manifest.hex(), None if cs.manifest == NULL_NODE
+               else manifest_link(cs.manifest)),
         _field("user", cs.user),
         _field("date", format_date(*cs.date)),
         _field("branch", cs.branch + ("  (closes its head)" if cs.closed else "")),
@@ -80,14 +98,15 @@ def changeset_blocks(text: bytes) -> list[Block]:
     rows += [_field("extra", f"{key}={value}") for key, value in sorted(cs.extra.items())
              if key not in ("branch", "close")]
     rows.append(_field("files", f"{len(cs.files)} touched"))
-    rows += [styled("  " + name) for name in cs.files]
+    rows += [styled("  ", (name, LINK), link=changed_file_link(name, cs.manifest))
+             for name in cs.files]
     rows += [styled(""), styled("description", style=LABEL)]
     rows += [styled("  " + line) for line in cs.description.split("\n")]
     return [ready(rows)]
 
 
-def _field(name: str, value: str) -> Line:
-    return styled((f"{name:<10}", LABEL), value)
+def _field(name: str, value: str, link: Link | None = None) -> Line:
+    return styled((f"{name:<10}", LABEL), (value, LINK if link else ""), link=link)
 
 
 def format_date(when: float, offset: int) -> str:
@@ -101,7 +120,9 @@ def format_date(when: float, offset: int) -> str:
 # -- manifests ---------------------------------------------------------------------
 
 
-def manifest_blocks(text: bytes) -> list[Block]:
+def manifest_blocks(text: bytes, path: str = "00manifest.i") -> list[Block]:
+    """The entries of a manifest revision of the revlog at ``path`` (the root manifest
+    or a directory's), each leading to the revision it names."""
     entries = list(parse_manifest(text))
     head = [styled((f"{len(entries)} entries", LABEL),
                    ("   flag: x executable, l symlink, t directory "
@@ -110,7 +131,9 @@ def manifest_blocks(text: bytes) -> list[Block]:
     def line(i: int) -> Line:
         entry = entries[i]
         return styled((FLAG_WORDS.get(entry.flags, "?") + " ", "bold yellow"),
-                      (entry.node.hex()[:12] + " ", MUTED), entry.path)
+                      (entry.node.hex()[:12] + " ", MUTED),
+                      (entry.path + ("/" if entry.is_tree else ""), LINK),
+                      link=entry_link(path, entry))
 
     return [ready(head), Block(len(entries), line)]
 
@@ -132,8 +155,9 @@ def file_blocks(text: bytes, *, p1_is_null: bool, flags: int, filelog_meta: bool
         source = renamed(text, p1_is_null=p1_is_null, flags=flags, filelog_meta=filelog_meta)
         recorded = copy_source(meta)
         if source is not None:
-            head.append(styled(f"  copied from {source[0]} "
-                               f"(its revision {source[1].hex()[:12]})", style="green"))
+            head.append(styled("  copied from ", (source[0], LINK),
+                               f" (its revision {source[1].hex()[:12]})", style="green",
+                               link=copy_link(*source)))
         elif recorded is not None:
             head.append(styled("  copy recorded, but p1 is set: Mercurial does not report it",
                                style="yellow"))

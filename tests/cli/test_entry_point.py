@@ -1,4 +1,4 @@
-"""``revlog-explorer [PATH] [--rev REV]`` opens the explorer on a terminal."""
+"""``revlog-explorer [PATH] [--rev REV] [--edit]`` opens the explorer on a terminal."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ def opened(monkeypatch):
     """The explorer's calls, with stdout a terminal (set when the test runs: pytest
     installs its own stdout after the fixtures)."""
     calls = []
-    monkeypatch.setattr(app, "run", lambda path=None, rev=None: calls.append((path, rev)) or 0)
+    monkeypatch.setattr(app, "run", lambda path=None, rev=None, edit=False:
+                        calls.append((path, rev, edit)) or 0)
     return calls
 
 
@@ -31,11 +32,13 @@ def on_terminal(monkeypatch) -> None:
 
 
 @pytest.mark.parametrize("argv, expected", [
-    ([], (None, None)),
-    (["some/repo"], ("some/repo", None)),
-    (["some/repo", "--rev", "5"], ("some/repo", "5")),
-    (["-r", "a1b2", "x.i"], ("x.i", "a1b2")),
-    (["--rev", "tip"], (None, "tip")),
+    ([], (None, None, False)),
+    (["some/repo"], ("some/repo", None, False)),
+    (["some/repo", "--rev", "5"], ("some/repo", "5", False)),
+    (["-r", "a1b2", "x.i"], ("x.i", "a1b2", False)),
+    (["--rev", "tip"], (None, "tip", False)),
+    (["--edit", "some/repo"], ("some/repo", None, True)),
+    (["some/repo", "-r", "5", "--edit"], ("some/repo", "5", True)),
 ])
 def test_a_path_or_nothing_opens_the_explorer(opened, monkeypatch, tmp_path, argv, expected):
     monkeypatch.chdir(tmp_path)
@@ -69,7 +72,8 @@ def test_rev_without_a_path_piped_summarizes_the_working_directory(repo):
 def test_the_help_names_the_explorer_path_and_rev(capsys):
     assert cli.main(["--help"]) == 0
     out = capsys.readouterr().out
-    assert "revlog-explorer [PATH] [--rev REV]" in out and "opens the explorer" in out
+    assert "revlog-explorer [PATH] [--rev REV] [--edit]" in out and "opens the explorer" in out
+    assert "read-only unless started with --edit" in out
 
 
 @pytest.mark.parametrize("argv", [["index", "-m"], ["--help"], ["-v", "index"], ["--rev"]])

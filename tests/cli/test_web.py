@@ -57,6 +57,7 @@ def test_each_session_runs_this_program_on_the_absolute_path(tmp_path, monkeypat
     assert shlex.split(command[5:]) == [sys.executable, "-m", "explorer",
                                         str(tmp_path / "my repo; rm -rf x"), "--rev", "tip"]
     assert shlex.split(web.app_command(None, None)[5:]) == [sys.executable, "-m", "explorer"]
+    assert shlex.split(web.app_command(None, None, edit=True)[5:])[-1] == "--edit"
 
 
 def test_a_served_session_starts_the_tui_although_its_output_is_a_pipe(repo):

@@ -154,11 +154,24 @@ def test_go_to_prompt(snap_compare):
 
 
 def test_add_revision_editor(snap_compare):
-    assert snap(snap_compare, ExplorerApp(), ("open", "data/src/util.py.i", 3), ("keys", "a"))
+    assert snap(snap_compare, ExplorerApp(edit=True), ("open", "data/src/util.py.i", 3),
+                ("keys", "a"))
+
+
+def test_commit_dialog_shows_the_diff(snap_compare, monkeypatch):
+    """After the editor (an x typed at the end of line 3): user, message and the diff."""
+    for name in ("HGUSER", "EMAIL"):  # the default user is hg's: these would name it
+        monkeypatch.delenv(name, raising=False)
+    assert snap(snap_compare, ExplorerApp(edit=True), ("open", "data/src/engine.py.i", 28),
+                ("keys", "a", "down", "down", "end", "x", "ctrl+s"))
+
+
+def test_links_of_a_merge(snap_compare):
+    assert snap(snap_compare, ExplorerApp(rev=str(MERGE)), ("keys", "l"))
 
 
 def test_fault_chooser(snap_compare):
-    assert snap(snap_compare, ExplorerApp(), ("open", LEDGER, 7), ("keys", "f", "down"))
+    assert snap(snap_compare, ExplorerApp(edit=True), ("open", LEDGER, 7), ("keys", "f", "down"))
 
 
 def test_cannot_open(snap_compare):

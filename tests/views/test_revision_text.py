@@ -44,8 +44,9 @@ def test_manifest_entries_with_flags(store, hgrepos):
     rev = len(view) - 1
     lines = revision_document(view, rev).plain().splitlines()
     listing = hgrepos.hg("zstd", "manifest", "--debug", "-r", "tip").decode().splitlines()
-    assert lines[3].startswith(f"{len(listing)} entries")
-    shown = {line[15:]: (line[0], line[2:14]) for line in lines[4:]}
+    assert lines[2].startswith("introduced by changeset ")  # its link (tests/views/test_links)
+    assert lines[4].startswith(f"{len(listing)} entries")
+    shown = {line[15:]: (line[0], line[2:14]) for line in lines[5:]}
     for entry in listing:  # "<node> <mode> <' ', '*' exec or '@' link> <path>"
         node, marker, path = entry[:40], entry[45], entry[47:]
         assert shown[path] == ({" ": " ", "*": "x", "@": "l"}[marker], node[:12]), entry

@@ -59,7 +59,8 @@ class VirtualTable(ScrollView, can_focus=True):
         Binding("home", "first", "First row", show=False),
         Binding("end", "last", "Last row", show=False),
         Binding("enter", "choose", "Open", show=False, tooltip="the store's revlog, the chain's "
-                "revision, the problem's byte; in the index, go to a typed number"),
+                "revision, the problem's byte; in the index, go to a typed number, else "
+                "follow the row's link (its changeset; a changeset's manifest)"),
     ]
 
     cursor: reactive[int] = reactive(0, repaint=False, init=False)
