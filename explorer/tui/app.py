@@ -65,11 +65,15 @@ class ExplorerApp(App[None]):
         Binding("q", "quit", "Quit", tooltip="Leave the explorer"),
         Binding("question_mark", "help", "Help", key_display="?",
                 tooltip="Every key of every pane"),
-        Binding("g", "goto", "Go to rev", tooltip="Jump to a revision number or node (or "
+        Binding("z", "zoom", "Zoom", tooltip="Let the focused pane fill the screen "
+                "(z again: back)"),
+        Binding("escape", "focus_index", "Index", key_display="Esc",
+                tooltip="Focus the index table again (and drop a number being typed)"),
+        Binding("g", "goto", "Go to", tooltip="Jump to a revision number or node (or "
                 "type the number first, then g or Enter, as in less)"),
         *[Binding(digit, f"digit({digit})", "Type a revision number", show=False)
           for digit in "0123456789"],
-        Binding("slash", "find", "Find node", key_display="/",
+        Binding("slash", "find", "Find", key_display="/",
                 tooltip="Find revisions whose node starts with a hex prefix"),
         Binding("n", "next_match(1)", "Next match", show=False),
         Binding("N", "next_match(-1)", "Previous match", show=False),
@@ -92,16 +96,12 @@ class ExplorerApp(App[None]):
         *[Binding(key, "forward", "Forward", show=key == "greater_than_sign",
                   key_display=shown, tooltip="Go again where Back came from")
           for key, shown in (("greater_than_sign", ">"), ("alt+right", None))],
-        Binding("z", "zoom", "Zoom", tooltip="Let the focused pane fill the screen "
-                "(z again: back)"),
-        Binding("tab", "focus_next", "Next pane", key_display="Tab", priority=True,
+        Binding("tab", "focus_next", "Pane", key_display="Tab", priority=True,
                 tooltip="Focus the next pane (shift+tab: the previous one)"),
         Binding("right_square_bracket", "hex_field(1)", "Next hex field", show=False,
                 tooltip="Hex view: the cursor to the next field, from any pane"),
         Binding("left_square_bracket", "hex_field(-1)", "Previous hex field", show=False,
                 tooltip="Hex view: the cursor to the previous field, from any pane"),
-        Binding("escape", "focus_index", "Back to index", key_display="Esc",
-                tooltip="Focus the index table again (and drop a number being typed)"),
         Binding("a", "add_revision", "Add revision", show=False,
                 tooltip="Commit a new revision of the selected file (edit its text first)"),
         Binding("s", "strip", "Strip", show=False,
@@ -158,7 +158,7 @@ class ExplorerApp(App[None]):
                     with ContentSwitcher(id="detail", initial="text", classes="pane"):
                         yield TextPane(id="text")
                         yield HexPane(id="hex")
-        yield Footer()
+        yield Footer(compact=True)
         yield self.command_line
 
     def on_mount(self) -> None:

@@ -220,7 +220,7 @@ def test_the_footer_names_zoom_tab_and_escape(repo):
     async def test(pilot):
         footer = " ".join(f"{k.key_display} {k.description}"
                           for k in pilot.app.query("FooterKey").results())
-        for shown in ("z Zoom", "Tab Next pane", "Esc Back to index"):
+        for shown in ("z Zoom", "Tab Pane", "Esc Index"):
             assert shown in footer, footer
 
     run(ExplorerApp(repo), test)
