@@ -35,6 +35,8 @@ _FORMAT = frozenset({
     "revlogv1", "exp-revlogv2.2", "exp-changelog-v2", "generaldelta", "sparserevlog",
     "delta-info-revlog", "revlog-compression-zstd", "treemanifest", "persistent-nodemap",
     "store", "fncache", "dotencode", "exp-very-fragile-and-unsafe-plain-store-encoding",
+    # ours: copies stored as deltas against their source (format/copydelta.py); hg refuses it
+    "exp-revlog-explorer-lightweight-copies",
 }) | {f"exp-compression-{engine}" for engine in ENGINE_HEADERS}
 # Where the store is (a share), and files beside the revlogs that a strip keeps right
 # (bookmarks in the store; phase roots whatever phases they name).
