@@ -18,6 +18,8 @@ debugindexdot       hg debugindexdot        ``-T`` only ``{rev}``
 debugnodemap        hg debugnodemap
 debugsidedata       hg debugsidedata
 debug-revlog-stats  hg debug-revlog-stats   no ``-T``; the whole store
+copies              (none: ours)            every copy, its cost stored and as a
+                                            light-weight copy; ``--json``
 ==================  ======================  ======================================
 
 All but debugnodemap, debugsidedata and debug-revlog-stats also accept a path to a revlog ``.i``
@@ -33,6 +35,7 @@ from collections.abc import Iterable
 from explorer.cli.messages import warn
 from explorer.reports import (
     ancestor,
+    copies,
     data,
     deltachain,
     index,
@@ -49,7 +52,7 @@ from explorer.reports.formats import hg_json, json_lines
 from explorer.reports.target import Selection, Target, open_store, path_target, resolve
 
 COMMANDS = ("index", "revlogindex", "deltachain", "stats", "data", "debugancestor",
-            "debugindexdot", "debugnodemap", "debugsidedata", "debug-revlog-stats")
+            "debugindexdot", "debugnodemap", "debugsidedata", "debug-revlog-stats", "copies")
 
 
 # -- argument definitions ----------------------------------------------------------------
@@ -155,6 +158,14 @@ def add_parsers(sub) -> None:
     for flag, kind in (("-c", "changelog"), ("-m", "manifest"), ("-f", "filelogs")):
         p.add_argument(flag, f"--{kind}", action="store_true", help=f"only the {kind}")
     p.set_defaults(run=run_debug_revlog_stats)
+
+    p = sub.add_parser("copies", help="every copy and rename, its source, its bytes stored "
+                       "and as a light-weight copy (a delta against its source)")
+    p.add_argument("path", nargs="?", metavar="PATH", help="the repository (default: -R, or "
+                   "the one holding the working directory)")
+    p.add_argument("-R", "--repository", metavar="REPO", help="the repository")
+    p.add_argument("--json", action="store_true", help="our own JSON: one object per copy")
+    p.set_defaults(run=run_copies)
 
 
 # -- running them ---------------------------------------------------------------------------
@@ -288,3 +299,11 @@ def run_debug_revlog_stats(args: argparse.Namespace) -> Iterable[str | bytes]:
                                         ("filelog", args.filelogs)) if wanted}
     store = open_store(args.repository, warn=warn)
     return revlogstats.stats_lines(store, chosen or None)
+
+
+def run_copies(args: argparse.Namespace) -> Iterable[str]:
+    store = open_store(args.path or args.repository, warn=warn)
+    costs = copies.copy_costs(store)
+    if args.json:
+        return json_lines(copies.copies_json(costs))
+    return copies.copies_lines(store, costs)

@@ -28,7 +28,7 @@ from ..format.copydelta import REQUIREMENT, pack_payload
 from ..payloads.filetext import renamed
 from ..revlog.revlog import Revlog
 from ..store.files import StoreFiles
-from .formats import split_requirements
+from .formats import split_requirements, write_config
 from .rewrite import Row, replace_filelog
 
 CHANGELOG_COPY_REQUIREMENTS = ("exp-copies-sidedata-changeset",)
@@ -100,10 +100,20 @@ def chunk_size(compressor: Compressor, data: bytes) -> int:
     return len(header) + len(packed)
 
 
-def store_compressor(rl: Revlog) -> Compressor:
-    """A compressor as the store would use for a new chunk of ``rl``."""
-    cfg = rl.write_config
-    return Compressor(cfg.compression, cfg.level) if cfg is not None else Compressor()
+def store_compressor(store: StoreFiles, rl: Revlog | None = None) -> Compressor:
+    """A compressor as the store would use for a new chunk of filelog ``rl`` (the one a
+    ``Repo`` set up for it, else the store's own for filelogs)."""
+    cfg = rl.write_config if rl is not None else None
+    if cfg is None:
+        cfg = write_config(store.requirements, "filelog", config=store.config)
+    return Compressor(cfg.compression, cfg.level)
+
+
+def lightweight_size(store: StoreFiles, copy: Copy, text: bytes, compressor: Compressor) -> int:
+    """Bytes the chunk of ``copy`` (raw text ``text``) takes as a light-weight copy."""
+    source_text = store.copy_bases.source_text(copy.source, copy.source_node)
+    payload = pack_payload(copy.source, copy.source_node, bdiff.diff(source_text, text))
+    return chunk_size(compressor, payload)
 
 
 # -- conversions --------------------------------------------------------------------------
@@ -147,7 +157,7 @@ def _plan(repo, rl: Revlog, path: str, lightweight: bool) -> dict[int, bytes | N
     if rl.version != REVLOG_V1:
         return {}
     plan: dict[int, bytes | None] = {}
-    compressor = store_compressor(rl)
+    compressor = store_compressor(repo.store, rl)
     for rev in range(len(rl)):
         if rl.delta_parent(rev) != NULL_REV or rl.flags(rev) & (
                 RAWTEXT_CHANGING_FLAGS | REVIDX_COPY_DELTA):
@@ -178,7 +188,7 @@ def commit_payload(repo, flog: Revlog, text: bytes, source: str, source_node: by
     if flog.version != REVLOG_V1:
         return None
     source_text = repo.store.copy_bases.source_text(source, source_node)
-    payload = light_payload(text, source, source_node, source_text, store_compressor(flog))
+    payload = light_payload(text, source, source_node, source_text, store_compressor(repo.store, flog))
     if payload is not None:
         flog.use_copy_bases(repo.store.copy_bases)  # its delta search may read it back
         _set_requirement(repo, tr, True)
