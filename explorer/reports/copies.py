@@ -64,12 +64,14 @@ class Totals:
     text: int = 0
     stored: int = 0
     as_lightweight: int = 0
+    smaller: int = 0  # each copy as the smaller of the two: what the light-weight writer keeps
 
     def add(self, cost: CopyCost) -> None:
         self.copies += 1
         self.text += cost.text_size
         self.stored += cost.stored
         self.as_lightweight += cost.as_lightweight
+        self.smaller += min(cost.stored, cost.as_lightweight)
 
 
 HEADER = (f"{'linkrev':>7} {'copy':<32} {'rev':>4} {'source':<32} {'srcrev':>6} {'text':>8} "
@@ -93,10 +95,13 @@ def copies_lines(store: Store, costs: Iterable[CopyCost]) -> Iterator[str]:
 
 
 def totals_lines(t: Totals) -> Iterator[str]:
-    saved = t.stored - t.as_lightweight
-    share = f" ({100 * saved / t.stored:.1f}% of their stored bytes)" if t.stored else ""
+    """Two lines: every copy light-weight; and each copy as the smaller of its two forms
+    (the light-weight writer keeps a full text where the delta is no smaller)."""
     yield (f"{t.copies} copies: {t.text} bytes of text, {t.stored} bytes stored, "
-           f"{t.as_lightweight} bytes as light-weight copies: {saved} bytes saved{share}\n")
+           f"{t.as_lightweight} bytes as light-weight copies\n")
+    saved = t.stored - t.smaller
+    share = f" ({100 * saved / t.stored:.1f}% of their stored bytes)" if t.stored else ""
+    yield f"light-weight where smaller: {t.smaller} bytes, {saved} bytes saved{share}\n"
 
 
 def copies_json(costs: Iterable[CopyCost]) -> Iterator[dict]:
