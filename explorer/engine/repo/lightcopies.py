@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..errors import RevlogError
 from ..format import bdiff
 from ..format.compression import Compressor
 from ..format.constants import NULL_REV, RAWTEXT_CHANGING_FLAGS, REVIDX_COPY_DELTA, REVLOG_V1
@@ -188,7 +187,8 @@ def commit_payload(repo, flog: Revlog, text: bytes, source: str, source_node: by
     if flog.version != REVLOG_V1:
         return None
     source_text = repo.store.copy_bases.source_text(source, source_node)
-    payload = light_payload(text, source, source_node, source_text, store_compressor(repo.store, flog))
+    compressor = store_compressor(repo.store, flog)
+    payload = light_payload(text, source, source_node, source_text, compressor)
     if payload is not None:
         flog.use_copy_bases(repo.store.copy_bases)  # its delta search may read it back
         _set_requirement(repo, tr, True)

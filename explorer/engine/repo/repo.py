@@ -93,8 +93,9 @@ class Repo:
         new chunks (a store may mix them: each chunk names its own), ``compression_level``
         its level. ``lightweight_copies`` (experimental) stores each new copy as a delta
         against its source where that saves bytes, and then marks the store with a
-        requirement hg refuses (``repo/lightcopies.py``, ``format/copydelta.py``). A store the engine does not write as Mercurial does is refused here,
-        before anything is written (``writable.check_writable``)."""
+        requirement hg refuses (``repo/lightcopies.py``, ``format/copydelta.py``). A
+        store the engine does not write as Mercurial does is refused here, before
+        anything is written (``writable.check_writable``)."""
         store = Store.open(path)
         try:
             check_writable(store)

@@ -15,9 +15,9 @@ import functools
 import os
 
 from ..errors import CorruptionError, StoreError
+from ..format.copydelta import REQUIREMENT as LIGHTWEIGHT_COPIES
 from ..format.reading import read_regular
 from ..revlog.revlog import Revlog
-from ..format.copydelta import REQUIREMENT as LIGHTWEIGHT_COPIES
 from .config import HgConfig, read_config
 from .copybases import CopyBases
 from .discovery import find_hg_dir, inside, read_requires, share_source
