@@ -13,6 +13,7 @@ the copy itself, or a chain of copies deeper than any history makes, raises
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from ..errors import CorruptionError, RevlogError
@@ -30,24 +31,32 @@ class CopyBases:
 
     def __init__(self, open_filelog: Callable[[str], Revlog]) -> None:
         self._open = open_filelog
-        self._active: list[tuple[str, bytes]] = []
+        self._local = threading.local()  # the explorer reads in worker threads
 
     def __call__(self, payload: bytes, size: int) -> bytes:
         copy = parse_payload(payload)
         key = (copy.source, copy.source_node)
-        if key in self._active or len(self._active) >= MAX_DEPTH:
+        active = self._active()
+        if key in active or len(active) >= MAX_DEPTH:
             raise CorruptionError(f"the copy source {copy.source}@{copy.source_node.hex()[:12]} "
                                   "is a light-weight copy of itself, through other copies")
-        self._active.append(key)
+        active.append(key)
         try:
             base = self.source_text(copy.source, copy.source_node)
         finally:
-            self._active.pop()
+            active.pop()
         try:
             return apply_delta(base, copy.delta, size)
         except PatchError as exc:
             raise CorruptionError(f"its delta does not apply to {copy.source}@"
                                   f"{copy.source_node.hex()[:12]}: {exc}") from None
+
+    def _active(self) -> list[tuple[str, bytes]]:
+        """The copies this thread is rebuilding, outermost first."""
+        active = getattr(self._local, "active", None)
+        if active is None:
+            active = self._local.active = []
+        return active
 
     def source_text(self, source: str, node: bytes) -> bytes:
         """The raw text of revision ``node`` of filelog ``source``; ``CorruptionError`` when

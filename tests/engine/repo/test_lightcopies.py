@@ -205,3 +205,23 @@ def test_a_failed_conversion_leaves_the_store_as_it_was(renames, monkeypatch):
              if p.is_file() and "undo" not in p.name}
     assert {p: d for p, d in files.items() if "undo" not in p.name} == after
     hg(renames, "verify")
+
+
+def test_a_copy_naming_itself_as_its_base_is_damage_not_a_hang(tmp_path):
+    path = tmp_path / "cycle"
+    Repo.init(path, compression="none").close()
+    with Repo.open(path, lightweight_copies=True) as repo:
+        text = text_lines("aa.txt", 1, 300)
+        repo.commit({"aa.txt": text}, "base", "t")
+        repo.commit({"bb.txt": text + b"x\n"}, "copy", "t", copies={"bb.txt": "aa.txt"})
+    with Store.open(path) as store, store.filelog("bb.txt") as rl:
+        assert rl.raw_chunk(0)[:8] == b"\0\x06aa.txt"
+        at, node, index = rl.chunk_offset(0), rl.node(0), rl.index_file
+    with open(index, "r+b") as f:  # the payload now names bb.txt at its own node
+        f.seek(at + 2)
+        f.write(b"bb.txt" + node)
+    with Store.open(path) as store:
+        with store.filelog("bb.txt") as rl, pytest.raises(CorruptionError, match="of itself"):
+            rl.revision(0)
+        problems = store.verify()
+    assert [p.rev for p in problems if p.kind == "bad-copy-base"] == [0]
