@@ -37,10 +37,12 @@ rebuilds it first. The payload is never longer than the raw text it rebuilds
 full text's decompression holds for it too.
 
 **What verify checks** (``verify/copy_deltas.py``): the flag appears only in
-a store with the requirement, only in a filelog, only on a revision that is
-its own base; the payload parses; the source filelog exists and holds the
-source node; the rebuilt text has the declared size (the hash check of every
-revision then proves the delta right).
+a store with the requirement, only in a v1 filelog, only on a revision that
+is its own base; the payload parses; the source filelog exists and holds the
+source node, and a chain of copies does not lead back to itself. The reader
+holds the rebuilt text to its declared size, and the hash check of every
+revision then proves the delta right. In a changelog or manifest the reader
+does not act on the flag: the payload read as a text fails the hash check.
 """
 
 from __future__ import annotations
