@@ -71,7 +71,7 @@ class CopyDelta(NamedTuple):
 def pack_payload(source: str, source_node: bytes, delta: bytes) -> bytes:
     """The payload of a light-weight copy of ``source`` at ``source_node``."""
     path = source.encode("utf-8", "surrogateescape")
-    if len(path) > MAX_PATH or len(source_node) != NODE_SIZE:
+    if not path or len(path) > MAX_PATH or len(source_node) != NODE_SIZE:
         raise ValueError(f"cannot encode a copy of {source!r} at {source_node.hex()}")
     return b"".join((_LENGTH.pack(len(path)), path, source_node, delta))
 
