@@ -302,8 +302,22 @@ def run_debug_revlog_stats(args: argparse.Namespace) -> Iterable[str | bytes]:
 
 
 def run_copies(args: argparse.Namespace) -> Iterable[str]:
+    """The table (or JSON); then, when damage hid a copy's cost, exit 1 saying so."""
     store = open_store(args.path or args.repository, warn=warn)
-    costs = copies.copy_costs(store)
+    damaged: list[copies.CopyCost] = []
+    costs = _noting_damage(copies.copy_costs(store), damaged)
     if args.json:
-        return json_lines(copies.copies_json(costs))
-    return copies.copies_lines(store, costs)
+        yield from json_lines(copies.copies_json(costs))
+    else:
+        yield from copies.copies_lines(store, costs)
+    if damaged:
+        raise ReportError(f"{len(damaged)} of the rows above could not be read (damage)", 1)
+
+
+def _noting_damage(costs: Iterable[copies.CopyCost],
+                   damaged: list[copies.CopyCost]) -> Iterable[copies.CopyCost]:
+    """``costs`` as they come, those with an error also put in ``damaged``."""
+    for cost in costs:
+        if cost.error is not None:
+            damaged.append(cost)
+        yield cost

@@ -14,10 +14,11 @@ are not listed; the report says so when the store may hold such.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 
-from explorer.engine import Store
+from explorer.engine import RevlogError, Store
 from explorer.engine.format.constants import REVIDX_COPY_DELTA
 from explorer.engine.repo import lightcopies
 
@@ -38,6 +39,7 @@ class CopyCost:
     stored: int
     as_lightweight: int
     lightweight: bool
+    error: str | None = None
 
     @property
     def saving(self) -> int:
@@ -45,17 +47,37 @@ class CopyCost:
 
 
 def copy_costs(store: Store, paths: list[str] | None = None) -> Iterator[CopyCost]:
-    """The cost of every copy of ``store`` (of the filelogs of ``paths``: all by default)."""
+    """The cost of every copy of ``store`` (of the filelogs of ``paths``: all by default).
+    A copy whose source cannot be read, or a revision that cannot be read at all (it
+    may be a copy), comes with ``error`` saying why and -1 for what could not be worked
+    out; the others are still listed."""
     compressor = lightcopies.store_compressor(store)
-    for copy in lightcopies.find_copies(store, paths):
-        with store.filelog(copy.path) as rl, store.filelog(copy.source) as src:
+    unreadable: list = []
+    for copy in lightcopies.find_copies(store, paths, unreadable):
+        yield from _unreadable(unreadable)
+        with store.filelog(copy.path) as rl:
             text = rl.revision(copy.rev)
             e = rl.entry(copy.rev)
-            yield CopyCost(copy.path, copy.rev, e.node.hex(), e.link_rev, copy.source,
-                           src.rev(copy.source_node), copy.source_node.hex(), len(text),
-                           rl.length(copy.rev),
-                           lightcopies.lightweight_size(store, copy, text, compressor),
-                           bool(e.flags & REVIDX_COPY_DELTA))
+            cost = CopyCost(copy.path, copy.rev, e.node.hex(), e.link_rev, copy.source, -1,
+                            copy.source_node.hex(), len(text), rl.length(copy.rev), -1,
+                            bool(e.flags & REVIDX_COPY_DELTA))
+        try:
+            with store.filelog(copy.source) as src:
+                source_rev = src.rev(copy.source_node)
+            light = lightcopies.lightweight_size(store, copy, text, compressor)
+        except RevlogError as exc:
+            yield dataclasses.replace(cost, error=f"its source cannot be read: {exc}")
+            continue
+        yield dataclasses.replace(cost, source_rev=source_rev, as_lightweight=light)
+    yield from _unreadable(unreadable)
+
+
+def _unreadable(found: list) -> Iterator[CopyCost]:
+    """Rows for the revisions that could not be read (then forgotten): they may be copies."""
+    for path, rev, exc in found:
+        yield CopyCost(path, rev, "", -1, "?", -1, "", -1, -1, -1, False,
+                       error=f"cannot be read, it may be a copy: {exc}")
+    found.clear()
 
 
 @dataclass
@@ -79,11 +101,15 @@ HEADER = (f"{'linkrev':>7} {'copy':<32} {'rev':>4} {'source':<32} {'srcrev':>6} 
 
 
 def copies_lines(store: Store, costs: Iterable[CopyCost]) -> Iterator[str]:
-    """The table: a line per copy (``*`` after the stored size: stored light-weight),
-    then the totals and what the report does not cover."""
+    """The table: a line per copy (``*`` after the stored size: stored light-weight; ``!``
+    and why, for a copy whose source cannot be read), then the totals of the copies
+    read and what the report does not cover."""
     totals = Totals()
     yield HEADER
     for c in costs:
+        if c.error is not None:
+            yield f"{c.linkrev:>7} {c.path:<32} {c.rev:>4} {c.source:<32} ! {c.error}\n"
+            continue
         totals.add(c)
         mark = "*" if c.lightweight else " "
         yield (f"{c.linkrev:>7} {c.path:<32} {c.rev:>4} {c.source:<32} {c.source_rev:>6} "

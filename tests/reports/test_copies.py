@@ -12,6 +12,7 @@ and the light-weight size is a payload that rebuilds the copy's text.
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -111,3 +112,22 @@ def test_outside_a_repository(tmp_path):
     out = ours(tmp_path, "copies")
     assert out.status != 0
     assert b"no repository found" in out.err
+
+
+def test_damage_hides_only_what_it_touches(renames, tmp_path):
+    damaged = tmp_path / "damaged"
+    shutil.copytree(renames, damaged, symlinks=True)
+    with Store.open(damaged) as store, store.filelog("a.txt") as rl:
+        at, index = rl.chunk_offset(0) + 20, rl.index_file
+    with open(index, "r+b") as f:  # the middle of a.txt's only chunk
+        f.seek(at)
+        f.write(b"\xff" * 50)
+    out = ours(damaged, "copies")
+    assert out.status == 1
+    assert out.err.endswith(b"2 of the rows above could not be read (damage)\n")
+    rows = {line.split()[1]: line for line in out.out.decode().splitlines()[1:-2]}
+    assert "! cannot be read, it may be a copy: " in rows["a.txt"]
+    assert "! its source cannot be read: " in rows["a2.txt"]  # a copy of a.txt
+    assert sorted(rows) == ["a.txt", "a2.txt", "a3.txt", "a4.txt", "b2.txt", "b3.txt",
+                            "b5.txt", "small2.txt"]
+    assert "!" not in rows["a3.txt"]  # its source, a2.txt, is intact

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..errors import RevlogError
 from ..format import bdiff
 from ..format.compression import Compressor
 from ..format.constants import NULL_REV, RAWTEXT_CHANGING_FLAGS, REVIDX_COPY_DELTA, REVLOG_V1
@@ -58,12 +59,23 @@ def filelog_paths(store: StoreFiles) -> list[str]:
                   if kind == "filelog")
 
 
-def find_copies(store: StoreFiles, paths: list[str] | None = None) -> Iterator[Copy]:
-    """Every copy recorded in the filelogs of ``store`` (of ``paths``: all by default)."""
+def find_copies(store: StoreFiles, paths: list[str] | None = None,
+                unreadable: list[tuple[str, int, RevlogError]] | None = None) -> Iterator[Copy]:
+    """Every copy recorded in the filelogs of ``store`` (of ``paths``: all by default).
+
+    A revision that cannot be read (damage) raises, or with ``unreadable`` given is
+    added to it as (path, rev, error) and the search goes on: whether it is a copy
+    cannot be told."""
     for path in filelog_paths(store) if paths is None else paths:
         with store.filelog(path) as rl:
             for rev in range(len(rl)):
-                found = copy_source(rl, rev)
+                try:
+                    found = copy_source(rl, rev)
+                except RevlogError as exc:
+                    if unreadable is None:
+                        raise
+                    unreadable.append((path, rev, exc))
+                    continue
                 if found is not None:
                     yield Copy(path, rev, found[0], found[1])
 
