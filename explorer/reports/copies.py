@@ -8,8 +8,10 @@ takes in the store, and the bytes it would take as a light-weight copy (a
 delta from the source revision's text made with the engine's bdiff,
 behind the path and node of the source, compressed as the store compresses
 a new chunk: ``format/copydelta.py``), then totals for the repository.
-Copies a store keeps only in its changesets (changeset sidedata or extras)
-are not listed; the report says so when the store may hold such.
+Copies a store keeps in its changesets (the ``FILES`` sidedata block of
+``exp-copies-sidedata-changeset``, the extras of ``experimental.copies.write-to``)
+are listed too when the store says it may hold such (a requirement, hg's
+configuration) and its manifests are flat; the report's note says which.
 """
 
 from __future__ import annotations
@@ -46,15 +48,16 @@ class CopyCost:
         return self.stored - self.as_lightweight
 
 
-def copy_costs(store: Store, paths: list[str] | None = None) -> Iterator[CopyCost]:
-    """The cost of every copy of ``store`` (of the filelogs of ``paths``: all by default).
+def copy_costs(store: Store) -> Iterator[CopyCost]:
+    """The cost of every copy of ``store`` (``lightcopies.all_copies``), in path order.
     A copy whose source cannot be read, or a revision that cannot be read at all (it
     may be a copy), comes with ``error`` saying why and -1 for what could not be worked
     out; the others are still listed."""
     compressor = lightcopies.store_compressor(store)
     unreadable: list = []
-    for copy in lightcopies.find_copies(store, paths, unreadable):
-        yield from _unreadable(unreadable)
+    found = lightcopies.all_copies(store, unreadable)
+    yield from _unreadable(unreadable)
+    for copy in found:
         with store.filelog(copy.path) as rl:
             text = rl.revision(copy.rev)
             e = rl.entry(copy.rev)
@@ -69,15 +72,13 @@ def copy_costs(store: Store, paths: list[str] | None = None) -> Iterator[CopyCos
             yield dataclasses.replace(cost, error=f"its source cannot be read: {exc}")
             continue
         yield dataclasses.replace(cost, source_rev=source_rev, as_lightweight=light)
-    yield from _unreadable(unreadable)
 
 
 def _unreadable(found: list) -> Iterator[CopyCost]:
-    """Rows for the revisions that could not be read (then forgotten): they may be copies."""
+    """Rows for the revisions that could not be read: they may be copies."""
     for path, rev, exc in found:
         yield CopyCost(path, rev, "", -1, "?", -1, "", -1, -1, -1, False,
                        error=f"cannot be read, it may be a copy: {exc}")
-    found.clear()
 
 
 @dataclass

@@ -55,7 +55,7 @@ def test_renames_on_merged_branches_as_hg(renames):
     assert our_copies(renames) == expected
 
 
-@pytest.mark.hgrepos("zstd", "zlib", "delta-info")
+@pytest.mark.hgrepos("zstd", "zlib", "delta-info", "copies-sidedata")
 def test_corpus_as_hg(hgrepo, hgconfig):
     expected = hg_copies(hgrepo, hgconfig)
     assert expected  # the standard history copies and renames
@@ -86,6 +86,34 @@ def test_costs_are_the_store_and_a_payload_that_rebuilds_the_copy(hgrepo):
                 assert cost.as_lightweight < cost.stored
 
 
+@pytest.mark.hgrepos("copies-sidedata")
+def test_copies_in_changeset_sidedata_as_hg(hgrepo, hgconfig):
+    with Store.open(hgrepo) as store:
+        found = {(store.filelog(c.path).entry(c.rev).link_rev, c.path, c.source,
+                  c.source_node.hex()) for c in lightcopies.changeset_copies(store)}
+    assert found == hg_copies(hgrepo, hgconfig)
+
+
+CHANGESET_ONLY = ("[experimental]\ncopies.write-to = changeset-only\n"
+                  "copies.read-from = changeset-only\n")
+
+
+def test_copies_in_changeset_extras_only_as_hg(tmp_path):
+    repo = build_renames(tmp_path / "extras", hgrc=CHANGESET_ONLY)
+    out = hg(repo, "log", "-T", '{file_copies % "{rev}\\t{name}\\t{source}\\n"}')
+    expected = {tuple(line.split("\t")) for line in out.decode().splitlines()}
+    assert len(expected) == 7
+    assert hg(repo, "debugrename", "-r", "1", "a2.txt") == b"a2.txt not renamed\n"
+    with Store.open(repo) as store:
+        assert list(lightcopies.find_copies(store)) == []  # no filelog metadata at all
+        costs = list(copy_costs(store))
+    assert {(str(c.linkrev), c.path, c.source) for c in costs} == expected
+    assert all(c.error is None and c.as_lightweight < c.stored for c in costs
+               if c.path != "small2.txt")
+    assert b"experimental.copies.write-to=changeset-only): those are listed" in \
+        ours(repo, "copies").out
+
+
 def test_cli_table_and_json(renames):
     table = ours(renames.parent, "copies", renames.name)
     assert table.status == 0, table.err
@@ -101,11 +129,11 @@ def test_cli_table_and_json(renames):
 
 
 @pytest.mark.hgrepos("copies-sidedata")
-def test_changeset_copies_are_said_not_covered(hgrepo):
+def test_changeset_copies_are_said_covered(hgrepo):
     out = ours(hgrepo, "copies")
     assert out.status == 0, out.err
     assert b"note: this store may record copies in its changesets " \
-           b"(exp-copies-sidedata-changeset)" in out.out
+           b"(exp-copies-sidedata-changeset): those are listed" in out.out
 
 
 def test_outside_a_repository(tmp_path):

@@ -2,10 +2,12 @@
 
 A copy is a filelog revision whose metadata names a source (``copy`` and
 ``copyrev``), by Mercurial's rule (``payloads.filetext.renamed``: with a null
-p1, or the ``REVIDX_HASMETA`` flag). ``find_copies`` lists them. Stores that
-keep copies in the changelog instead (``exp-copies-sidedata-changeset``, or
-``experimental.copies.write-to=changeset-only`` extras) record none in their
-filelogs: ``changelog_copies_note`` says so, and the copy report shows it.
+p1, or the ``REVIDX_HASMETA`` flag). ``find_copies`` lists them. A store may
+also record copies in its changesets (``exp-copies-sidedata-changeset``: the
+``FILES`` sidedata block, beside the filelog metadata hg 7.2 still writes;
+``experimental.copies.write-to=changeset-only``: extras, and no filelog
+metadata at all): ``changeset_copies`` reads those, ``all_copies`` merges both.
+The conversions below go by filelog metadata only.
 
 A light-weight copy (``format/copydelta.py``) stores such a revision as a delta
 against its source's. ``light_payload`` decides: only when the payload is no
@@ -25,7 +27,10 @@ from ..format import bdiff
 from ..format.compression import Compressor
 from ..format.constants import NULL_REV, RAWTEXT_CHANGING_FLAGS, REVIDX_COPY_DELTA, REVLOG_V1
 from ..format.copydelta import REQUIREMENT, pack_payload
+from ..payloads.changeset import decode_changed_files, parse_changeset
 from ..payloads.filetext import renamed
+from ..payloads.manifest import Manifest, parse_manifest
+from ..payloads.sidedata import SidedataKey, decode_sidedata
 from ..revlog.revlog import Revlog
 from ..store.files import StoreFiles
 from .formats import split_requirements, write_config
@@ -80,17 +85,78 @@ def find_copies(store: StoreFiles, paths: list[str] | None = None,
                     yield Copy(path, rev, found[0], found[1])
 
 
-def changelog_copies_note(store: StoreFiles) -> str | None:
-    """What this store keeps of copies outside its filelogs (which the copy list does not
-    cover), or None."""
+def changeset_copies_kept(store: StoreFiles) -> list[str]:
+    """Why this store may record copies in its changesets (a requirement, hg's
+    configuration), or nothing when it does not."""
     kept = [r for r in CHANGELOG_COPY_REQUIREMENTS if r in store.requirements]
     write_to = store.config.get("experimental", "copies.write-to")
     if write_to in ("changeset-only", "compatibility"):
         kept.append(f"experimental.copies.write-to={write_to}")
+    return kept
+
+
+def changelog_copies_note(store: StoreFiles) -> str | None:
+    """What the copy list says of the copies this store may keep in its changesets, or
+    None when it keeps none there."""
+    kept = changeset_copies_kept(store)
     if not kept:
         return None
-    return (f"this store may record copies in its changesets ({', '.join(kept)}); those "
-            "are not listed: only copies recorded in filelog metadata are")
+    if "treemanifest" in store.requirements:
+        return (f"this store may record copies in its changesets ({', '.join(kept)}); with "
+                "tree manifests those are not listed, only copies in filelog metadata are")
+    return (f"this store may record copies in its changesets ({', '.join(kept)}): those are "
+            "listed with the copies recorded in filelog metadata")
+
+
+def changeset_copies(store: StoreFiles) -> Iterator[Copy]:
+    """The copies the changesets record (the ``FILES`` sidedata block, else the
+    ``p1copies``/``p2copies`` extras), each as the filelog revision the changeset's
+    manifest gives the destination, its source's node from the parent's manifest.
+    Flat manifests only (``changelog_copies_note`` says so for tree manifests)."""
+    cl, ml = store.changelog, store.manifest
+    for rev in range(len(cl)):
+        text = cl.revision(rev)
+        recorded = _recorded_copies(cl, rev, text)
+        if not any(recorded):
+            continue
+        here = _manifest_of(cl, ml, rev, text)
+        for copies, parent in zip(recorded, cl.parents(rev)):
+            there = _manifest_of(cl, ml, parent) if copies else None
+            for dest, source in sorted((copies or {}).items()):
+                d, src = here.find(dest), there.find(source) if there is not None else None
+                if d is None or src is None:
+                    continue  # hg records it, but the manifests do not hold both files
+                with store.filelog(dest) as rl:
+                    yield Copy(dest, rl.rev(d.node), source, src.node)
+
+
+def _recorded_copies(cl: Revlog, rev: int, text: bytes):
+    """(p1 copies, p2 copies) a changeset records: sidedata first, then extras."""
+    blob = cl.sidedata(rev)
+    if blob:
+        files = decode_sidedata(blob).get(SidedataKey.FILES)
+        if files is not None:
+            changed = decode_changed_files(files)
+            return changed.p1_copies, changed.p2_copies
+    entry = parse_changeset(text)
+    return entry.p1copies, entry.p2copies
+
+
+def _manifest_of(cl: Revlog, ml: Revlog, rev: int, text: bytes | None = None) -> Manifest:
+    if rev == NULL_REV:
+        return parse_manifest(b"")
+    entry = parse_changeset(cl.revision(rev) if text is None else text)
+    return parse_manifest(ml.revision(ml.rev(entry.manifest)))
+
+
+def all_copies(store: StoreFiles, unreadable: list | None = None) -> list[Copy]:
+    """The copies of filelog metadata and, where the store may keep them there (flat
+    manifests), of the changesets: each filelog revision once, in path then rev order."""
+    found = {(c.path, c.rev): c for c in find_copies(store, unreadable=unreadable)}
+    if changeset_copies_kept(store) and "treemanifest" not in store.requirements:
+        for c in changeset_copies(store):
+            found.setdefault((c.path, c.rev), c)
+    return [found[key] for key in sorted(found)]
 
 
 def light_payload(text: bytes, source: str, source_node: bytes, source_text: bytes,

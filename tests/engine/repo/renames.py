@@ -9,9 +9,10 @@ from pathlib import Path
 from tests.hgrepos import hg, text_lines
 
 
-def build_renames(dest: Path) -> Path:
-    """Build the repository at ``dest`` with hg; return its path."""
+def build_renames(dest: Path, hgrc: str = "") -> Path:
+    """Build the repository at ``dest`` with hg (``hgrc``: its .hg/hgrc); return its path."""
     hg(dest.parent, "init", dest.name)
+    (dest / ".hg" / "hgrc").write_text(hgrc)
 
     def write(name: str, data: bytes) -> None:
         (dest / name).write_bytes(data)
