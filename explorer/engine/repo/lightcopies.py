@@ -207,8 +207,9 @@ class Conversion:
 
 def convert(repo, lightweight: bool) -> Conversion:
     """Rewrite every v1 filelog of ``repo`` holding copies: as light-weight copies
-    where it saves bytes (``lightweight``), or back to full texts; then name (or drop)
-    the requirement. One transaction: a failure leaves the store as it was."""
+    where it saves bytes (``lightweight``), or back to full texts; then name the
+    requirement (only when a copy was rewritten) or drop it. One transaction: a failure
+    leaves the store as it was. The repository is closed afterwards."""
     done = Conversion([])
     with repo.transaction("convert-copies") as tr:
         for path in filelog_paths(repo.store):
@@ -222,7 +223,8 @@ def convert(repo, lightweight: bool) -> Conversion:
             done.bytes_before += before
             done.bytes_after += sum(after.length(rev) for rev in plan)
             done.revisions.extend((path, rev) for rev in sorted(plan))
-        _set_requirement(repo, tr, lightweight)
+        if done.revisions or not lightweight:  # nothing light-weight: hg may keep reading it
+            _set_requirement(repo, tr, lightweight)
     repo.close()
     return done
 

@@ -225,3 +225,15 @@ def test_a_copy_naming_itself_as_its_base_is_damage_not_a_hang(tmp_path):
             rl.revision(0)
         problems = store.verify()
     assert [p.rev for p in problems if p.kind == "bad-copy-base"] == [0]
+
+
+def test_nothing_worth_converting_leaves_hg_its_store(tmp_path):
+    path = tmp_path / "plain"
+    Repo.init(path).close()
+    with Repo.open(path, lightweight_copies=True) as repo:
+        repo.commit({"a.txt": b"a\n"}, "base", "t")
+        repo.commit({"b.txt": b"a\n"}, "tiny copy", "t", copies={"b.txt": "a.txt"})
+    assert convert(path, True).revisions == []
+    assert flagged(path) == []
+    hg(path, "verify")  # no requirement named: a copy too small stays a full text
+    assert hg(path, "debugrename", "-r", "1", "b.txt").startswith(b"b.txt renamed from a.txt:")
