@@ -8,6 +8,11 @@ change in a journaled transaction); ``explorer.cli`` registers them beside the r
                            [--remove NAME] [--copy DEST=SOURCE] [--from-dir DIR] ...
     revlog-explorer strip [-R REPO] REV
     revlog-explorer censor [-R REPO] FILE REV [-t TOMBSTONE]
+    revlog-explorer convert-copies [-R REPO] --to-lightweight | --to-standard
+
+``commit --lightweight-copies`` and ``convert-copies --to-lightweight`` write the
+experimental light-weight copies (engine/format/copydelta.py): hg refuses the store
+until ``convert-copies --to-standard`` turns them back into full texts.
 """
 
 from __future__ import annotations
@@ -56,6 +61,9 @@ def add_parsers(sub) -> None:
                    help="commit DIR's files as the whole tree (files not in DIR are removed)")
     p.add_argument("--branch")
     p.add_argument("--close-branch", action="store_true")
+    p.add_argument("--lightweight-copies", action="store_true",
+                   help="experimental: store copies as deltas against their source (the "
+                        "store then names a requirement hg refuses)")
     p.set_defaults(run=run_commit)
 
     p = sub.add_parser("strip", help="remove a changeset and every later one")
@@ -70,17 +78,25 @@ def add_parsers(sub) -> None:
     p.add_argument("-t", "--tombstone", default="")
     p.set_defaults(run=run_censor)
 
+    p = sub.add_parser("convert-copies", help="rewrite copies as light-weight copies "
+                       "(experimental, hg refuses the store) or back to full texts")
+    _repository_option(p)
+    way = p.add_mutually_exclusive_group(required=True)
+    way.add_argument("--to-lightweight", action="store_true")
+    way.add_argument("--to-standard", action="store_true")
+    p.set_defaults(run=run_convert_copies)
+
 
 def _repository_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("-R", "--repository", metavar="REPO",
                    help="repository root (default: found from the working directory)")
 
 
-def _open(args: argparse.Namespace) -> Repo:
+def _open(args: argparse.Namespace, lightweight_copies: bool = False) -> Repo:
     root = args.repository or find_repository(os.getcwd())
     if root is None:
         raise StoreError("no repository found here (.hg not found); use -R")
-    return Repo.open(root)
+    return Repo.open(root, lightweight_copies=lightweight_copies)
 
 
 def run_init(args: argparse.Namespace) -> Iterable[str]:
@@ -98,7 +114,7 @@ def run_init(args: argparse.Namespace) -> Iterable[str]:
 
 
 def run_commit(args: argparse.Namespace) -> Iterable[str]:
-    with _open(args) as repo:
+    with _open(args, args.lightweight_copies) as repo:
         files = _files(args, repo)
         parents = [int(p) for p in args.parent] or [len(repo) - 1]
         parents += [NULL_REV] * (2 - len(parents))
@@ -163,3 +179,14 @@ def run_censor(args: argparse.Namespace) -> Iterable[str]:
         node = flog.node(rev)
         repo.censor(args.file, node, args.tombstone.encode())
     yield f"censored {args.file} revision {rev} ({node.hex()[:12]})\n"
+
+
+def run_convert_copies(args: argparse.Namespace) -> Iterable[str]:
+    repo = _open(args)
+    try:
+        done = repo.convert_copies(lightweight=args.to_lightweight)
+    finally:
+        repo.close()
+    way = "light-weight copies" if args.to_lightweight else "full texts"
+    yield (f"{len(done.revisions)} copies rewritten as {way}: {done.bytes_before} bytes "
+           f"stored before, {done.bytes_after} after\n")

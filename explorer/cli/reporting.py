@@ -18,6 +18,8 @@ debugindexdot       hg debugindexdot        ``-T`` only ``{rev}``
 debugnodemap        hg debugnodemap
 debugsidedata       hg debugsidedata
 debug-revlog-stats  hg debug-revlog-stats   no ``-T``; the whole store
+copies              (none: ours)            every copy, its cost stored and as a
+                                            light-weight copy; ``--json``
 ==================  ======================  ======================================
 
 All but debugnodemap, debugsidedata and debug-revlog-stats also accept a path to a revlog ``.i``
@@ -33,6 +35,7 @@ from collections.abc import Iterable
 from explorer.cli.messages import warn
 from explorer.reports import (
     ancestor,
+    copies,
     data,
     deltachain,
     index,
@@ -151,6 +154,14 @@ def add_parsers(sub) -> None:
     for flag, kind in (("-c", "changelog"), ("-m", "manifest"), ("-f", "filelogs")):
         p.add_argument(flag, f"--{kind}", action="store_true", help=f"only the {kind}")
     p.set_defaults(run=run_debug_revlog_stats)
+
+    p = sub.add_parser("copies", help="every copy and rename, its source, its bytes stored "
+                       "and as a light-weight copy (a delta against its source)")
+    p.add_argument("path", nargs="?", metavar="PATH", help="the repository (default: -R, or "
+                   "the one holding the working directory)")
+    p.add_argument("-R", "--repository", metavar="REPO", help="the repository")
+    p.add_argument("--json", action="store_true", help="our own JSON: one object per copy")
+    p.set_defaults(run=run_copies)
 
 
 # -- running them ---------------------------------------------------------------------------
@@ -284,3 +295,25 @@ def run_debug_revlog_stats(args: argparse.Namespace) -> Iterable[str | bytes]:
                                         ("filelog", args.filelogs)) if wanted}
     store = open_store(args.repository, warn=warn)
     return revlogstats.stats_lines(store, chosen or None)
+
+
+def run_copies(args: argparse.Namespace) -> Iterable[str]:
+    """The table (or JSON); then, when damage hid a copy's cost, exit 1 saying so."""
+    store = open_store(args.path or args.repository, warn=warn)
+    damaged: list[copies.CopyCost] = []
+    costs = _noting_damage(copies.copy_costs(store), damaged)
+    if args.json:
+        yield from json_lines(copies.copies_json(costs))
+    else:
+        yield from copies.copies_lines(store, costs)
+    if damaged:
+        raise ReportError(f"{len(damaged)} of the rows above could not be read (damage)", 1)
+
+
+def _noting_damage(costs: Iterable[copies.CopyCost],
+                   damaged: list[copies.CopyCost]) -> Iterable[copies.CopyCost]:
+    """``costs`` as they come, those with an error also put in ``damaged``."""
+    for cost in costs:
+        if cost.error is not None:
+            damaged.append(cost)
+        yield cost

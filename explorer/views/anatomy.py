@@ -130,6 +130,8 @@ _FLAG_MEANING = {
     "delta-good": "delta-good",
     "delta-p1-small": "delta-p1-small (p1 gave the smaller delta)",
     "delta-p2-small": "delta-p2-small (p2 gave the smaller delta)",
+    "copy-delta": "copy-delta (a light-weight copy: the chunk is a delta against a "
+                  "revision of another filelog, named at its start)",
 }
 assert set(_FLAG_MEANING) == set(REVISION_FLAG_NAMES.values())
 

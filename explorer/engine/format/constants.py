@@ -55,6 +55,10 @@ REVIDX_DELTA_HAS_QUALITY = 1 << 9
 REVIDX_DELTA_GOOD = 1 << 8
 REVIDX_DELTA_P1_SMALL = 1 << 7
 REVIDX_DELTA_P2_SMALL = 1 << 6
+# Ours, experimental (stores with the exp-revlog-explorer-lightweight-copies requirement
+# only, which hg refuses): the chunk is a delta against a revision of another filelog
+# (format/copydelta.py).
+REVIDX_COPY_DELTA = 1 << 5
 
 REVISION_FLAG_NAMES = {
     REVIDX_ISCENSORED: "censored",
@@ -67,6 +71,7 @@ REVISION_FLAG_NAMES = {
     REVIDX_DELTA_GOOD: "delta-good",
     REVIDX_DELTA_P1_SMALL: "delta-p1-small",
     REVIDX_DELTA_P2_SMALL: "delta-p2-small",
+    REVIDX_COPY_DELTA: "copy-delta",
 }
 KNOWN_REVISION_FLAGS = sum(REVISION_FLAG_NAMES)
 

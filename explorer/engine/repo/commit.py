@@ -27,6 +27,7 @@ from ..format.constants import NULL_NODE, NULL_REV, REVIDX_HASMETA
 from ..payloads.changeset import format_changeset, parse_changeset
 from ..payloads.filetext import file_content, pack_file_text
 from ..payloads.manifest import parse_manifest
+from . import lightcopies
 from .paths import audit, check_clashes
 
 Date = tuple[float, int]
@@ -124,8 +125,12 @@ class Committer:
                 touched = "modified" if fp2 == NULL_NODE else "merged"
             text = pack_file_text(content, meta or None)
             rev_flags = REVIDX_HASMETA if flog.filelog_meta and text.startswith(b"\1\n") else 0
+            payload = None
+            if meta and self.repo.lightweight_copies:
+                payload = lightcopies.commit_payload(self.repo, flog, text, meta["copy"],
+                                                     bytes.fromhex(meta["copyrev"]), self.tr)
             rev = flog.add_revision(text, flog.rev(fp1), flog.rev(fp2), link, self.tr,
-                                    rev_flags)
+                                    rev_flags, copy_payload=payload)
             return flog.node(rev), touched
         if path in m1 and m1[path][1] != flags:
             return fp1, "modified"

@@ -23,7 +23,7 @@ from ..revlog.revlog import Revlog
 from ..store.discovery import read_optional
 from ..store.pathencode import encode_dir
 from ..transaction.transaction import StoreLock, Transaction, playback
-from . import nodemaps, rewrite
+from . import lightcopies, nodemaps, rewrite
 from .commit import Change, Committer, Entry, changeset_manifest, parse_flat
 from .formats import RepoFormat, split_requirements, write_config
 from .phases import PhaseRoots, new_commit_phase
@@ -38,8 +38,10 @@ class Repo:
     """A repository opened for writing (it reads through ``self.store``)."""
 
     def __init__(self, store: Store, compression: str | None = None,
-                 compression_level: int | None = None) -> None:
+                 compression_level: int | None = None, lightweight_copies: bool = False) -> None:
         self.store = store
+        # experimental: new copies stored as deltas against their source (repo/lightcopies.py)
+        self.lightweight_copies = lightweight_copies
         self.compression = compression  # engine for new chunks; None: the store's
         self.root = Path(store.root).parent
         self.tree_manifest = "treemanifest" in store.requirements
@@ -86,11 +88,14 @@ class Repo:
 
     @classmethod
     def open(cls, path: str | os.PathLike, *, compression: str | None = None,
-             compression_level: int | None = None) -> Repo:
+             compression_level: int | None = None, lightweight_copies: bool = False) -> Repo:
         """Open a repository for writing; ``compression`` overrides the engine used for
         new chunks (a store may mix them: each chunk names its own), ``compression_level``
-        its level. A store the engine does not write as Mercurial does is refused here,
-        before anything is written (``writable.check_writable``)."""
+        its level. ``lightweight_copies`` (experimental) stores each new copy as a delta
+        against its source where that saves bytes, and then marks the store with a
+        requirement hg refuses (``repo/lightcopies.py``, ``format/copydelta.py``). A
+        store the engine does not write as Mercurial does is refused here, before
+        anything is written (``writable.check_writable``)."""
         store = Store.open(path)
         try:
             check_writable(store)
@@ -101,7 +106,7 @@ class Repo:
         except BaseException:
             store.close()
             raise
-        return cls(store, compression, compression_level)
+        return cls(store, compression, compression_level, lightweight_copies)
 
     def close(self) -> None:
         for rl in self._revlogs.values():
@@ -320,6 +325,12 @@ class Repo:
             rev = self.revlog(f"data/{path}.i").lookup(node)
             rewrite.censor(self, path, rev, tombstone, tr)
         self._forget_caches()
+
+    def convert_copies(self, lightweight: bool) -> lightcopies.Conversion:
+        """Rewrite the store's copies as light-weight copies, or back to full texts
+        (``lightcopies.convert``); the repository is closed afterwards (its requirements
+        changed): open it again to go on."""
+        return lightcopies.convert(self, lightweight)
 
     def forget_file(self, *names: str) -> None:
         """Store files removed by this transaction (dropped from the fncache at close)."""

@@ -23,6 +23,7 @@ import dataclasses
 import os
 import tempfile
 from collections.abc import Callable
+from typing import NamedTuple
 
 from ..errors import RevlogError
 from ..format.constants import REVIDX_ISCENSORED, REVLOG_V1
@@ -114,10 +115,28 @@ def censor(repo, path: str, rev: int, tombstone: bytes, tr) -> None:
         e = rl.entry(r)
         raw = text if r == rev else rl.revision(r)
         flags = e.flags | REVIDX_ISCENSORED if r == rev else e.flags
-        rows.append((raw, e.node, e.p1, e.p2, e.link_rev, flags))
+        rows.append(Row(raw, e.node, e.p1, e.p2, e.link_rev, flags))
+    replace_filelog(repo, rl, rows, tr)
+
+
+class Row(NamedTuple):
+    """One revision of a rebuilt filelog; ``copy_payload`` stores it as a light-weight
+    copy (``format/copydelta.py``)."""
+
+    raw: bytes
+    node: bytes
+    p1: int
+    p2: int
+    link: int
+    flags: int
+    copy_payload: bytes | None = None
+
+
+def replace_filelog(repo, rl: Revlog, rows: list[Row], tr) -> None:
+    """Replace v1 filelog ``rl`` whole with one holding ``rows``, inside ``tr``."""
     # rebuilt outside the store: a crash leaves nothing there for recover to explain
-    with tempfile.TemporaryDirectory(prefix="revlog-explorer-censor-") as tmp:
-        built = _rebuild(rl, rows, tmp)
+    with tempfile.TemporaryDirectory(prefix="revlog-explorer-rebuild-") as tmp:
+        built = _rebuild(rl, rows, tmp, repo.store.copy_bases)
         names = (rl.name, rl.name[:-2] + ".d")
         for name in names:
             tr.add_backup(name)  # a .d that did not exist is removed on rollback
@@ -135,13 +154,16 @@ def censor(repo, path: str, rev: int, tombstone: bytes, tr) -> None:
     repo.forget_revlog(rl.name)
 
 
-def _rebuild(rl: Revlog, rows, tmp: str) -> tuple[str, str]:
-    """Write ``rows`` (raw text, node, p1, p2, link, flags) as a new revlog under ``tmp``."""
+def _rebuild(rl: Revlog, rows: list[Row], tmp: str, copy_bases) -> tuple[str, str]:
+    """Write ``rows`` as a new revlog under ``tmp``; ``copy_bases`` reads the bases of the
+    light-weight copies among them (the writer's delta search may read their texts)."""
     index, data = os.path.join(tmp, "r.i"), os.path.join(tmp, "r.d")
     new = Revlog.open(index, data_path=data, name="r.i", kind="filelog", sparse=rl.sparse)
+    new.use_copy_bases(copy_bases)
     new.write_config = dataclasses.replace(rl.write_config, on_new_file=None)
     with Transaction(tmp, lambda p: os.path.join(tmp, p), undo=False) as tr:
-        for raw, node, p1, p2, link, flags in rows:
-            new.add_revision(raw, p1, p2, link, tr, flags, node=node)
+        for row in rows:
+            new.add_revision(row.raw, row.p1, row.p2, row.link, tr, row.flags, node=row.node,
+                             copy_payload=row.copy_payload)
     new.close()
     return index, data

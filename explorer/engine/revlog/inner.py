@@ -29,6 +29,7 @@ from ..format.constants import (
     COMP_MODE_INLINE,
     COMP_MODE_PLAIN,
     NULL_REV,
+    REVIDX_COPY_DELTA,
     REVIDX_DELTA_IS_SNAPSHOT,
     REVLOG_V0,
 )
@@ -123,6 +124,9 @@ class InnerRevlog:
         self.sparse = sparse
         self.sidefile = sidefile
         self._data_path = data_path
+        # (payload, declared size) -> text of a light-weight copy (format/copydelta.py):
+        # set by the store, which can open the source filelog
+        self.copy_base: Callable[[bytes, int], bytes] | None = None
         self._read_files()
 
     @classmethod
@@ -589,6 +593,8 @@ class InnerRevlog:
             text, done = texts.get(held), 0
         else:
             text, done = self.decompress(links[:1], raws[:1])[0], 1
+            if self.kind == "filelog" and self.flags(links[0][0]) & REVIDX_COPY_DELTA:
+                text = self._copy_text(links[0][0], text)
         # The deltas are decompressed a batch at a time, a batch being as many as fit in
         # a few times the text's size: a chain of deltas each inflating to its bound is
         # stopped by the first text it makes too long, before the rest are inflated.
@@ -603,6 +609,23 @@ class InnerRevlog:
                 self._bad_delta(links[done + exc.delta_index], exc)
             done += len(deltas)
         texts.put(rev, text)
+        return text
+
+    def _copy_text(self, rev: int, payload: bytes) -> bytes:
+        """The text of light-weight copy ``rev`` from its payload, through the store's
+        resolver (the base is a revision of another filelog)."""
+        where = self.link(rev)[1]
+        if self.copy_base is None:
+            self.damaged(rev, "a light-weight copy (flag copy-delta) read outside its store: "
+                              "its delta base is in another filelog", self.data_path, where)
+        size = self.raw_size(rev)
+        try:
+            text = self.copy_base(payload, size)
+        except CorruptionError as exc:
+            self.damaged(rev, f"light-weight copy: {exc}", self.data_path, where)
+        if len(text) != size:
+            self.damaged(rev, f"light-weight copy rebuilds {len(text)} bytes, not the {size} "
+                              "its entry declares", self.data_path, where)
         return text
 
     def _bad_delta(self, link: Link, exc: PatchError):

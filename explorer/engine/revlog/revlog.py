@@ -457,6 +457,12 @@ class Revlog:
         """The decompressed sidedata blob of ``rev`` (empty when it has none)."""
         return self._inner.sidedata(rev)
 
+    def use_copy_bases(self, resolver: Callable[[bytes, int], bytes]) -> None:
+        """Read light-weight copies (``format/copydelta.py``) through ``resolver``:
+        ``(payload, declared size) -> text``, which reads the base in another filelog
+        (the store sets it; a revlog opened alone cannot read them)."""
+        self._inner.copy_base = resolver
+
     def clear_caches(self) -> None:
         """Forget the cached text and read window (for cold reads, or after writes)."""
         self._inner.forget_caches()
@@ -465,16 +471,18 @@ class Revlog:
 
     def add_revision(self, text: bytes, p1: int, p2: int, link_rev: int, tr, flags: int = 0, *,
                      cached_delta: tuple[int, bytes] | None = None,
-                     node: bytes | None = None) -> int:
+                     node: bytes | None = None, copy_payload: bytes | None = None) -> int:
         """Append a revision inside transaction ``tr``; return its rev.
 
         The delta base is chosen as Mercurial chooses it; an identical node
         already present is returned instead. ``cached_delta`` (base, delta) is
-        a delta the caller already has (the manifest's against p1).
+        a delta the caller already has (the manifest's against p1). ``copy_payload``
+        stores it as a light-weight copy (``format/copydelta.py``).
         """
         if self._writer is None:
             from .writer import RevlogWriter, default_config  # readers never load the writer
 
             config = self.write_config or default_config(self._inner)
             self._writer = RevlogWriter(self._inner, config)
-        return self._writer.add(text, p1, p2, link_rev, tr, flags, cached_delta, node)
+        return self._writer.add(text, p1, p2, link_rev, tr, flags, cached_delta, node,
+                                copy_payload)

@@ -29,6 +29,7 @@ from ..format.constants import (
     FLAG_INLINE_DATA,
     NULL_REV,
     RAWTEXT_CHANGING_FLAGS,
+    REVIDX_COPY_DELTA,
     REVIDX_DELTA_IS_SNAPSHOT,
     REVLOG_V0,
     REVLOG_V1,
@@ -78,11 +79,14 @@ class RevlogWriter:
     # -- the one public operation ----------------------------------------------------
 
     def add(self, text: bytes, p1: int, p2: int, link: int, tr: Transaction, flags: int = 0,
-            cached: tuple[int, bytes] | None = None, node: bytes | None = None) -> int:
+            cached: tuple[int, bytes] | None = None, node: bytes | None = None,
+            copy_payload: bytes | None = None) -> int:
         """Append ``text`` with parents ``p1``/``p2``; an existing node returns its rev.
 
         ``node`` is given only when rewriting history (a censored revision keeps
         its node though its stored text changed); otherwise it is the hash.
+        ``copy_payload`` stores the revision as a light-weight copy instead
+        (``format/copydelta.py``: the payload, flagged, as its own chain base).
         """
         inner = self.inner
         for p in (p1, p2):
@@ -99,7 +103,11 @@ class RevlogWriter:
         if inner.format.version == REVLOG_V0 and flags:
             raise RevlogError(f"{inner.name}: revlog v0 cannot store revision flags")
         session = self._begin(tr)
-        info = self._choose(text, p1, p2, flags, cached)
+        if copy_payload is None:
+            info = self._choose(text, p1, p2, flags, cached)
+        else:
+            info = self._copy_delta(copy_payload)
+            flags |= REVIDX_COPY_DELTA
         entry, chunk = self._pack(text, node, p1, p2, link, flags, info)
         session.store(entry, chunk)
         rev = inner.append(entry, chunk, node, text)
@@ -115,6 +123,15 @@ class RevlogWriter:
         if flags & RAWTEXT_CHANGING_FLAGS:
             return search.full_text()
         return search.find()
+
+    def _copy_delta(self, payload: bytes) -> DeltaInfo:
+        """A light-weight copy's chunk: its payload compressed, based on itself."""
+        if self.inner.format.version != REVLOG_V1 or self.inner.kind != "filelog":
+            raise RevlogError(f"{self.inner.name}: light-weight copies go in v1 filelogs only")
+        header, data = self.compressor.compress(payload)
+        rev = len(self.inner)
+        size = len(header) + len(data)
+        return DeltaInfo(rev, rev, 1, size, size, header, data, 0)
 
     # -- the entry -------------------------------------------------------------------------
 

@@ -15,9 +15,11 @@ import functools
 import os
 
 from ..errors import CorruptionError, StoreError
+from ..format.copydelta import REQUIREMENT as LIGHTWEIGHT_COPIES
 from ..format.reading import read_regular
 from ..revlog.revlog import Revlog
 from .config import HgConfig, read_config
+from .copybases import CopyBases
 from .discovery import find_hg_dir, inside, read_requires, share_source
 from .filelists import parse_fncache, read_file_index
 from .layout import (
@@ -168,7 +170,7 @@ class StoreFiles:
         index = self.inside(self.fs_path(store_path))
         if store_path == CHANGELOG and self.pending and os.path.exists(index + ".a"):
             index += ".a"  # the pending changelog of the transaction running this hook
-        return Revlog.open(
+        rl = Revlog.open(
             index,
             data_path=self.inside(self.fs_path(radix + ".d")),
             sidefile=lambda suffix: self.inside(self.fs_path(radix + suffix)),
@@ -176,6 +178,14 @@ class StoreFiles:
             kind=kind or kind_of(radix),
             sparse="sparserevlog" in self.requirements,
         )
+        if rl.kind == "filelog" and LIGHTWEIGHT_COPIES in self.requirements:
+            rl.use_copy_bases(self.copy_bases)
+        return rl
+
+    @functools.cached_property
+    def copy_bases(self) -> CopyBases:
+        """What reads the base of a light-weight copy (in another filelog of this store)."""
+        return CopyBases(self.filelog)
 
     @property
     def pending(self) -> bool:

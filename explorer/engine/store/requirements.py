@@ -20,7 +20,8 @@ does the same, by degrees:
 These are the requirements hg 7.2.4 writes for every format of
 ``tests/hgrepos.py`` and ``Repo.init``, plus the ones that change nothing the
 engine reads or writes (the working copy's, phases the strip keeps as they
-are); ``tests/engine/store/test_requirements.py`` holds them to that.
+are), plus ``OURS``: formats of this engine alone, which hg must refuse;
+``tests/engine/store/test_requirements.py`` holds them to that.
 """
 
 from __future__ import annotations
@@ -45,7 +46,10 @@ _REPOSITORY = frozenset({
 # The working copy's only: the engine reads no dirstate (a strip drops one whose parent goes).
 _WORKING_COPY = frozenset({"dirstate-v2", "dirstate-tracked-key-v1", "exp-sparse"})
 
-WRITABLE = _FORMAT | _REPOSITORY | _WORKING_COPY
+# Ours alone, which hg must refuse: light-weight copies (format/copydelta.py).
+OURS = frozenset({"exp-revlog-explorer-lightweight-copies"})
+
+WRITABLE = _FORMAT | _REPOSITORY | _WORKING_COPY | OURS
 READ_ONLY = {
     "fileindex-v1": "new files would be missing from its file index",
     "exp-copies-sidedata-changeset": "changesets would lack the sidedata listing their files",

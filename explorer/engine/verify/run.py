@@ -22,6 +22,7 @@ from ..errors import RevlogError
 from ..revlog.revlog import Revlog
 from ..store.files import StoreFiles
 from ..transaction.transaction import StoreLock
+from .copy_deltas import check_copy_deltas
 from .links import Links
 from .problems import ERROR, WARNING, Cancelled, Collector, Problem, Progress, Severity
 from .revlog_check import RevlogCheck, files_beside
@@ -99,6 +100,7 @@ def _verify_locked(store: StoreFiles, progress: Progress | None) -> Report:
     links.crosscheck()
     links.filelogs()
     links.orphans()
+    check_copy_deltas(store, out)
     return Report(out.problems, links.changelog_size, links.changes, links.files)
 
 

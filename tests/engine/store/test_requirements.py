@@ -37,7 +37,9 @@ def test_hg_writes_only_requirements_we_read(hgrepo):
 def test_we_claim_no_requirement_hg_does_not_know():
     supported = set(subprocess.run([sys.executable, "-c", _HG_SUPPORTED], capture_output=True,
                                    text=True, check=True).stdout.split())
-    assert requirements.READABLE <= supported, requirements.READABLE - supported
+    ours = requirements.READABLE - requirements.OURS
+    assert ours <= supported, ours - supported
+    assert requirements.OURS.isdisjoint(supported)  # hg refuses them, as it must
 
 
 @pytest.mark.parametrize("compression, revlog, tree, store, changelog_v2", product(

@@ -1,0 +1,45 @@
+"""A small history of copies and renames made by hg's own commands: renames on two
+branches, a copy inside the merge that joins them, a rename of that copy with an edit,
+and a copy of a copy's source that is itself a copy (a chain of copies)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.hgrepos import hg, text_lines
+
+
+def build_renames(dest: Path, hgrc: str = "") -> Path:
+    """Build the repository at ``dest`` with hg (``hgrc``: its .hg/hgrc); return its path."""
+    hg(dest.parent, "init", dest.name)
+    (dest / ".hg" / "hgrc").write_text(hgrc)
+
+    def write(name: str, data: bytes) -> None:
+        (dest / name).write_bytes(data)
+
+    def run(*args: str) -> None:
+        hg(dest, *args)
+
+    write("a.txt", text_lines("a.txt", 1, 500))
+    write("b.txt", text_lines("b.txt", 1, 300))
+    write("small.txt", b"tiny\n")
+    run("commit", "-A", "-m", "base", "-d", "0 0")
+    run("mv", "a.txt", "a2.txt")
+    run("commit", "-m", "rename on default", "-d", "1 0")
+    run("update", "0")
+    run("branch", "side")
+    run("cp", "b.txt", "b2.txt")
+    run("cp", "small.txt", "small2.txt")
+    run("commit", "-m", "copies on side", "-d", "2 0")
+    run("mv", "b.txt", "b3.txt")
+    write("b3.txt", (dest / "b3.txt").read_bytes() + b"edited after the rename\n")
+    run("commit", "-m", "rename on side, with an edit", "-d", "3 0")
+    run("update", "default")
+    run("merge", "side")
+    run("cp", "a2.txt", "a3.txt")
+    run("commit", "-m", "merge, with a copy", "-d", "4 0")
+    run("mv", "a3.txt", "a4.txt")
+    write("a4.txt", (dest / "a4.txt").read_bytes() + b"edited\n")
+    run("cp", "b2.txt", "b5.txt")
+    run("commit", "-m", "rename the copy; copy a copy", "-d", "5 0")
+    return dest
