@@ -23,12 +23,12 @@ from ..revlog.revlog import Revlog
 from ..store.files import StoreFiles
 from ..transaction.transaction import StoreLock
 from .links import Links
-from .problems import ERROR, WARNING, Cancelled, Collector, Problem, Progress, Severity
+from .problems import ERROR, WARNING, Cancelled, Collector, Problem, Progress, Severity, Step
 from .revlog_check import RevlogCheck, files_beside
 from .revlog_passes import check_revlog
 from .store_checks import check_store
 
-__all__ = ["Cancelled", "Problem", "Progress", "Report", "Severity", "verify_revlog",
+__all__ = ["Cancelled", "Problem", "Progress", "Report", "Severity", "Step", "verify_revlog",
            "verify_store", "ERROR", "WARNING"]
 
 
@@ -92,7 +92,7 @@ def _verify_locked(store: StoreFiles, progress: Progress | None) -> Report:
     out = Collector(progress)
     listed = check_store(store, out)
     if progress is not None:  # the total costs opening every revlog once more
-        out.total = _count_revisions(store)
+        out.total, out.revlogs = _count_revisions(store)
     links = Links(store, out, listed)
     links.changelog()
     links.manifests()
@@ -106,16 +106,18 @@ def verify_revlog(rl: Revlog, path: str | None = None,
                   progress: Progress | None = None) -> list[Problem]:
     """Check one revlog on its own: structure, sizes, dockets, every revision's bytes."""
     out = Collector(progress, total=len(rl))
+    out.revlogs = 1
     check_revlog(RevlogCheck(rl, path or rl.name, out, sidefile=files_beside(rl)))
     return out.problems
 
 
-def _count_revisions(store: StoreFiles) -> int:
-    """Revisions in the store, for the progress total (revlogs that fail to open count 0)."""
+def _count_revisions(store: StoreFiles) -> tuple[int, int]:
+    """Revisions and revlogs in the store, for the progress totals (revlogs that fail
+    to open count 0 revisions)."""
     try:
         paths = store.revlog_paths([])
     except RevlogError:
-        return 0
+        return 0, 0
     total = 0
     for kind, path in paths:
         try:
@@ -126,4 +128,4 @@ def _count_revisions(store: StoreFiles) -> int:
                 total += len(rl)
         except RevlogError:
             continue
-    return total
+    return total, len(paths)

@@ -1,0 +1,81 @@
+"""Verify's progress in words: counts, elapsed time and what is left, for the TUI and CLI.
+
+The engine's verify calls a plain progress callable with the revisions
+checked, their total and the revlog it is in (``explorer.engine.verify.Step``);
+``VerifyProgress`` turns those ticks into one line, as hg's progress bar
+does (``checking changesets 1234/3333``), plus the revlogs done and an
+estimate of the time left from the rate so far. The clock is given, so what
+it prints can be tested without timing anything.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from explorer.engine.verify import Step
+
+
+@dataclass(frozen=True)
+class Tick:
+    """One progress report: revisions done of total, where, and the time so far."""
+
+    done: int
+    total: int
+    step: Step
+    elapsed: float
+
+    @property
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else 0.0
+
+    @property
+    def left(self) -> float | None:
+        """Seconds left at the rate so far; None until there is a rate to go by."""
+        if not self.done or self.elapsed <= 0:
+            return None
+        return self.elapsed * max(0, self.total - self.done) / self.done
+
+    def line(self) -> str:
+        """``checking files 4567/9585 revisions · revlog 120/318 · 2.1s, about 2s left``."""
+        parts = [f"checking {self.step.phase} {self.done}/{self.total} revisions"]
+        if self.step.revlogs:
+            parts.append(f"revlog {min(self.step.revlogs_done + 1, self.step.revlogs)}"
+                         f"/{self.step.revlogs}")
+        left = self.left
+        parts.append(f"{seconds(self.elapsed)}" + ("" if left is None
+                                                   else f", about {seconds(left)} left"))
+        return " · ".join(parts)
+
+
+def seconds(value: float) -> str:
+    """``0.4s``, ``12s``, ``3m05s``: short, as a progress line wants."""
+    if value < 10:
+        return f"{value:.1f}s"
+    if value < 60:
+        return f"{value:.0f}s"
+    minutes, secs = divmod(round(value), 60)
+    return f"{minutes}m{secs:02d}s"
+
+
+class VerifyProgress:
+    """Turns verify's progress calls into ``Tick``s for ``show``, at most one every
+    ``every`` seconds (the last one always: it is the total)."""
+
+    def __init__(self, show: Callable[[Tick], None], *, every: float = 0.1,
+                 clock: Callable[[], float] = time.monotonic,
+                 keep_going: Callable[[], bool] = lambda: True) -> None:
+        self.show = show
+        self.every = every
+        self.clock = clock
+        self.keep_going = keep_going
+        self.start = clock()
+        self._last: float | None = None
+
+    def __call__(self, done: int, total: int, step: Step) -> bool:
+        now = self.clock()
+        if self._last is None or now - self._last >= self.every or done >= total:
+            self._last = now
+            self.show(Tick(done, total, step, now - self.start))
+        return self.keep_going()
