@@ -86,7 +86,7 @@ class ProblemsTable(VirtualTable):
             p.path or "store", None if p.rev is None else f"rev {p.rev}",
             None if p.field is None else f"field {p.field}",
             None if p.offset is None else f"byte {p.offset}") if part)
-        hint = f" Hint: {p.hint}" if p.hint else ""
+        hint = f" Hint: {p.hint}." if p.hint else ""
         return f"{where}: {p.message}.{hint}{_reach(group)}"
 
     def clear(self, source: str | None = None) -> None:
@@ -105,7 +105,7 @@ class ProblemsTable(VirtualTable):
             mark,
             (p.path or "store", ""),
             (group.rev_range(), "accent"),
-            (p.message + (f" (+{more} built on it)" if more else ""), ""),
+            (p.message + (f" (+{more} more from it)" if more else ""), ""),
         ]
 
 
