@@ -64,8 +64,10 @@ def chain_or_break(view: RevlogView, rev: int) -> list[Link] | DamagedChain:
     return damaged_chain(view, rev)
 
 
-def damaged_chain(view: RevlogView, rev: int) -> DamagedChain:
-    """The chain of ``rev`` from the index, each link read and checked until one fails."""
+def damaged_chain(view: RevlogView, rev: int) -> list[Link] | DamagedChain:
+    """The chain of ``rev`` from the index, each link read and checked until one fails
+    (just the links, when none does and ``rev`` hashes right: a damaged field that
+    only made reading the chain the usual way fail, a parent of an earlier link)."""
     rl = view.revlog
     with view.lock:
         revs, bad_base = index_chain(rl, rev)
@@ -80,28 +82,25 @@ def damaged_chain(view: RevlogView, rev: int) -> DamagedChain:
             if fault is None and bad_base is not None and bad_base[0] == r:
                 fault = bad_base[1:]
             if fault is None:
-                text, fault = _rebuild(rl, r, text if position else None, data)
+                text, fault = _rebuild(rl, r, text if position else None, data,
+                                       last=position == len(revs) - 1)
             if fault is not None:
                 broken = Break(position, r, *fault)
-    if broken is None:  # every link checks out on its own: the revision's own hash is at fault
-        broken = Break(len(links) - 1, rev, "hash mismatch",
-                       "the text rebuilt does not hash to the node")
-    return DamagedChain(links, broken)
+    return links if broken is None else DamagedChain(links, broken)
 
 
 def index_chain(rl: Revlog, rev: int) -> tuple[list[int], tuple[int, str, str] | None]:
     """The chain's revisions from the index, oldest first, and (rev, "bad base", why)
-    when a base field points at no earlier revision (the chain starts there)."""
-    try:
-        return rl.delta_chain(rev), None
-    except CorruptionError:
-        pass
+    when a base field points at no earlier revision (the chain starts there).
+
+    Every revision on the way is a link here, even one with an empty chunk (which
+    the engine's reader skips: it changes nothing), since damage may have emptied it."""
     chain = [rev]
     while True:
         try:
             base = rl.delta_parent(chain[-1])
-        except CorruptionError as err:
-            return chain[::-1], (chain[-1], "bad base", err.message)
+        except RevlogError as err:
+            return chain[::-1], (chain[-1], "bad base", getattr(err, "message", str(err)))
         if base == -1:
             return chain[::-1], None
         chain.append(base)
@@ -133,10 +132,11 @@ def _read_link(rl: Revlog, r: int, read_before: int
     return Link(delta=len(data), **facts), data, None
 
 
-def _rebuild(rl: Revlog, r: int, below: bytes | None, data: bytes
+def _rebuild(rl: Revlog, r: int, below: bytes | None, data: bytes, *, last: bool
              ) -> tuple[bytes, tuple[str, str] | None]:
     """The text of link ``r`` (its chunk applied to the text ``below``; None: it is the
-    first link), and why it is wrong, if it is."""
+    first link), and why it is wrong, if it is. A damaged parent field leaves an
+    earlier link's hash uncheckable but its text intact: only the last one's breaks."""
     if below is None:
         text = data
     else:
@@ -150,13 +150,14 @@ def _rebuild(rl: Revlog, r: int, below: bytes | None, data: bytes
         return text, None
     try:
         p1, p2 = rl.parent_nodes(r)
-    except CorruptionError as err:
-        return text, ("bad parent", err.message)
+    except RevlogError as err:
+        return text, ("bad parent", getattr(err, "message", str(err))) if last else None
     node = hash_revision(text, p1, p2)
     if node != e.node:
+        shown = 12 if node[:6] != e.node[:6] else 40  # prefixes that differ
         return text, ("hash mismatch", f"the text rebuilt up to here hashes to "
-                                       f"{node.hex()[:12]}, not to its node "
-                                       f"{e.node.hex()[:12]}")
+                                       f"{node.hex()[:shown]}, not to its node "
+                                       f"{e.node.hex()[:shown]}")
     return text, None
 
 
@@ -164,7 +165,7 @@ def _or(compute: Callable[[], T], default: T) -> T:
     """``compute()``, or ``default`` where a damaged field stops it."""
     try:
         return compute()
-    except CorruptionError:
+    except RevlogError:
         return default
 
 

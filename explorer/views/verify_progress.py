@@ -38,15 +38,19 @@ class Tick:
         return self.elapsed * max(0, self.total - self.done) / self.done
 
     def line(self) -> str:
-        """``checking files 4567/9585 revisions · revlog 120/318 · 2.1s, about 2s left``."""
-        parts = [f"checking {self.step.phase} {self.done}/{self.total} revisions"]
-        if self.step.revlogs:
-            parts.append(f"revlog {min(self.step.revlogs_done + 1, self.step.revlogs)}"
-                         f"/{self.step.revlogs}")
+        """hg's words and counts, then the whole run's, the time so far and what is left:
+        ``checking manifests 1200/3333 (4533/12573 revisions), 0.6s, about 1.1s left``;
+        the files phase counts revlogs, as hg counts files."""
+        step = self.step
+        if step.phase == "files" and step.revlogs:
+            head = f"checking files {min(step.revlogs_done + 1, step.revlogs)}/{step.revlogs}"
+        elif step.size:
+            head = f"checking {step.phase} {step.checked}/{step.size}"
+        else:
+            head = f"checking {step.phase}"
         left = self.left
-        parts.append(f"{seconds(self.elapsed)}" + ("" if left is None
-                                                   else f", about {seconds(left)} left"))
-        return " · ".join(parts)
+        return (f"{head} ({self.done}/{self.total} revisions), {seconds(self.elapsed)}"
+                + ("" if left is None else f", about {seconds(left)} left"))
 
 
 def seconds(value: float) -> str:

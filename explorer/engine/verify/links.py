@@ -233,8 +233,9 @@ class Links:
 
     def _note_entries(self, check: RevlogCheck, directory: str, rev: int,
                       lines: list[bytes]) -> None:
-        first_seen = Seen(check.rl.data_path, check.rl.chunk_offset(rev), check.changeset_of(rev),
-                          check.path, rev, check.unreadable.get(rev))
+        link = check.changeset_of(rev)
+        first_seen = Seen(check.rl.data_path, check.rl.chunk_offset(rev), link, check.path, rev,
+                          check.unreadable.get(rev))
         for name, node, flag in _entries(lines):
             full = directory + name
             if flag == b"t":

@@ -26,12 +26,14 @@ WARNING: Severity = "warning"
 
 class Step(NamedTuple):
     """Where a verify run is, for a progress display: the revlog being checked (its
-    store path), how many revlogs were finished before it and how many there are
-    (0 when not counted). ``str(step)`` is the path."""
+    store path), its revisions checked and its size, how many revlogs were finished
+    before it and how many there are (0 when not counted). ``str(step)`` is the path."""
 
     path: str
     revlogs_done: int = 0
     revlogs: int = 0
+    checked: int = 0
+    size: int = 0
 
     def __str__(self) -> str:
         return self.path
@@ -103,6 +105,7 @@ class Collector:
         self.revlogs = 0  # revlogs to check (0: not counted)
         self._progress = progress
         self._paths: list[str] = []  # revlogs met so far, the last one being checked
+        self._revlog_start = 0  # revisions done when the last one started
 
     def add(self, problem: Problem) -> None:
         self.problems.append(problem)
@@ -115,14 +118,17 @@ class Collector:
                 return
         self.problems.append(new)
 
-    def advance(self, count: int, label: str) -> None:
-        """Count ``count`` more revisions checked; stop if the callback says so."""
+    def advance(self, count: int, label: str, size: int = 0) -> None:
+        """Count ``count`` more revisions checked, in revlog ``label`` of ``size``
+        revisions; stop if the callback says so."""
         self.done += count
         if self._progress is None:
             return
         if not self._paths or self._paths[-1] != label:
             self._paths.append(label)
+            self._revlog_start = self.done - count
         done = len(self._paths) - 1
-        step = Step(label, done, max(self.revlogs, done + 1) if self.revlogs else 0)
+        step = Step(label, done, max(self.revlogs, done + 1) if self.revlogs else 0,
+                    self.done - self._revlog_start, size)
         if self._progress(self.done, max(self.total, self.done), step) is False:
             raise Cancelled(list(self.problems))
