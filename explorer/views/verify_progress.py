@@ -64,8 +64,9 @@ def seconds(value: float) -> str:
 
 
 class VerifyProgress:
-    """Turns verify's progress calls into ``Tick``s for ``show``, at most one every
-    ``every`` seconds (the last one always: it is the total)."""
+    """Turns verify's progress calls into ``Tick``s for ``show``: at most one every
+    ``every`` seconds, and always the first of each phase, the last of the changelog and
+    manifest (their counts are hg's), and the very last (it is the total)."""
 
     def __init__(self, show: Callable[[Tick], None], *, every: float = 0.1,
                  clock: Callable[[], float] = time.monotonic,
@@ -76,10 +77,18 @@ class VerifyProgress:
         self.keep_going = keep_going
         self.start = clock()
         self._last: float | None = None
+        self._phase = ""
 
     def __call__(self, done: int, total: int, step: Step) -> bool:
         now = self.clock()
-        if self._last is None or now - self._last >= self.every or done >= total:
-            self._last = now
+        if self._due(now, done, total, step):
+            self._last, self._phase = now, step.phase
             self.show(Tick(done, total, step, now - self.start))
         return self.keep_going()
+
+    def _due(self, now: float, done: int, total: int, step: Step) -> bool:
+        if self._last is None or now - self._last >= self.every or done >= total:
+            return True
+        if step.phase != self._phase:
+            return True
+        return step.phase != "files" and 0 < step.size <= step.checked
