@@ -16,10 +16,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from explorer.cli.progress import ERASE
 from explorer.engine import Store
 from tests.hgrepos import hg_run
 from tests.reports.runner import ours
+
+ERASE = "\r\x1b[K"  # carriage return, then erase to the end of the line (ECMA-48 EL)
 
 
 def verify(repo: Path, *, terminal: bool) -> tuple[int, bytes, bytes]:
