@@ -31,16 +31,24 @@ from explorer.views.revlog_view import RevlogView
 UNREADABLE = "unreadable"  # the compression of a link whose chunk cannot be read
 _UNHASHABLE = REVIDX_ISCENSORED | REVIDX_EXTSTORED | REVIDX_ELLIPSIS
 T = TypeVar("T")
+Fault = tuple[str, str, "str | None", "int | None"]  # reason, detail, file, offset
 
 
 class Break(NamedTuple):
     """The broken link: its position in the chain, its revision, what is wrong in a
-    few words ("bad chunk"…) and in the engine's."""
+    few words ("bad chunk"…) and in the engine's, and the file and byte it is at."""
 
     position: int
     rev: int
     reason: str
     detail: str
+    file: str | None = None
+    offset: int | None = None
+
+    def error(self) -> CorruptionError:
+        """The break as the engine's reader would raise it (for the problems pane)."""
+        return CorruptionError(f"{self.reason}: {self.detail}", file=self.file, rev=self.rev,
+                               offset=self.offset)
 
 
 class DamagedChain(NamedTuple):
@@ -89,9 +97,10 @@ def damaged_chain(view: RevlogView, rev: int) -> list[Link] | DamagedChain:
     return links if broken is None else DamagedChain(links, broken)
 
 
-def index_chain(rl: Revlog, rev: int) -> tuple[list[int], tuple[int, str, str] | None]:
-    """The chain's revisions from the index, oldest first, and (rev, "bad base", why)
-    when a base field points at no earlier revision (the chain starts there).
+def index_chain(rl: Revlog, rev: int) -> tuple[list[int], tuple[int, str, str, str | None,
+                                                                int | None] | None]:
+    """The chain's revisions from the index, oldest first, and (rev, "bad base", why,
+    file, offset) when a base field points at no earlier revision (the chain starts there).
 
     Every revision on the way is a link here, even one with an empty chunk (which
     the engine's reader skips: it changes nothing), since damage may have emptied it."""
@@ -100,14 +109,14 @@ def index_chain(rl: Revlog, rev: int) -> tuple[list[int], tuple[int, str, str] |
         try:
             base = rl.delta_parent(chain[-1])
         except RevlogError as err:
-            return chain[::-1], (chain[-1], "bad base", getattr(err, "message", str(err)))
+            return chain[::-1], (chain[-1], "bad base", getattr(err, "message", str(err)),
+                                 getattr(err, "file", None), getattr(err, "offset", None))
         if base == -1:
             return chain[::-1], None
         chain.append(base)
 
 
-def _read_link(rl: Revlog, r: int, read_before: int
-               ) -> tuple[Link, bytes, tuple[str, str] | None]:
+def _read_link(rl: Revlog, r: int, read_before: int) -> tuple[Link, bytes, Fault | None]:
     """Link ``r`` as its chunk shows it (the index's figures when it cannot be read),
     its decompressed chunk, and what stops it being read."""
     e = rl.entry(r)
@@ -121,22 +130,24 @@ def _read_link(rl: Revlog, r: int, read_before: int
         past = rl.chunk_offset(r) + rl.length(r) > rl.data_size()
         return (Link(stored=e.compressed_length, compression=UNREADABLE, delta=0,
                      read=read_before + e.compressed_length, **facts), b"",
-                ("out of file" if past else "unreadable chunk", err.message))
+                ("out of file" if past else "unreadable chunk", err.message, err.file,
+                 err.offset))
     facts.update(stored=len(raw), read=read_before + len(raw),
                  compression=_or(lambda: rl.chunk_compression(r, raw), "?"))
     try:
         data = rl.chunk(r)
     except CorruptionError as err:
-        return Link(delta=0, **facts), b"", ("bad chunk", err.message)
+        return Link(delta=0, **facts), b"", ("bad chunk", err.message, err.file, err.offset)
     facts["depth"] = None if not depth else _or(lambda: rl.snapshot_depth(r), None)
     return Link(delta=len(data), **facts), data, None
 
 
 def _rebuild(rl: Revlog, r: int, below: bytes | None, data: bytes, *, last: bool
-             ) -> tuple[bytes, tuple[str, str] | None]:
+             ) -> tuple[bytes, Fault | None]:
     """The text of link ``r`` (its chunk applied to the text ``below``; None: it is the
     first link), and why it is wrong, if it is. A damaged parent field leaves an
     earlier link's hash uncheckable but its text intact: only the last one's breaks."""
+    chunk = (rl.data_path, rl.chunk_offset(r))
     if below is None:
         text = data
     else:
@@ -144,20 +155,21 @@ def _rebuild(rl: Revlog, r: int, below: bytes | None, data: bytes, *, last: bool
             text = apply_delta(below, data)
         except PatchError as exc:
             return b"", ("bad delta", f"delta does not apply: {exc} (at byte {exc.position} "
-                                      "of the decompressed delta)")
+                                      "of the decompressed delta)", *chunk)
     e = rl.entry(r)
     if e.flags & _UNHASHABLE:
         return text, None
     try:
         p1, p2 = rl.parent_nodes(r)
     except RevlogError as err:
-        return text, ("bad parent", getattr(err, "message", str(err))) if last else None
+        return text, ("bad parent", getattr(err, "message", str(err)),
+                      getattr(err, "file", None), getattr(err, "offset", None)) if last else None
     node = hash_revision(text, p1, p2)
     if node != e.node:
         shown = 12 if node[:6] != e.node[:6] else 40  # prefixes that differ
         return text, ("hash mismatch", f"the text rebuilt up to here hashes to "
                                        f"{node.hex()[:shown]}, not to its node "
-                                       f"{e.node.hex()[:shown]}")
+                                       f"{e.node.hex()[:shown]}", *chunk)
     return text, None
 
 

@@ -145,7 +145,8 @@ def test_delta_view_shows_the_intact_hunks_of_a_revision_whose_base_is_lost(hgre
         assert f"rev {ROOT + 1} = rev {ROOT} + a delta of {len(hunks)} hunk" in text
         assert f"The base, rev {ROOT}, cannot be rebuilt" in text
         for i, (start, end, at, length) in enumerate(hunks):
-            assert f"hunk {i + 1}  at delta byte {at - 12}: base[{start}:{end}]" in text
+            assert f"hunk {i + 1}  at delta byte {at - 12}: base[{start}:{end}] " \
+                f"({end - start} bytes) becomes {length} bytes" in text
         assert "cannot be read" not in text
 
     run(ExplorerApp(repo), test)

@@ -359,17 +359,26 @@ class Links:
             else:
                 nodes.pop(e.node, None)
         for node, seen in sorted(nodes.items(), key=lambda item: item[1][1:3]):
-            self._unknown_revision(check.path, f, node, seen)
+            self._unknown_revision(check, f, node, seen)
 
-    def _unknown_revision(self, path: str, f: str, node: bytes, seen: Seen) -> None:
+    def _unknown_revision(self, check: RevlogCheck, f: str, node: bytes, seen: Seen) -> None:
         """A manifest names a revision of ``f`` its filelog lacks. hg files that under the
-        file; when the manifest revision naming it is itself lost (its entries were
-        salvaged from a damaged text), the name is as doubtful as the text, and the
-        problem is the manifest's: filed under that revision, at the bytes that lost it."""
+        file. When a revision of the file has that node but its node field is damaged,
+        the problem is that revision's, at that field. When the manifest revision naming
+        it is itself lost (its entries were salvaged from a damaged text), the name is as
+        doubtful as the text, and the problem is the manifest's: filed under that
+        revision, at the bytes that lost it."""
         message = f"manifest refers to unknown revision {node.hex()[:12]}"
         lost = seen.lost
+        owner = next((rev for rev, true in sorted(check.true_nodes.items()) if true == node),
+                     None)
+        if owner is not None:
+            check.report_field("missing-revision", owner, "node",
+                               f"{message}: rev {owner} is that revision, its node field "
+                               "damaged")
+            return
         if lost is None:
-            self.report("missing-revision", path, message, changeset=seen.changeset,
+            self.report("missing-revision", check.path, message, changeset=seen.changeset,
                         file=seen.file, offset=seen.offset, field="chunk")
             return
         self.report("missing-revision", seen.manifest, f"{message} of {f}", rev=seen.rev,

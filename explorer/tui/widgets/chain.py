@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from explorer.tui.widgets.loader import RevisionLoader, describe_error
+from explorer.tui.widgets.loader import Failed, RevisionLoader, describe_error
 from explorer.tui.widgets.plain import plain
 from explorer.tui.widgets.store import human_size
 from explorer.tui.widgets.table import Cell, Column, VirtualTable
@@ -60,6 +60,9 @@ class ChainTable(VirtualTable):
         cursor = len(self.links) - 1 if self.damaged is None else self.damaged.broken.position
         self.reset(columns, len(self.links), cursor)
         self.post_message(self.Changed())
+        if self.damaged is not None and self.loader.target is not None:
+            broken = self.damaged.broken  # listed in the problems pane, marked in the index
+            self.post_message(Failed(self.loader.target[0], broken.rev, broken.error()))
 
     def row_cells(self, row: int) -> list[Cell]:
         link = self.links[row]

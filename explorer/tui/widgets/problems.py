@@ -24,7 +24,7 @@ from explorer.views.verify_progress import Tick
 _COLUMNS = [
     Column("", 1),
     Column("revlog", 14, "path"),
-    Column("revs", 4),
+    Column("rev", 4),
     Column("problem", 0, "left"),
 ]
 
@@ -55,7 +55,7 @@ class ProblemsTable(VirtualTable):
         self.groups = group_problems(self.problems)
         self.row_count = len(self.groups)
         revs = max((len(g.rev_range()) for g in self.groups), default=0)
-        self.column_specs = [c._replace(width=max(4, revs)) if c.title == "revs" else c
+        self.column_specs = [c._replace(width=max(4, revs)) if c.title == "rev" else c
                              for c in _COLUMNS]
         self.cursor = min(self.cursor, max(0, self.row_count - 1))
         self._fit_columns()
