@@ -152,6 +152,37 @@ def test_delta_view_shows_the_intact_hunks_of_a_revision_whose_base_is_lost(hgre
     run(ExplorerApp(repo), test)
 
 
+def test_delta_view_shows_the_hunks_before_the_damage_in_a_delta(hgrepos, tmp_path):
+    """Rev 6 of the manifest in "none" is an uncompressed delta of two hunks, and the
+    middle byte of its chunk, which flip-bit changes, is the first byte of hunk 2's
+    header: hunk 1 is intact and shown (hg's delta of the intact store), hunk 2 is
+    named as the damage, and the chain pane calls the link a bad delta."""
+    from explorer.engine.format.mpatch import parse_hunks
+
+    rev = 6
+    repo = damage(hgrepos, tmp_path, "none", "flip-bit", rev, bits=(7,))
+    with Store.open(hgrepos("none")) as store:
+        raw = store.manifest.raw_chunk(rev)
+        delta = store.manifest.chunk(rev)
+        base = store.manifest.revision(store.manifest.delta_parent(rev))
+    first, second = parse_hunks(delta, len(base))
+    assert raw == delta and len(raw) // 2 == second[2] - 12  # NUL-led: stored as it is
+
+    async def test(pilot):
+        await open_at(pilot, MANIFEST, rev)
+        table = pilot.app.query_one(ChainTable)
+        assert (table.damaged.broken.rev, table.damaged.broken.reason) == (rev, "bad delta")
+        await press(pilot, "d")
+        text = pilot.app.query_one(TextPane).document.plain()
+        start, end, at, length = first
+        assert f"a delta of 1 intact hunk ({len(delta)} bytes)" in text
+        assert f"hunk 1  at delta byte {at - 12}: base[{start}:{end}] ({end - start} bytes) " \
+            f"becomes {length} bytes" in text
+        assert f"hunk 2  at delta byte {second[2] - 12}: damaged" in text
+
+    run(ExplorerApp(repo), test)
+
+
 # -- the problems pane -------------------------------------------------------------------------
 
 
