@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from explorer.engine.verify import Step
+from explorer.engine.verify.problems import Step
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ def test_elapsed_and_time_left_follow_the_rate(hgrepos):
 
 
 def test_no_estimate_before_anything_is_done():
-    from explorer.engine.verify import Step
+    from explorer.engine.verify.problems import Step
 
     tick = Tick(0, 100, Step("00changelog.i", 0, 3, 0, 40), 0.0)
     assert tick.left is None and tick.line() == "checking changesets 0/40 (0/100 revisions), 0.0s"

@@ -2,7 +2,7 @@
 
 The API lives in ``run`` (``verify_store``, ``verify_revlog``, ``Report``) and
 ``problems`` (``Problem``, ``Collector``, ``Progress``, ``Cancelled``,
-``Severity``, ``Step``, ``ERROR``, ``WARNING``); it is re-exported here. The other
+``Severity``, ``ERROR``, ``WARNING``); it is re-exported here. The other
 modules are the checks, from the bottom up: ``diagnose`` (narrowing a bad
 revision down to its bytes), ``revlog_check`` (the state one revlog's passes
 share), ``revlog_structure``, ``sidefiles`` and ``revlog_contents`` (the
@@ -10,8 +10,8 @@ passes), ``revlog_passes`` (runs them in order), ``store_checks`` (the store
 as a whole) and ``links`` (across revlogs).
 """
 
-from .problems import ERROR, WARNING, Cancelled, Collector, Problem, Progress, Severity, Step
+from .problems import ERROR, WARNING, Cancelled, Collector, Problem, Progress, Severity
 from .run import Report, verify_revlog, verify_store
 
 __all__ = ["Cancelled", "Collector", "ERROR", "Problem", "Progress", "Report", "Severity",
-           "Step", "WARNING", "verify_revlog", "verify_store"]
+           "WARNING", "verify_revlog", "verify_store"]

@@ -23,12 +23,12 @@ from ..revlog.revlog import Revlog
 from ..store.files import StoreFiles
 from ..transaction.transaction import StoreLock
 from .links import Links
-from .problems import ERROR, WARNING, Cancelled, Collector, Problem, Progress, Severity, Step
+from .problems import ERROR, WARNING, Cancelled, Collector, Problem, Progress, Severity
 from .revlog_check import RevlogCheck, files_beside
 from .revlog_passes import check_revlog
 from .store_checks import check_store
 
-__all__ = ["Cancelled", "Problem", "Progress", "Report", "Severity", "Step", "verify_revlog",
+__all__ = ["Cancelled", "Problem", "Progress", "Report", "Severity", "verify_revlog",
            "verify_store", "ERROR", "WARNING"]
 
 

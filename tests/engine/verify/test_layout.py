@@ -13,7 +13,7 @@ from explorer.engine.verify import problems, run
 
 PACKAGE = Path(verify.__file__).parent
 API = {"verify_store", "verify_revlog", "Report", "Problem", "Progress", "Cancelled",
-       "Collector", "Severity", "Step", "ERROR", "WARNING"}
+       "Collector", "Severity", "ERROR", "WARNING"}
 
 
 def modules() -> dict[str, ast.Module]:
