@@ -20,6 +20,7 @@ import os
 from collections.abc import Iterable
 
 from explorer.cli.messages import warn
+from explorer.cli.progress import terminal_progress
 from explorer.engine.damage import faults
 from explorer.reports import breaking, diffstore, journal, verify
 
@@ -68,7 +69,12 @@ def _repository_option(p: argparse.ArgumentParser) -> None:
 
 
 def run_verify(args: argparse.Namespace) -> Iterable[str]:
-    result = verify.run_verify(args.path, args.repository, os.getcwd())
+    progress, line = terminal_progress()
+    try:
+        result = verify.run_verify(args.path, args.repository, os.getcwd(), progress)
+    finally:
+        if line is not None:
+            line.close()
     return verify.verify_output(result, as_json=args.json)
 
 

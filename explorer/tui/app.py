@@ -47,6 +47,7 @@ from explorer.tui.widgets.table import VirtualTable
 from explorer.tui.widgets.text import TextPane
 from explorer.views.links import Position
 from explorer.views.printable import printable
+from explorer.views.problem_groups import changeset_of
 from explorer.views.revlog_view import RevlogView
 from explorer.views.source import Source, SourceError, open_source
 
@@ -325,7 +326,7 @@ class ExplorerApp(App[None]):
             self.navigator.jump()
             self.index.move_to(event.table.links[event.row].rev)
         elif isinstance(event.table, ProblemsTable):
-            self.jump_to(event.table.problems[event.row])
+            self.jump_to(event.table.problem_at(event.row))
 
     def _describe_store_row(self, row: int) -> None:
         self.store_info.update(plain(self.store_pane.describe(row)), layout=False)
@@ -335,7 +336,7 @@ class ExplorerApp(App[None]):
     def report(self, problems: Iterable[Problem]) -> None:
         """List problems and mark their revisions in the index."""
         problems = list(problems)
-        new = self.problems_pane.table.add(problems)
+        self.problems_pane.table.add(problems)  # the pane titles itself
         view = self.view
         marked = False
         for p in problems:
@@ -343,16 +344,14 @@ class ExplorerApp(App[None]):
                 marked |= view.mark_damaged(p.rev, p.message)
         if marked:
             self.index.invalidate()
-        if new:
-            count = len(self.problems_pane.table.problems)
-            self.problems_pane.border_title = f"problems ({count})"
 
     def on_failed(self, event: Failed) -> None:
         self.report([read_problem(event.view, event.rev, event.error)])
 
     def on_index_table_damage_found(self, event: IndexTable.DamageFound) -> None:
         self.report(Problem(ERROR, event.view.name, None, rev, None, None,
-                            event.view.damage[rev], kind="read") for rev in event.revs)
+                            event.view.damage[rev], kind="read",
+                            changeset=changeset_of(event.view, rev)) for rev in event.revs)
 
     def jump_to(self, problem: Problem) -> None:
         """Open the problem's revlog at its revision, the hex cursor on its byte."""
@@ -665,9 +664,11 @@ def _opener(app: ExplorerApp, row: int):
 def read_problem(view: RevlogView, rev: int, error: Exception) -> Problem:
     """A read error as a problem record, at the revision and byte it names."""
     if isinstance(error, CorruptionError):
-        return Problem(ERROR, view.name, error.file, rev if error.rev is None else error.rev,
-                       error.offset, None, error.message, kind="read")
-    return Problem(ERROR, view.name, None, rev, None, None, str(error), kind="read")
+        rev = rev if error.rev is None else error.rev
+        return Problem(ERROR, view.name, error.file, rev, error.offset, None, error.message,
+                       kind="read", changeset=changeset_of(view, rev))
+    return Problem(ERROR, view.name, None, rev, None, None, str(error), kind="read",
+                   changeset=changeset_of(view, rev))
 
 
 def run(path: str | os.PathLike[str] | None = None, rev: str | None = None,

@@ -19,7 +19,6 @@ cursor; the app decides when an action applies.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Iterable
 
 from textual.app import App
@@ -49,6 +48,7 @@ from explorer.tui.widgets.dialogs import ChoiceScreen, ConfirmScreen, EditorScre
 from explorer.tui.widgets.problems import ProblemsPane
 from explorer.views.revlog_view import RevlogView
 from explorer.views.source import RevlogRef, Source
+from explorer.views.verify_progress import VerifyProgress
 
 # Read the store again and show ``path`` at ``rev``, the hex cursor on ``byte`` if given.
 Reload = Callable[[str, str | int | None, tuple[str, int] | None], None]
@@ -80,21 +80,15 @@ class StoreActions:
 
     def verify(self, source: Source) -> None:
         """Check the whole source in a worker, the progress in the problems pane."""
-        self.problems_pane.status("verifying…")
-        self.problems_pane.progress(0, 1)
+        self.problems_pane.status("verifying: counting revisions…")
+        self.problems_pane.progress(None)
         self._in_thread(lambda: self._verify(source), "verify", "verify", "verifying the store")
 
     def _verify(self, source: Source) -> None:
         worker = get_current_worker()
-        last = [0.0]
-
-        def progress(done: int, total: int, label: str) -> bool:
-            now = time.monotonic()
-            if now - last[0] > 0.1:
-                last[0] = now
-                self.app.call_from_thread(self.problems_pane.progress, done, total)
-            return not worker.is_cancelled
-
+        progress = VerifyProgress(
+            lambda tick: self.app.call_from_thread(self.problems_pane.progress, tick),
+            keep_going=lambda: not worker.is_cancelled)
         try:
             if source.store is not None:
                 report = verify_store(Store.open(source.store.root), progress)
@@ -114,7 +108,7 @@ class StoreActions:
         self.app.call_from_thread(self._verified, problems, first, checked)
 
     def _verified(self, problems: list[Problem], first: int | None, checked: str) -> None:
-        self.problems_pane.progress(None, None)
+        self.problems_pane.progress(None)
         self.problems_pane.table.clear("verify")
         self.report(problems)
         errors = sum(1 for p in problems if p.is_error)

@@ -13,12 +13,13 @@ data, drawn by the TUI).
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Sequence
 
-from explorer.engine import CorruptionError
+from explorer.engine import CorruptionError, Revlog
 from explorer.engine.format.constants import REVIDX_ISCENSORED
-from explorer.engine.format.mpatch import HUNK_HEADER_SIZE, parse_hunks
+from explorer.engine.format.mpatch import HUNK_HEADER_SIZE, PatchError, parse_hunks
 from explorer.engine.payloads.changeset import parse_changeset
 from explorer.engine.payloads.filetext import copy_source, parse_meta, renamed
 from explorer.engine.payloads.manifest import parse_manifest
@@ -206,7 +207,11 @@ def hexdump(data: bytes, width: int = 16) -> Block:
 
 
 def delta_document(view: RevlogView, rev: int) -> Document:
-    """The hunks of ``rev``'s own delta, each with the base bytes it replaces."""
+    """The hunks of ``rev``'s own delta, each with the base bytes it replaces.
+
+    The hunks are the delta's own bytes: they show even when the base text
+    cannot be rebuilt (its side of each hunk is then unknown), and a delta
+    damaged part way shows its hunks up to the damage."""
     rl = view.revlog
     with view.lock:
         base = rl.delta_parent(rev)
@@ -217,27 +222,64 @@ def delta_document(view: RevlogView, rev: int) -> Document:
                 styled(f"Its chunk decompresses to the {size}-byte text itself; there is no "
                        "delta to apply."))
         delta = rl.chunk(rev)
-        base_text = rl.revision(base)
-    hunks = parse_hunks(delta, len(base_text))
-    removed = sum(end - start for start, end, _, _ in hunks)
-    added = sum(length for *_, length in hunks)
-    lines = [
-        styled((f"rev {rev}", LABEL), f" = rev {base} + a delta of {len(hunks)} hunk"
-               f"{'s' if len(hunks) != 1 else ''} ({len(delta)} bytes)"),
-        styled(f"It replaces {removed} bytes of the {len(base_text)}-byte base with {added} "
-               "new bytes.", style=MUTED),
-        styled(f"Each hunk is a {HUNK_HEADER_SIZE}-byte header (start, end, length), then "
-               "its data.", style=MUTED),
-        styled(""),
-    ]
+        base_text, base_problem = _base_text(rl, base)
+    base_length = len(base_text) if base_text is not None else _declared_size(rl, base)
+    hunks, damage = _intact_hunks(delta, base_length)
+    lines = [styled((f"rev {rev}", LABEL), f" = rev {base} + a delta of {len(hunks)} "
+                    f"{'intact ' if damage else ''}hunk{'s' if len(hunks) != 1 else ''} "
+                    f"({len(delta)} bytes)")]
+    if base_problem is not None:
+        lines.append(styled(f"The base, rev {base}, {base_problem}", style=BAD))
+    if base_text is not None:
+        removed = sum(end - start for start, end, _, _ in hunks)
+        added = sum(length for *_, length in hunks)
+        lines.append(styled(f"It replaces {removed} bytes of the {len(base_text)}-byte base "
+                            f"with {added} new bytes.", style=MUTED))
+    lines += [styled(f"Each hunk is a {HUNK_HEADER_SIZE}-byte header (start, end, length), "
+                     "then its data.", style=MUTED), styled("")]
     for i, (start, end, at, length) in enumerate(hunks):
         lines.append(styled(
             (f"hunk {i + 1}", "bold yellow"),
             f"  at delta byte {at - HUNK_HEADER_SIZE}: base[{start}:{end}] "
             f"({end - start} bytes) becomes {length} bytes"))
-        lines += _side("-", base_text[start:end], "red")
+        if base_text is not None:
+            lines += _side("-", base_text[start:end], "red")
         lines += _side("+", delta[at : at + length], "green")
+    if damage is not None:
+        lines.append(styled((f"hunk {len(hunks) + 1}", BAD),
+                            f"  at delta byte {damage.position}: damaged, {damage}; the "
+                            f"{len(delta) - damage.position} bytes from there are not shown",
+                            style=BAD))
     return Document([ready(lines)])
+
+
+def _base_text(rl: Revlog, base: int) -> tuple[bytes | None, str | None]:
+    """The base's text, and what is wrong with it: it cannot be rebuilt (no text), or it
+    does not hash to its node (then the base bytes shown may be wrong)."""
+    try:
+        text = rl.revision(base)
+        status = rl.hash_status(base)
+    except (CorruptionError, PatchError) as err:
+        why = err.message if isinstance(err, CorruptionError) else str(err)
+        return None, f"cannot be rebuilt ({why}): the bytes each hunk replaces are unknown."
+    if status == "mismatch":
+        return text, ("does not hash to its node: the bytes shown as replaced may not be "
+                      "the ones the delta was made against.")
+    return text, None
+
+
+def _declared_size(rl: Revlog, rev: int) -> int:
+    """The size the index declares for a text (unbounded where the entry does not say)."""
+    size = rl.entry(rev).uncompressed_length
+    return size if size is not None and size >= 0 else sys.maxsize
+
+
+def _intact_hunks(delta: bytes, base_length: int) -> tuple[list, PatchError | None]:
+    """The hunks of ``delta`` up to the first damaged one, and that damage (or None)."""
+    try:
+        return parse_hunks(delta, base_length), None
+    except PatchError as err:
+        return parse_hunks(delta[: err.position], base_length), err
 
 
 def _side(sign: str, data: bytes, style: str) -> Sequence[Line]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..errors import CorruptionError, RevlogError, StoreError
 from ..format.constants import NULL_NODE, NULL_REV, REVIDX_EXTSTORED, REVLOG_V0
@@ -46,6 +47,19 @@ class Rename:
     where: tuple[str, int]  # data file and offset of the revision's chunk
 
 
+class Seen(NamedTuple):
+    """The manifest revision where a file revision is first named: the manifest's data
+    file and the revision's chunk offset, its changeset, the manifest's store path and
+    revision, and the problem that lost its text (None when it checked out)."""
+
+    file: str
+    offset: int
+    changeset: int | None
+    manifest: str
+    rev: int
+    lost: Problem | None
+
+
 class Links:
     """The cross-revlog state of one verify run, and the phases that fill and check it."""
 
@@ -58,8 +72,8 @@ class Links:
         self.manifest_links: dict[bytes, list[int]] = {}
         self.file_links: dict[str, list[int]] = {}
         self.bad_changesets: set[int] = set()
-        # file -> node -> (manifest data file, chunk offset, changeset) where it first appears
-        self.file_nodes: dict[str, dict[bytes, tuple[str, int, int | None]]] = {}
+        # file -> node -> the manifest revision where it first appears
+        self.file_nodes: dict[str, dict[bytes, Seen]] = {}
         self.dir_nodes: dict[str, dict[bytes, list[int]]] = {}
         self.filelog_nodes: dict[str, set[bytes]] = {}
         self.renames: list[Rename] = []
@@ -220,7 +234,8 @@ class Links:
     def _note_entries(self, check: RevlogCheck, directory: str, rev: int,
                       lines: list[bytes]) -> None:
         link = check.changeset_of(rev)
-        first_seen = (check.rl.data_path, check.rl.chunk_offset(rev), link)
+        first_seen = Seen(check.rl.data_path, check.rl.chunk_offset(rev), link, check.path, rev,
+                          check.unreadable.get(rev))
         for name, node, flag in _entries(lines):
             full = directory + name
             if flag == b"t":
@@ -343,10 +358,32 @@ class Links:
                                    f"{e.node.hex()[:12]} not in manifests{self._lost()}")
             else:
                 nodes.pop(e.node, None)
-        for node, (file, offset, link) in sorted(nodes.items(), key=lambda item: item[1][1:]):
-            self.report("missing-revision", check.path,
-                        f"manifest refers to unknown revision {node.hex()[:12]}",
-                        changeset=link, file=file, offset=offset, field="chunk")
+        for node, seen in sorted(nodes.items(), key=lambda item: item[1][1:3]):
+            self._unknown_revision(check, f, node, seen)
+
+    def _unknown_revision(self, check: RevlogCheck, f: str, node: bytes, seen: Seen) -> None:
+        """A manifest names a revision of ``f`` its filelog lacks. hg files that under the
+        file. When a revision of the file has that node but its node field is damaged,
+        the problem is that revision's, at that field. When the manifest revision naming
+        it is itself lost (its entries were salvaged from a damaged text), the name is as
+        doubtful as the text, and the problem is the manifest's: filed under that
+        revision, at the bytes that lost it."""
+        message = f"manifest refers to unknown revision {node.hex()[:12]}"
+        lost = seen.lost
+        owner = next((rev for rev, true in sorted(check.true_nodes.items()) if true == node),
+                     None)
+        if owner is not None:
+            check.report_field("missing-revision", owner, "node",
+                               f"{message}: rev {owner} is that revision, its node field "
+                               "damaged")
+            return
+        if lost is None:
+            self.report("missing-revision", check.path, message, changeset=seen.changeset,
+                        file=seen.file, offset=seen.offset, field="chunk")
+            return
+        self.report("missing-revision", seen.manifest, f"{message} of {f}", rev=seen.rev,
+                    changeset=seen.changeset, file=lost.file, offset=lost.offset,
+                    field=lost.field, hint="its text is lost: the entry may be damaged too")
 
     def _check_renames(self) -> None:
         for r in self.renames:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ..errors import RevlogError
 
@@ -22,8 +22,34 @@ Severity = Literal["error", "warning"]
 ERROR: Severity = "error"
 WARNING: Severity = "warning"
 
-# progress(done, total, label) -> False to stop; done/total count revisions
-Progress = Callable[[int, int, str], "bool | None"]
+
+
+class Step(NamedTuple):
+    """Where a verify run is, for a progress display: the revlog being checked (its
+    store path), its revisions checked and its size, how many revlogs were finished
+    before it and how many there are (0 when not counted). ``str(step)`` is the path."""
+
+    path: str
+    revlogs_done: int = 0
+    revlogs: int = 0
+    checked: int = 0
+    size: int = 0
+
+    def __str__(self) -> str:
+        return self.path
+
+    @property
+    def phase(self) -> str:
+        """hg verify's phase: "changesets", "manifests" or "files"."""
+        if self.path == "00changelog.i":
+            return "changesets"
+        if self.path.endswith("00manifest.i"):
+            return "manifests"
+        return "files"
+
+
+# progress(done, total, step) -> False to stop; done/total count revisions
+Progress = Callable[[int, int, Step], "bool | None"]
 
 
 @dataclass(frozen=True)
@@ -76,7 +102,10 @@ class Collector:
         self.problems: list[Problem] = []
         self.total = total
         self.done = 0
+        self.revlogs = 0  # revlogs to check (0: not counted)
         self._progress = progress
+        self._paths: list[str] = []  # revlogs met so far, the last one being checked
+        self._revlog_start = 0  # revisions done when the last one started
 
     def add(self, problem: Problem) -> None:
         self.problems.append(problem)
@@ -89,9 +118,17 @@ class Collector:
                 return
         self.problems.append(new)
 
-    def advance(self, count: int, label: str) -> None:
-        """Count ``count`` more revisions checked; stop if the callback says so."""
+    def advance(self, count: int, label: str, size: int = 0) -> None:
+        """Count ``count`` more revisions checked, in revlog ``label`` of ``size``
+        revisions; stop if the callback says so."""
         self.done += count
-        if self._progress is not None:
-            if self._progress(self.done, max(self.total, self.done), label) is False:
-                raise Cancelled(list(self.problems))
+        if self._progress is None:
+            return
+        if not self._paths or self._paths[-1] != label:
+            self._paths.append(label)
+            self._revlog_start = self.done - count
+        done = len(self._paths) - 1
+        step = Step(label, done, max(self.revlogs, done + 1) if self.revlogs else 0,
+                    self.done - self._revlog_start, size)
+        if self._progress(self.done, max(self.total, self.done), step) is False:
+            raise Cancelled(list(self.problems))

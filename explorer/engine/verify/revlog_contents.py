@@ -85,7 +85,7 @@ class ContentPass:
         for rev, e in enumerate(check.entries):
             pending += 1
             if pending == PROGRESS_EVERY:
-                check.out.advance(pending, check.path)
+                check.out.advance(pending, check.path, len(check.entries))
                 pending = 0
             text = self._content(rev, e, vouch)
             if text is not None:
@@ -93,7 +93,7 @@ class ContentPass:
                     visit(rev, text)
             elif salvage is not None:
                 salvage(rev, None)
-        check.out.advance(pending, check.path)
+        check.out.advance(pending, check.path, len(check.entries))
 
     def _content(self, rev: int, e: IndexEntry | None, vouch: Vouch | None) -> bytes | None:
         """The checked text of ``rev``, or None (and why, in ``unreadable``)."""

@@ -93,7 +93,7 @@ def _verify_locked(store: StoreFiles, progress: Progress | None) -> Report:
     out = Collector(progress)
     listed = check_store(store, out)
     if progress is not None:  # the total costs opening every revlog once more
-        out.total = _count_revisions(store)
+        out.total, out.revlogs = _count_revisions(store)
     links = Links(store, out, listed)
     links.changelog()
     links.manifests()
@@ -108,16 +108,18 @@ def verify_revlog(rl: Revlog, path: str | None = None,
                   progress: Progress | None = None) -> list[Problem]:
     """Check one revlog on its own: structure, sizes, dockets, every revision's bytes."""
     out = Collector(progress, total=len(rl))
+    out.revlogs = 1
     check_revlog(RevlogCheck(rl, path or rl.name, out, sidefile=files_beside(rl)))
     return out.problems
 
 
-def _count_revisions(store: StoreFiles) -> int:
-    """Revisions in the store, for the progress total (revlogs that fail to open count 0)."""
+def _count_revisions(store: StoreFiles) -> tuple[int, int]:
+    """Revisions and revlogs in the store, for the progress totals (revlogs that fail
+    to open count 0 revisions)."""
     try:
         paths = store.revlog_paths([])
     except RevlogError:
-        return 0
+        return 0, 0
     total = 0
     for kind, path in paths:
         try:
@@ -128,4 +130,4 @@ def _count_revisions(store: StoreFiles) -> int:
                 total += len(rl)
         except RevlogError:
             continue
-    return total
+    return total, len(paths)

@@ -15,11 +15,12 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from explorer.tui.widgets.loader import RevisionLoader, describe_error
+from explorer.tui.widgets.loader import Failed, RevisionLoader, describe_error
 from explorer.tui.widgets.plain import plain
 from explorer.tui.widgets.store import human_size
 from explorer.tui.widgets.table import Cell, Column, VirtualTable
-from explorer.views.chain_links import Link, chain_links, explain
+from explorer.views.chain_damage import UNREADABLE, DamagedChain, chain_or_break, explain_break
+from explorer.views.chain_links import Link, explain
 from explorer.views.revlog_view import RevlogView
 
 
@@ -31,6 +32,7 @@ class ChainTable(VirtualTable):
         self.loader = RevisionLoader(self, self, group="chain")
         self.links: list[Link] = []
         self.error = ""
+        self.damaged: DamagedChain | None = None  # a chain that breaks, and where
 
     def on_show(self) -> None:
         self.loader.start_loading()
@@ -38,10 +40,13 @@ class ChainTable(VirtualTable):
     def mode(self) -> str:
         return ""
 
-    def builder(self) -> Callable[[RevlogView, int], list[Link]]:
-        return chain_links
+    def builder(self) -> Callable[[RevlogView, int], list[Link] | DamagedChain]:
+        return chain_or_break
 
     def display_result(self, result: object) -> None:
+        self.damaged = result if isinstance(result, DamagedChain) else None
+        if self.damaged is not None:
+            result = self.damaged.links
         self.links = result if isinstance(result, list) else []
         self.error = "" if result is None or isinstance(result, list) else \
             f"cannot be read: {describe_error(result)}"
@@ -52,24 +57,31 @@ class ChainTable(VirtualTable):
             Column("lvl", 3), Column("stored", 6), Column("delta", 6), Column("comp", 4, "left"),
             Column("ratio", 5),
         ]
-        self.reset(columns, len(self.links), len(self.links) - 1)
+        cursor = len(self.links) - 1 if self.damaged is None else self.damaged.broken.position
+        self.reset(columns, len(self.links), cursor)
         self.post_message(self.Changed())
+        if self.damaged is not None and self.loader.target is not None:
+            broken = self.damaged.broken  # listed in the problems pane, marked in the index
+            self.post_message(Failed(self.loader.target[0], broken.rev, broken.error()))
 
     def row_cells(self, row: int) -> list[Cell]:
         link = self.links[row]
         comp = _COMP_SHORT.get(link.compression, link.compression)
+        unread = link.compression == UNREADABLE
         return [
             (str(link.rev), "accent"),
             ("-" if link.base == -1 else str(link.base), ""),
             (link.why, "mark" if link.why in ("base", "snap") else ""),
             ("" if link.depth is None else str(link.depth), "mark"),
             (human_size(link.stored), ""),
-            (human_size(link.delta), ""),
+            ("?" if unread else human_size(link.delta), ""),
             (comp, "dim"),
-            (f"{link.ratio:.1f}", "dim"),
+            ("?" if unread else f"{link.ratio:.1f}", "dim"),
         ]
 
     def row_style(self, row: int) -> str:
+        if self.damaged is not None and row >= self.damaged.broken.position:
+            return "bad"
         return "mark" if self.links[row].depth is not None and row < len(self.links) - 1 else ""
 
     def summary(self) -> str:
@@ -79,6 +91,10 @@ class ChainTable(VirtualTable):
         if not self.links:
             return ""
         last = self.links[-1]
+        if self.damaged is not None:
+            broken = self.damaged.broken
+            return (f"rev {last.rev}: {len(self.links)} links from the index, broken at rev "
+                    f"{broken.rev} ({broken.reason})")
         snapshots = sum(1 for link in self.links if link.depth is not None)
         text = f", text {human_size(last.text)}" if last.text is not None else ""
         return (f"rev {last.rev}: {len(self.links)} link{'s' if len(self.links) > 1 else ''}"
@@ -90,6 +106,8 @@ class ChainTable(VirtualTable):
             return self.error
         if not self.links:
             return ""
+        if self.damaged is not None:
+            return explain_break(self.damaged, self.cursor)
         return explain(self.links[self.cursor], self.cursor, len(self.links))
 
     class Changed(Message):

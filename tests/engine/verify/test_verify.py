@@ -248,3 +248,44 @@ def test_malformed_journal(hgrepos, tmp_path):
     with Store.open(repo) as store:
         kinds = {p.kind for p in verify_store(store).errors}
     assert {"abandoned-transaction", "bad-journal"} <= kinds
+
+
+def test_a_file_revision_named_by_a_lost_manifest_text_is_the_manifests_problem(hgrepos,
+                                                                              tmp_path):
+    """Two bits flipped in a manifest snapshot (past the single-bit repair): hg reports
+    "manifest refers to unknown revision" under the file, at the manifest's changeset.
+    The name was read from the damaged text, so we file it under that manifest revision,
+    at the bytes that lost its text, in the same root cause."""
+    repo = hgrepos.copy("none", tmp_path / "none")
+    for bit in (0, 1):
+        store = Store.open(repo)
+        faults.inject(store.manifest, "flip-bit", 10, path="00manifest.i", bit=bit)
+        store.close()
+    status, out, err = hgrepos_module.hg_run(repo, "verify", config=hgrepos.config("none"))
+    hg = hgverify_output.parse(status, out, err, lambda path: [])
+    (line,) = [p for p in hg.problems if "manifest refers to unknown revision" in p.line]
+    node = line.line.rsplit(" ", 1)[1]
+    with Store.open(repo) as store:
+        report = verify_store(store)
+    (p,) = [p for p in report.problems if p.kind == "missing-revision"]
+    root = next(q for q in report.errors if q.path == "00manifest.i" and q.rev == 10)
+    assert (p.path, p.rev, p.changeset) == ("00manifest.i", 10, min(line.changesets))
+    assert node in p.message and line.path == f"data/{p.message.rsplit(' of ', 1)[1]}.i"
+    assert (p.file, p.offset) == (root.file, root.offset)
+
+
+def test_a_file_revision_whose_node_field_is_damaged_owns_the_manifests_reference(hgrepos,
+                                                                               tmp_path):
+    """A damaged node field: hg says "manifest refers to unknown revision N" under the
+    file; the revision that has N for its true node is named, at its node field (the
+    same bytes as the damaged node's own problem)."""
+    repo, fault = damaged_copy(hgrepos, tmp_path, "zstd", "data/src/main.py.i", "wrong-node")
+    hg = hg_verify(hgrepos, "zstd", repo)
+    (line,) = [p for p in hg.problems if "manifest refers to unknown revision" in p.line]
+    with Store.open(repo) as store:
+        report = verify_store(store)
+    (p,) = [p for p in report.problems if p.kind == "missing-revision"]
+    root = next(q for q in report.errors if q.kind == "wrong-node")
+    assert (p.path, p.rev, p.field) == (line.path, REV, "node")
+    assert (p.file, p.offset) == (root.file, root.offset)
+    assert p.changeset in line.changesets
