@@ -18,6 +18,8 @@ debugindexdot       hg debugindexdot        ``-T`` only ``{rev}``
 debugnodemap        hg debugnodemap
 debugsidedata       hg debugsidedata
 debug-revlog-stats  hg debug-revlog-stats   no ``-T``; the whole store
+debug-delta-find    hg debug-delta-find     also inline revlogs; ``-T`` ignored as hg
+                                            does; alias ``debugdeltafind``
 ==================  ======================  ======================================
 
 All but debugnodemap, debugsidedata and debug-revlog-stats also accept a path to a revlog ``.i``
@@ -35,6 +37,7 @@ from explorer.reports import (
     ancestor,
     data,
     deltachain,
+    deltafind,
     index,
     indexdot,
     nodemap,
@@ -49,7 +52,8 @@ from explorer.reports.formats import hg_json, json_lines
 from explorer.reports.target import Selection, Target, open_store, path_target, resolve
 
 COMMANDS = ("index", "revlogindex", "deltachain", "stats", "data", "debugancestor",
-            "debugindexdot", "debugnodemap", "debugsidedata", "debug-revlog-stats")
+            "debugindexdot", "debugnodemap", "debugsidedata", "debug-revlog-stats",
+            "debug-delta-find", "debugdeltafind")
 
 
 # -- argument definitions ----------------------------------------------------------------
@@ -155,6 +159,18 @@ def add_parsers(sub) -> None:
     for flag, kind in (("-c", "changelog"), ("-m", "manifest"), ("-f", "filelogs")):
         p.add_argument(flag, f"--{kind}", action="store_true", help=f"only the {kind}")
     p.set_defaults(run=run_debug_revlog_stats)
+
+    p = sub.add_parser("debug-delta-find", parents=common, aliases=["debugdeltafind"],
+                       help="the delta search for a stored revision, step by step "
+                       "(hg debug-delta-find)")
+    p.add_argument("file", metavar="FILE|REV")
+    p.add_argument("rev", nargs="?", metavar="REV")
+    p.add_argument("--source", default="full", metavar="SOURCE",
+                   help="the delta handed in first: full (none, the default), storage, "
+                   "p1, p2 or prev")
+    p.add_argument("-T", "--template", metavar="TEMPLATE",
+                   help="accepted and ignored, as hg does")
+    p.set_defaults(run=run_debug_delta_find)
 
 
 # -- running them ---------------------------------------------------------------------------
@@ -288,3 +304,15 @@ def run_debug_revlog_stats(args: argparse.Namespace) -> Iterable[str | bytes]:
                                         ("filelog", args.filelogs)) if wanted}
     store = open_store(args.repository, warn=warn)
     return revlogstats.stats_lines(store, chosen or None)
+
+
+def run_debug_delta_find(args: argparse.Namespace) -> Iterable[str]:
+    if args.json:
+        raise ReportError("debug-delta-find has no --json output")
+    file, rev = (None, args.file) if args.rev is None else (args.file, args.rev)
+    target = resolve(Selection(repository=args.repository, changelog=args.changelog,
+                               manifest=args.manifest, dir=args.dir, file=file), warn=warn)
+    number = deltafind.parse_rev(target.revlog, rev)
+    store = None if target.kind == "path" else open_store(args.repository)
+    return deltafind.deltafind_lines(target, deltafind.setup(target, store), number,
+                                     source=args.source, quiet=args.quiet)
