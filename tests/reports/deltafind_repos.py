@@ -23,6 +23,8 @@ ZLIB = {"format.revlog-compression": "zlib"}
 FORMATS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "sparse": (ZLIB, {}),
     "sparse-maxchainlen": (ZLIB, {"format.maxchainlen": "4"}),
+    # a filelog delta expected not to compress at all: snapshots discarded on their size
+    "sparse-ratio-1": (ZLIB, {"storage.filelog.expected-max-compression-ratio": "1"}),
     "no-sparse-span": ({**ZLIB, "format.sparse-revlog": "no"},
                        {"experimental.maxdeltachainspan": "3000"}),
     "no-generaldelta": ({**ZLIB, "format.sparse-revlog": "no",

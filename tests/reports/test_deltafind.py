@@ -27,6 +27,7 @@ TIMINGS = re.compile(rb"(delta-search-time|duration)=\d+\.\d{6}\n")
 EXPECTED = ("- parents\n", "search-down (snapshot)", "refine-down (snapshot)",
             "refine-up (snapshot)", "search-down (prev)", "cached-delta", "CONTENDER",
             "(GOOD)", "(BAD)", "(BIGGER)", "NO-DELTA", "DISCARDED (prev size)",
+            "DISCARDED (snapshot limit)",
             "projected-lower-size", "type=p2", "type=snapshot-1", "type=snapshot-2",
             "delta-type=snapshot", "delta-type=full", "delta-type=delta", "is-cached=1",
             "SEARCH rev=0\n", "CHANGELOG:", "MANIFESTLOG:", "FILELOG:")
