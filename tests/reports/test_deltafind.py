@@ -162,3 +162,11 @@ def _commit_with_engine(repo: Repo, history: History) -> None:
         parents = (-1 if c.p1 is None else c.p1, -1 if c.p2 is None else c.p2)
         repo.commit(files, message=c.message, user=c.user, date=(c.date, 0),
                     parents=parents, branch=c.branch)
+
+
+def test_delta_info_stores_are_refused(tmp_path):
+    """hg folds deltas to choose bases in a delta-info store; we say we do not."""
+    repo = Repo.init(tmp_path / "r", delta_info=True)
+    repo.commit({"a.txt": b"a\n"}, message="a", user="u")
+    got = ours(tmp_path / "r", "debug-delta-find", "a.txt", "0")
+    assert got.status == 255 and got.out == b"" and b"delta-info" in got.err
