@@ -25,6 +25,7 @@ FORMATS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "sparse-maxchainlen": (ZLIB, {"format.maxchainlen": "4"}),
     # a filelog delta expected not to compress at all: snapshots discarded on their size
     "sparse-ratio-1": (ZLIB, {"storage.filelog.expected-max-compression-ratio": "1"}),
+    "tree-manifest": ({**ZLIB, "experimental.treemanifest": "yes"}, {}),
     "no-sparse-span": ({**ZLIB, "format.sparse-revlog": "no"},
                        {"experimental.maxdeltachainspan": "3000"}),
     "no-generaldelta": ({**ZLIB, "format.sparse-revlog": "no",
@@ -48,6 +49,7 @@ def history() -> History:
               "blob.bin": binary_blob("blob0", 3000)})
     for n in range(1, 13):
         changes = {"small.txt": edit_line(h.data("small.txt"), n, f"s{n}"),
+                   f"sub/dir/f{n % 3}.txt": text_lines(f"f{n}", n, 5 + n),
                    "wide.txt": _rewrite(h.data("wide.txt"), f"w{n}", 7 + n % 5)}
         if n % 4 == 0:
             changes["blob.bin"] = binary_blob(f"blob{n}", 3000)

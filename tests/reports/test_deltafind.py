@@ -32,7 +32,8 @@ EXPECTED = ("- parents\n", "search-down (snapshot)", "refine-down (snapshot)",
             "DISCARDED (snapshot limit)",
             "projected-lower-size", "type=p2", "type=snapshot-1", "type=snapshot-2",
             "delta-type=snapshot", "delta-type=full", "delta-type=delta", "is-cached=1",
-            "SEARCH rev=0\n", "CHANGELOG:", "MANIFESTLOG:", "FILELOG:")
+            "SEARCH rev=0\n", "CHANGELOG:", "MANIFESTLOG: ", "MANIFESTLOG:sub/dir/:",
+            "FILELOG:")
 
 
 def masked(out: bytes) -> bytes:
@@ -44,6 +45,8 @@ def targets(repo: Path) -> list[tuple[list[str], int]]:
     found = []
     for kind, path, rl in Store.open(repo).revlogs():
         arg = {"changelog": ["-c"], "manifest": ["-m"]}.get(kind, [path[len("data/"):-2]])
+        if path.startswith("meta/"):
+            arg = ["--dir", path[len("meta/"):-len("/00manifest.i")]]
         found.append((arg, len(rl)))
     return found
 
@@ -105,6 +108,7 @@ def test_every_revision_every_source(name, built, hg_traces):
 
 def _report_on(repo: Path, arg: list[str]) -> tuple[Target, deltafind.Setup]:
     selection = Selection(changelog=arg == ["-c"], manifest=arg == ["-m"],
+                          dir=arg[1] if arg[0] == "--dir" else None,
                           file=None if arg[0].startswith("-") else arg[0])
     target = resolve(selection, cwd=str(repo))
     return target, deltafind.setup(target, open_store(None, cwd=str(repo)))
