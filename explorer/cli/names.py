@@ -10,7 +10,8 @@ Each group is registered by the module of the same name (``reporting``,
 from __future__ import annotations
 
 REPORTING = ("index", "revlogindex", "deltachain", "stats", "data", "debugancestor",
-             "debugindexdot", "debugnodemap", "debugsidedata", "debug-revlog-stats", "copies")
+             "debugindexdot", "debugnodemap", "debugsidedata", "debug-revlog-stats",
+             "debug-delta-find", "debugdeltafind", "copies")
 EDITING = ("init", "commit", "strip", "censor", "convert-copies")
 DAMAGE = ("verify", "diff-store", "break", "journal")
 COMMANDS = (*REPORTING, *EDITING, *DAMAGE)

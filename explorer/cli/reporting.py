@@ -18,6 +18,8 @@ debugindexdot       hg debugindexdot        ``-T`` only ``{rev}``
 debugnodemap        hg debugnodemap
 debugsidedata       hg debugsidedata
 debug-revlog-stats  hg debug-revlog-stats   no ``-T``; the whole store
+debug-delta-find    hg debug-delta-find     also inline revlogs; ``-T`` ignored as hg
+                                            does; alias ``debugdeltafind``
 copies              (none: ours)            every copy, its cost stored and as a
                                             light-weight copy; ``--json``
 ==================  ======================  ======================================
@@ -38,6 +40,7 @@ from explorer.reports import (
     copies,
     data,
     deltachain,
+    deltafind,
     index,
     indexdot,
     nodemap,
@@ -154,6 +157,18 @@ def add_parsers(sub) -> None:
     for flag, kind in (("-c", "changelog"), ("-m", "manifest"), ("-f", "filelogs")):
         p.add_argument(flag, f"--{kind}", action="store_true", help=f"only the {kind}")
     p.set_defaults(run=run_debug_revlog_stats)
+
+    p = sub.add_parser("debug-delta-find", parents=common, aliases=["debugdeltafind"],
+                       help="the delta search for a stored revision, step by step "
+                       "(hg debug-delta-find)")
+    p.add_argument("file", metavar="FILE|REV")
+    p.add_argument("rev", nargs="?", metavar="REV")
+    p.add_argument("--source", default="full", metavar="SOURCE",
+                   help="the delta handed in first: full (none, the default), storage, "
+                   "p1, p2 or prev")
+    p.add_argument("-T", "--template", metavar="TEMPLATE",
+                   help="accepted and ignored, as hg does")
+    p.set_defaults(run=run_debug_delta_find)
 
     p = sub.add_parser("copies", help="every copy and rename, its source, its bytes stored "
                        "and as a light-weight copy (a delta against its source)")
@@ -296,6 +311,17 @@ def run_debug_revlog_stats(args: argparse.Namespace) -> Iterable[str | bytes]:
     store = open_store(args.repository, warn=warn)
     return revlogstats.stats_lines(store, chosen or None)
 
+
+def run_debug_delta_find(args: argparse.Namespace) -> Iterable[str]:
+    if args.json:
+        raise ReportError("debug-delta-find has no --json output")
+    file, rev = (None, args.file) if args.rev is None else (args.file, args.rev)
+    target = resolve(Selection(repository=args.repository, changelog=args.changelog,
+                               manifest=args.manifest, dir=args.dir, file=file), warn=warn)
+    number = deltafind.parse_rev(target.revlog, rev)
+    store = None if target.kind == "path" else open_store(args.repository)
+    return deltafind.deltafind_lines(target, deltafind.setup(target, store), number,
+                                     source=args.source, quiet=args.quiet)
 
 def run_copies(args: argparse.Namespace) -> Iterable[str]:
     """The table (or JSON); then, when damage hid a copy's cost, exit 1 saying so."""

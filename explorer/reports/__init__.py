@@ -9,6 +9,7 @@ revlogindex    ``hg debugrevlogindex``
 deltachain     ``hg debugdeltachain`` (with ``slicing`` for sparse reads)
 stats          ``hg debugrevlog`` and its ``--dump``
 data           ``hg debugdata``
+deltafind      ``hg debug-delta-find``: the writer's delta search replayed, traced
 revids         revision ids (numbers, nodes, prefixes) looked up as hg does
 chains         delta-chain facts in Mercurial's terms, memoized
 formats        node ids, Mercurial's ``-T json``, our ``--json``

@@ -33,6 +33,8 @@ WORKING_COPY_REQUIREMENTS = {
 REVLOGV2 = "exp-revlogv2.2"
 CHANGELOGV2 = "exp-changelog-v2"
 DELTA_INFO = "delta-info-revlog"
+MANIFEST_MAX_COMPRESSION = 3
+FILELOG_MAX_COMPRESSION = 10
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,20 @@ def _level(engine: str, config: HgConfig) -> int | None:
     return level
 
 
+def _expected_compression(kind: str, config: HgConfig) -> int | None:
+    """The most a delta is expected to shrink when compressed (hg's ``upperboundcomp``):
+    it lets a search give up on an intermediate snapshot before compressing it.
+    Manifests: 3 (``manifest.MAXCOMPRESSION``); filelogs: 10, or
+    ``storage.filelog.expected-max-compression-ratio`` when positive."""
+    if kind == "manifest":
+        return MANIFEST_MAX_COMPRESSION
+    if kind == "filelog":
+        ratio = config.int("storage", "filelog.expected-max-compression-ratio",
+                           FILELOG_MAX_COMPRESSION)
+        return ratio if ratio > 0 else FILELOG_MAX_COMPRESSION
+    return None
+
+
 def compression_of(reqs: set[str]) -> str:
     if "revlog-compression-zstd" in reqs:
         return "zstd"
@@ -150,7 +166,7 @@ def write_config(reqs: set[str], kind: str, level: int | None = None,
         store_deltas=not changelog,
         max_chain_len=config.int("format", "maxchainlen", SPARSE_MAX_CHAIN if sparse else None),
         max_chain_span=max(config.size("experimental", "maxdeltachainspan", -1), -1),
-        upper_bound_comp=10 if kind == "filelog" else None,
+        upper_bound_comp=_expected_compression(kind, config),
         lazy_delta_base=True,
     )
     flags = 0

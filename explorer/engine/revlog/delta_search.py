@@ -18,13 +18,18 @@ stay under twice the text, the chain is not too long, the read span is
 bounded (non-sparse), and an intermediate snapshot is small enough for its
 depth. These rules keep stores compact and reads fast; matching them is what
 keeps our stores the size of Mercurial's.
+
+A search may be *traced*: given ``trace``, a callable, it calls it with one
+event per step Mercurial's ``debug-delta-find`` prints (``TRACE_EVENTS``),
+so a report can replay the search for a stored revision (``replay``). The
+engine prints nothing; without a tracer each step costs one ``is None`` test.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..format import bdiff
 from ..format.constants import NULL_REV, RAWTEXT_CHANGING_FLAGS, REVIDX_ISCENSORED
@@ -36,6 +41,23 @@ SPARSE_MAX_CHAIN = 1000
 CANDIDATE_CHUNK = 20
 
 Group = tuple[int, ...]
+
+#: What a tracer hears, as ``trace(event, *args)``, in the order they happen:
+#:
+#: ``search`` (target rev, base of the handed-in delta or None): the search starts
+#: (not for an empty text, which is stored whole at once);
+#: ``round`` (stage, candidates, best so far or None): a group is tried; stage is
+#: "cached", "parents", "snapshot" or "prev";
+#: ``candidate`` (rev): a delta against rev is built;
+#: ``delta-size`` (bytes): its size before compression;
+#: ``projected`` (bytes): the least an intermediate snapshot's compressed delta may
+#: be (its size over the expected compression ratio);
+#: ``discarded`` (reason): "snapshot limit" or "prev size", the projection too big;
+#: ``verdict`` (word, DeltaInfo or None): "GOOD", "BAD", "BIGGER" (than the best so
+#: far) or "NO-DELTA" (refused before any delta was built).
+TRACE_EVENTS = ("search", "round", "candidate", "delta-size", "projected", "discarded",
+                "verdict")
+Tracer = Callable[..., None]
 
 
 @dataclass(frozen=True)
@@ -116,6 +138,8 @@ class SnapshotIndex:
         """(links below ``rev`` in its chain, compressed bytes of all of it, its
         base): every revision down to the chain base counts, empty deltas
         included (as Mercurial counts)."""
+        if rev == NULL_REV:  # replaying rev 0 without generaldelta: the null "previous"
+            return 0, 0, NULL_REV
         walked = []
         r = rev
         while r not in self._chains:
@@ -143,35 +167,58 @@ class DeltaSearch:
     def __init__(self, rl: InnerRevlog, cfg: DeltaConfig, text: bytes, p1: int, p2: int,
                  compress: Callable[[bytes], tuple[bytes, bytes]],
                  diff: Callable[[bytes, bytes], bytes], snapshots: SnapshotIndex,
-                 cached: tuple[int, bytes] | None = None) -> None:
+                 cached: tuple[int, bytes] | None = None, *, target: int | None = None,
+                 cached_is_snapshot: bool = False, trace: Tracer | None = None) -> None:
+        """``target``: the revision being stored (a stored one when replaying: the
+        revisions from it on are not candidates). ``cached_is_snapshot``: the
+        handed-in delta is tried as a snapshot would be (a replay of a revision
+        stored as one)."""
         self.rl, self.cfg, self.text = rl, cfg, text
         self.textlen = len(text)
         self.p1, self.p2 = p1, p2
         self.compress, self.diff = compress, diff
         self.snapshots = snapshots
         self.cached = cached
-        self.target = len(rl)
+        self.target = len(rl) if target is None else target
         self.tested = {NULL_REV}
         self.best: DeltaInfo | None = None
         self.group_is_snapshot = False
+        self.cached_is_snapshot = cached_is_snapshot
+        self.trace = trace
+        self.stage = "full"
 
     # -- the answer ----------------------------------------------------------------
 
     def find(self) -> DeltaInfo:
         """The delta to store (or the full text)."""
-        if not self.textlen or not self.cfg.store_deltas or not self.target:
+        if not self.textlen:
+            return self.full_text()
+        trace = self.trace
+        if trace is not None:
+            trace("search", self.target, None if self.cached is None else self.cached[0])
+        if not self.cfg.store_deltas or not len(self.rl):
             return self.full_text()
         for group in self._groups():
+            if trace is not None:
+                trace("round", self.stage, group, self.best)
             self.best = self._best_of(group, self.best)
         return self.best if self.best is not None else self.full_text()
 
     def _best_of(self, group: Group, best: DeltaInfo | None) -> DeltaInfo | None:
+        trace = self.trace
         for rev in group:
+            if trace is not None:
+                trace("candidate", rev)
             info = self._delta_against(rev)
             if info is None or (best is not None and best.length <= info.length):
+                if trace is not None:
+                    trace("verdict", "NO-DELTA" if info is None else "BIGGER", info)
                 continue
-            if self._good(info):
+            good = self._good(info)
+            if good:
                 best = info
+            if trace is not None:
+                trace("verdict", "GOOD" if good else "BAD", info)
         return best
 
     def full_text(self) -> DeltaInfo:
@@ -187,22 +234,27 @@ class DeltaSearch:
             base = self.cached[0]
             if self._keep(base):
                 self.tested.add(base)
+                self.stage, self.group_is_snapshot = "cached", self.cached_is_snapshot
                 yield (base,)
+                self.group_is_snapshot = False
                 if self.best is not None:
                     return
         if not cfg.generaldelta:
+            self.stage = "prev"
             yield (self.target - 1,)  # the only base possible, always tried
             return
         parents = tuple(p for p in (self.p1, self.p2) if p != NULL_REV)
         if parents:
+            self.stage = "parents"
             yield from self._chunked(parents)
             if self.best is not None:
                 return
         if cfg.sparse:
-            self.group_is_snapshot = True
+            self.stage, self.group_is_snapshot = "snapshot", True
             yield from self._snapshot_stage()
             self.group_is_snapshot = False
         else:
+            self.stage = "prev"
             yield from self._chunked((self.target - 1,))
 
     def _chunked(self, candidates: Group) -> Iterator[Group]:
@@ -362,7 +414,7 @@ class DeltaSearch:
         return self.snapshots.chain(self.rl, rev, self.cfg.generaldelta)[:2]
 
     def _delta_against(self, base: int) -> DeltaInfo | None:
-        rl = self.rl
+        rl, trace = self.rl, self.trace
         chain_base = self.snapshots.chain(rl, base, self.cfg.generaldelta)[2]
         delta_base = base if self.cfg.generaldelta else chain_base
         depth = None
@@ -371,23 +423,58 @@ class DeltaSearch:
                 return None
             depth = self.snapshots.snapshot_depth(rl, delta_base) + 1
         delta = self._raw_delta(base)
+        if trace is not None:
+            trace("delta-size", len(delta))
         bound = self.cfg.upper_bound_comp
         if bound is not None and depth:
             lowest = len(delta) // bound
-            if (self.textlen >> depth) < lowest or rl.length(base) < lowest:
+            if trace is not None:
+                trace("projected", lowest)
+            if (self.textlen >> depth) < lowest:
+                if trace is not None:
+                    trace("discarded", "snapshot limit")
+                return None
+            if rl.length(base) < lowest:
+                if trace is not None:
+                    trace("discarded", "prev size")
                 return None
         header, data = self.compress(delta)
         length = len(header) + len(data)
-        end = rl.end(self.target - 1)
+        end = rl.end(len(rl) - 1)  # the revlog's end, also when replaying a stored revision
         chain_len, chain_size = self.chain_info(base)
+        start = rl.start(chain_base) if chain_base != NULL_REV else 0
         return DeltaInfo(delta_base, chain_base, chain_len + 1, chain_size + length,
-                         length + end - rl.start(chain_base), header, data, depth)
+                         length + end - start, header, data, depth)
 
     def _raw_delta(self, base: int) -> bytes:
         if self.cached is not None and self.cached[0] == base:
             return self.cached[1]
         rl = self.rl
-        if rl.flags(base) & REVIDX_ISCENSORED:
+        if base != NULL_REV and rl.flags(base) & REVIDX_ISCENSORED:
             # a censored base's stored text is a tombstone: replace it whole
             return bdiff.replace_delta(rl.raw_size(base), self.text)
         return self.diff(rl.revision(base), self.text)
+
+
+def replay(rl: InnerRevlog, cfg: DeltaConfig, rev: int, parents: tuple[int, int],
+           compress: Callable[[bytes], tuple[bytes, bytes]], *, source: int = NULL_REV,
+           trace: Tracer | None = None) -> DeltaInfo:
+    """The search for stored ``rev`` run again, as Mercurial's ``debug-delta-find`` runs
+    it: its text offered as new, the revisions from ``rev`` on left out of the
+    candidates, distances measured to the end of the whole revlog.
+
+    ``parents`` in the order the revlog's readers list them; ``source``: a revision
+    whose delta to the text is handed in first (hg's ``--source``), NULL_REV for none.
+    The handed-in delta is tried as a snapshot when ``rev`` is stored as one, and
+    whatever the configuration's ``lazy_delta_base`` (hg's replay asks it to be tried).
+    """
+    text = rl.revision(rev)
+    cached = None
+    if source != NULL_REV:
+        cached = (source, bdiff.diff(rl.revision(source), text))
+    search = DeltaSearch(rl, replace(cfg, lazy_delta_base=True), text, *parents, compress,
+                         bdiff.diff, SnapshotIndex(), cached, target=rev,
+                         cached_is_snapshot=rl.is_snapshot(rev), trace=trace)
+    if rl.flags(rev) & RAWTEXT_CHANGING_FLAGS:
+        return search.full_text()
+    return search.find()

@@ -34,7 +34,8 @@ from ..format.docket import Docket
 from ..format.index import IndexEntry
 from ..format.nodeid import hash_revision
 from ..format.nodemap import NodemapDocket
-from . import graph
+from . import delta_search, graph
+from .delta_search import DeltaConfig, DeltaInfo, Tracer
 from .inner import InnerRevlog
 from .nodes import read_persisted
 from .prefixes import shortest_prefix
@@ -390,6 +391,14 @@ class Revlog:
     def snapshot_depth(self, rev: int) -> int:
         """0 for a full snapshot, k for an intermediate snapshot k levels up."""
         return self._inner.snapshot_depth(rev)
+
+    def replay_delta_search(self, rev: int, cfg: DeltaConfig, parents: tuple[int, int],
+                            compress: Callable[[bytes], tuple[bytes, bytes]], *,
+                            source: int = NULL_REV, trace: Tracer | None = None) -> DeltaInfo:
+        """Choose again what stored ``rev`` would be stored as, as ``hg debug-delta-find``
+        does (``delta_search.replay``): ``trace`` hears every step."""
+        return delta_search.replay(self._inner, cfg, rev, parents, compress, source=source,
+                                   trace=trace)
 
     # -- chunks ----------------------------------------------------------------
 

@@ -256,7 +256,7 @@ def default_config(inner: InnerRevlog) -> WriteConfig:
     delta = DeltaConfig(generaldelta=generaldelta, sparse=sparse and generaldelta,
                         store_deltas=not changelog,
                         max_chain_len=1000 if sparse and generaldelta else None,
-                        upper_bound_comp=10 if inner.kind == "filelog" else None)
+                        upper_bound_comp={"filelog": 10, "manifest": 3}.get(inner.kind))
     flags = fmt.flags if len(inner) else FLAG_INLINE_DATA | FLAG_GENERALDELTA
     return WriteConfig(compression=engine, delta=delta, may_inline=not changelog,
                        version=fmt.version if len(inner) else REVLOG_V1, header_flags=flags)
