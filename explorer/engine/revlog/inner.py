@@ -612,6 +612,12 @@ class InnerRevlog:
             if clen < 0 or pos < 0:
                 self.damaged(r, f"chunk at {pos} has length {clen}", self.index.file,
                              self.index.entry_position(r))
+        if len(links) == 1:  # the next revision of a scan: its chunk alone
+            r, pos, clen, _, _ = links[0]
+            piece = self._read_span(pos, clen)
+            if len(piece) != clen:
+                self._truncated(r, pos, clen, self.data_path, self.data_size())
+            return [piece]
         out = []
         for a, b in self.slices(links, target):
             span_start = links[a][1]
@@ -649,15 +655,18 @@ class InnerRevlog:
         declared = links[-1][4] if links else -1  # no link: rev is an empty delta on stop
         if 4 * declared > self.chunks.max_bytes:
             self.chunks.max_bytes = min(4 * declared, CHUNK_CACHE_MAX)
-        if held is not None and len(links) == 1:  # the next revision of a scan: one delta
+        if len(links) == 1:  # a full text, or the next revision of a scan: one delta
             link = links[0]
-            delta = self.chunks.get(link[0])
-            if delta is None:
-                delta = self.decompress(links, self.read_chunks(links))[0]
-            try:
-                text = apply_delta(texts.get(held), delta, link[4])
-            except PatchError as exc:
-                self._bad_delta(link, exc)
+            data = self.chunks.get(link[0])
+            if data is None:
+                data = self.decompress(links, self.read_chunks(links))[0]
+            if held is None:
+                text = data
+            else:
+                try:
+                    text = apply_delta(texts.get(held), data, link[4])
+                except PatchError as exc:
+                    self._bad_delta(link, exc)
             texts.put(rev, text)
             return text
         known, raws = self._fetch(links, self.text_target(declared))
