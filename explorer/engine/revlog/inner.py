@@ -513,10 +513,7 @@ class InnerRevlog:
     def chunk(self, rev: int) -> bytes:
         """The chunk decompressed: a full text or a delta (kept in ``chunks``)."""
         data = self.chunks.get(rev)
-        if data is None:
-            link = self.link(rev)
-            data = self.decompress([link], self.read_chunks([link]))[0]
-        return data
+        return self._inflate(self.link(rev)) if data is None else data
 
     def decompress(self, links: list[Link], raws: list[bytes | None], start: int = 0,
                    budget: int = _NO_BUDGET, held: list[bytes | None] | None = None
@@ -559,6 +556,22 @@ class InnerRevlog:
         except compression.DecompressionError as exc:
             self.damaged(links[i][0], str(exc), self.data_path, links[i][1])
         return out
+
+    def _inflate(self, link: Link) -> bytes:
+        """The chunk of ``link`` read and decompressed (``decompress`` for one chunk, without
+        its batching: the hot path of a scan), kept in ``chunks``."""
+        raw = self.read_chunks([link])[0]
+        try:
+            if self.docket is not None:
+                data = self._decompress_v2(link, raw)
+            elif raw[:1] == b"(":
+                data = compression.decompress_zstd(raw, link[3])
+            else:
+                data = compression.decompress(raw, link[3])
+        except compression.DecompressionError as exc:
+            self.damaged(link[0], str(exc), self.data_path, link[1])
+        self.chunks.put(link[0], data)
+        return data
 
     def _decompress_v2(self, link: Link, raw: bytes) -> bytes:
         mode = self.index.entry(link[0]).data_compression_mode
@@ -659,7 +672,7 @@ class InnerRevlog:
             link = links[0]
             data = self.chunks.get(link[0])
             if data is None:
-                data = self.decompress(links, self.read_chunks(links))[0]
+                data = self._inflate(link)
             if held is None:
                 text = data
             else:
@@ -669,7 +682,9 @@ class InnerRevlog:
                     self._bad_delta(link, exc)
             texts.put(rev, text)
             return text
-        known, raws = self._fetch(links, self.text_target(declared))
+        # The reads are cut to a size from the text's own declared size, as hg's: an empty
+        # delta's (left out of links) included.
+        known, raws = self._fetch(links, self.text_target(self.index.link(rev)[2]))
         if held is not None:
             text, done = texts.get(held), 0
         else:
