@@ -516,11 +516,11 @@ class InnerRevlog:
         return self._inflate(self.link(rev)) if data is None else data
 
     def decompress(self, links: list[Link], raws: list[bytes | None], start: int = 0,
-                   budget: int = _NO_BUDGET, held: list[bytes | None] | None = None
+                   budget: int = _NO_BUDGET, known: list[bytes | None] | None = None
                    ) -> list[bytes]:
         """Decompressed chunks of ``links[start:]``, each refused past its link's size bound
         and kept in ``chunks``; they stop once their sizes add up to more than ``budget``
-        bytes (the caller comes back for the rest). ``held[i]``, when given and not
+        bytes (the caller comes back for the rest). ``known[i]``, when given and not
         None, is chunk i already decompressed (``raws[i]`` is then None)."""
         out: list[bytes] = []
         used = 0
@@ -531,7 +531,7 @@ class InnerRevlog:
                 decompress = compression.decompress
                 zstd = compression.decompress_zstd
                 while i < count:
-                    data = None if held is None else held[i]
+                    data = None if known is None else known[i]
                     if data is None:
                         raw, link = raws[i], links[i]
                         # zstd is the common case: skip one dispatch level for it
@@ -544,7 +544,7 @@ class InnerRevlog:
                         break
             else:
                 while i < count:
-                    data = None if held is None else held[i]
+                    data = None if known is None else known[i]
                     if data is None:
                         data = self._decompress_v2(links[i], raws[i])
                         keep(links[i][0], data)
@@ -688,7 +688,7 @@ class InnerRevlog:
         if held is not None:
             text, done = texts.get(held), 0
         else:
-            text, done = self.decompress(links[:1], raws[:1], held=known)[0], 1
+            text, done = self.decompress(links[:1], raws[:1], known=known)[0], 1
         # The deltas are decompressed a batch at a time, a batch being as many as fit in
         # a few times the text's size: a chain of deltas each inflating to its bound is
         # stopped by the first text it makes too long, before the rest are inflated.
