@@ -524,7 +524,9 @@ class InnerRevlog:
         None, is chunk i already decompressed (``raws[i]`` is then None)."""
         out: list[bytes] = []
         used = 0
-        keep = self.chunks.put
+        new_revs: list[int] = []  # those decompressed here, to keep in ``chunks``
+        new_data: list[bytes] = []
+        keep_rev, keep_data = new_revs.append, new_data.append
         i, count = start, len(links)
         try:
             if self.docket is None:
@@ -536,7 +538,8 @@ class InnerRevlog:
                         raw, link = raws[i], links[i]
                         # zstd is the common case: skip one dispatch level for it
                         data = zstd(raw, link[3]) if raw[:1] == b"(" else decompress(raw, link[3])
-                        keep(link[0], data)
+                        keep_rev(link[0])
+                        keep_data(data)
                     out.append(data)
                     used += len(data)
                     i += 1
@@ -547,7 +550,8 @@ class InnerRevlog:
                     data = None if known is None else known[i]
                     if data is None:
                         data = self._decompress_v2(links[i], raws[i])
-                        keep(links[i][0], data)
+                        keep_rev(links[i][0])
+                        keep_data(data)
                     out.append(data)
                     used += len(data)
                     i += 1
@@ -555,6 +559,7 @@ class InnerRevlog:
                         break
         except compression.DecompressionError as exc:
             self.damaged(links[i][0], str(exc), self.data_path, links[i][1])
+        self.chunks.put_many(new_revs, new_data)
         return out
 
     def _inflate(self, link: Link) -> bytes:
@@ -708,6 +713,8 @@ class InnerRevlog:
                ) -> tuple[list[bytes | None] | None, list[bytes | None]]:
         """The chunks of ``links``: those decompressed already (None: none is), and the
         on-disk bytes of the others (None where a chunk is held), read in slices."""
+        if not self.chunks:  # a cold read: nothing to look up
+            return None, self.read_chunks(links, target)
         get = self.chunks.get
         known = [get(link[0]) for link in links]
         missing = [i for i, data in enumerate(known) if data is None]

@@ -62,6 +62,19 @@ class TextCache:
         if self.size > self.max_bytes:
             self._shrink()
 
+    def put_many(self, revs: list[int], texts: list[bytes]) -> None:
+        """``put`` of each pair (new revisions: a chain's chunks just decompressed), the
+        bound enforced once at the end."""
+        held = self._texts
+        for rev, text in zip(revs, texts):
+            old = held.pop(rev, None)
+            if old is not None:
+                self.size -= len(old)
+            held[rev] = text
+            self.size += len(text)
+        if self.size > self.max_bytes:
+            self._shrink()
+
     def _shrink(self) -> None:
         """Drop the least recently used texts until within the bound (the last one stays)."""
         texts = self._texts
