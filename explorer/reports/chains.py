@@ -50,10 +50,6 @@ class HgChains:
         n = len(revlog)
         self._known = bytearray(n)
         self._facts = {name: array("q", bytes(8 * n)) for name in ChainSummary._fields}
-        # Where each known revision's chunk sits in its file, and its length.
-        self._position = array("q", bytes(8 * n))
-        self._clen = array("q", bytes(8 * n))
-        self._inline_entry = revlog.entry_size if revlog.inline else 0
 
     def delta_parent(self, rev: int) -> int:
         """What ``revlog.deltaparent`` says: -1 for a full text, else base (or rev - 1)."""
@@ -95,8 +91,6 @@ class HgChains:
             r = nxt
         for e, nxt in reversed(pending):
             r, clen = e.rev, e.compressed_length
-            self._position[r] = e.offset + self._inline_entry * (r + 1)
-            self._clen[r] = clen
             if nxt == r:
                 facts = ChainSummary(r, 1, r, NULL_REV, clen, 0)
             else:
@@ -109,19 +103,6 @@ class HgChains:
             for name, value in zip(ChainSummary._fields, facts):
                 self._facts[name][r] = value
             self._known[r] = 1
-
-    def chain(self, rev: int) -> tuple[list[int], list[int], list[int]]:
-        """The rebuild chain of ``rev`` (oldest first, empty deltas left out), with each
-        revision's chunk position in its file and its length."""
-        last = self.summary(rev).last
-        previous, position, clen = self._facts["previous"], self._position, self._clen
-        revs = []
-        r = last
-        while r != NULL_REV:
-            revs.append(r)
-            r = previous[r]
-        revs.reverse()
-        return revs, [position[r] for r in revs], [clen[r] for r in revs]
 
     # -- snapshots ------------------------------------------------------------------
 

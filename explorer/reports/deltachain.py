@@ -28,10 +28,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from explorer.engine import NULL_REV
+from explorer.engine import NULL_REV, Revlog
 from explorer.reports.chains import ChainSummary, HgChains
 from explorer.reports.errors import ReportError
-from explorer.reports.slicing import slice_chain
 from explorer.reports.target import Target
 
 HEADER = "    rev      p1      p2  chain# chainlen     prev   delta"
@@ -108,7 +107,7 @@ def _rows(target: Target, selected: Iterable[int], groups: Groups
                 ("extraratio", "%10.5f", extradist / summary.size if summary.size else extradist),
             ]
         if show_sparse:
-            row += _sparse_cells(chains, rev, summary, target)
+            row += _sparse_cells(rl, rev, summary)
         yield row
 
 
@@ -150,14 +149,12 @@ def _skip_empty(chains: HgChains, parent: int) -> int:
     return parent
 
 
-def _sparse_cells(chains: HgChains, rev: int, chain: ChainSummary, target: Target
-                  ) -> list[tuple[str, str, Any]]:
-    rl = chains.revlog
-    revs, positions, lengths = chains.chain(rev)
-    blocks = [(revs[a], revs[b - 1])
-              for a, b in slice_chain(positions, lengths, target.density, target.min_gap)]
+def _sparse_cells(rl: Revlog, rev: int, chain: ChainSummary) -> list[tuple[str, str, Any]]:
+    """The read columns: the engine's slices of the chain (``Revlog.read_slices``), unsized
+    as ``hg debugdeltachain`` slices it."""
+    blocks = rl.read_slices(rev, sized=False)
     # hg measures the blocks in logical offsets, without inline index entries.
-    sizes = [rl.end(last) - rl.start(first) for first, last in blocks]
+    sizes = [rl.end(block.revs[-1]) - rl.start(block.revs[0]) for block in blocks]
     read = sum(sizes)
     return [
         ("readsize", "%10d", read),

@@ -28,7 +28,6 @@ from explorer.engine import NULL_REV, Revlog, Store, StoreError
 from explorer.engine.store.discovery import find_repository
 from explorer.reports.errors import ReportError
 from explorer.reports.notices import Warn, check_requirements
-from explorer.reports.slicing import DENSITY_THRESHOLD, MIN_GAP_SIZE
 
 Kind = Literal["changelog", "manifest", "filelog", "path"]
 
@@ -50,9 +49,9 @@ class Target:
 
     ``sparse_revlog``: the store uses sparse-revlog, so a delta against a
     non-parent snapshot is itself a snapshot. ``sparse_read``: Mercurial
-    plans reads by slicing delta chains (into blocks at least ``density`` full,
-    never cut at holes up to ``min_gap`` bytes), and ``debugdeltachain`` shows the
-    read columns. ``canonical_parents``: a null p1 is listed after p2.
+    plans reads by slicing delta chains (as the revlog's ``read_config`` says,
+    which the store set from hg's configuration), and ``debugdeltachain`` shows
+    the read columns. ``canonical_parents``: a null p1 is listed after p2.
     ``nodemap``: hg opens it with its persistent nodemap (the changelog and the
     manifests of a ``persistent-nodemap`` store).
     """
@@ -63,8 +62,6 @@ class Target:
     sparse_revlog: bool = False
     sparse_read: bool = False
     canonical_parents: bool = True
-    density: float = DENSITY_THRESHOLD
-    min_gap: int = MIN_GAP_SIZE
     nodemap: bool = False
 
     def parents(self, rev: int) -> tuple[int, int]:
@@ -134,17 +131,12 @@ def _open_store(repository: str | None, cwd: str, warn: Warn | None) -> Store | 
 
 
 def _read_settings(store: Store) -> dict:
-    """How hg reads this store's revlogs: sparse-revlog stores always read sparsely,
-    others when ``experimental.sparse-read`` says so (the repository's configuration)."""
-    sparse = "sparserevlog" in store.requirements
-    config = store.config
+    """How hg reads this store's revlogs (``Store.read_settings``: sparse-revlog stores
+    always read sparsely, others when ``experimental.sparse-read`` says so)."""
     try:
         return {
-            "sparse_revlog": sparse,
-            "sparse_read": sparse or config.bool("experimental", "sparse-read", False),
-            "density": config.float("experimental", "sparse-read.density-threshold",
-                                    DENSITY_THRESHOLD),
-            "min_gap": config.size("experimental", "sparse-read.min-gap-size", MIN_GAP_SIZE),
+            "sparse_revlog": "sparserevlog" in store.requirements,
+            "sparse_read": store.read_settings.sparse,
         }
     except StoreError as err:
         raise ReportError(str(err)) from None

@@ -2,8 +2,11 @@
 
 Each link is a revision whose chunk is read to rebuild the selected one:
 what it is a delta against and why (in ``hg debugdeltachain``'s words:
-p1, p2, prev, snap…), how it is stored and how well it compressed. The
-words explaining each reason are presentation, kept here with the rows.
+p1, p2, prev, snap…), how it is stored and how well it compressed, and
+which of the chain's reads brings it: the engine reads a chain in slices as
+Mercurial does (``Revlog.read_slices``), so the bytes read may be more than
+the chunks (holes between them) and come in several reads. The words
+explaining each reason are presentation, kept here with the rows.
 """
 
 from __future__ import annotations
@@ -23,7 +26,10 @@ from explorer.views.revlog_view import RevlogView
 class Link(NamedTuple):
     """One revision of a chain. ``depth`` is its snapshot level (None for a plain
     delta); ``delta`` the size of its decompressed chunk; ``read`` the bytes
-    read from the chain's start up to and including this link."""
+    of the chunks from the chain's start up to and including this link (the
+    chain's payload so far). ``reads``: how many reads a cold rebuild has made
+    once this link's chunk is in (its own read is number ``reads``), and
+    ``read_bytes`` the bytes those reads took from the file, holes included."""
 
     rev: int
     base: int
@@ -35,6 +41,8 @@ class Link(NamedTuple):
     text: int | None
     read: int
     flags: int
+    reads: int = 1
+    read_bytes: int = 0
 
     @property
     def ratio(self) -> float:
@@ -49,6 +57,7 @@ def chain_links(view: RevlogView, rev: int) -> list[Link]:
     read = 0
     with view.lock:
         chain = rl.delta_chain(rev)
+        reads = _reads_by_rev(rl, rev)
         for depth, r in enumerate(chain):
             e = rl.entry(r)
             raw = rl.raw_chunk(r)
@@ -64,8 +73,21 @@ def chain_links(view: RevlogView, rev: int) -> list[Link]:
                 text=e.uncompressed_length,
                 read=read,
                 flags=e.flags,
+                reads=reads[r][0],
+                read_bytes=reads[r][1],
             ))
     return links
+
+
+def _reads_by_rev(rl: Revlog, rev: int) -> dict[int, tuple[int, int]]:
+    """For each revision of the chain: the number of the read bringing its chunk, and the
+    bytes read up to and including that read."""
+    out = {}
+    total = 0
+    for number, piece in enumerate(rl.read_slices(rev), 1):
+        total += piece.size
+        out.update((r, (number, total)) for r in piece.revs)
+    return out
 
 
 def delta_type(rl: Revlog, rev: int) -> str:
@@ -127,7 +149,13 @@ def explain(link: Link, position: int, count: int) -> str:
     stored = (f" Stored {how}: {link.stored} bytes on disk for a "
               f"{link.delta}-byte {'text' if link.base == -1 else 'delta'}"
               f" (×{link.ratio:.1f}).")
-    return head + words + stored + (" " + quality if quality else "")
+    return head + words + stored + (" " + quality if quality else "") + " " + _read_note(link)
+
+
+def _read_note(link: Link) -> str:
+    """Which read brings the chunk, and what the reads have cost so far."""
+    return (f"Brought by read {link.reads}: {link.read_bytes} bytes read so far, for "
+            f"{link.read} bytes of chunks.")
 
 
 _STORED_AS = {

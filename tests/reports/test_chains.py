@@ -39,7 +39,7 @@ def check_revlog(chains: HgChains, rl) -> None:
         assert chains.is_snapshot(rev) == bool(rl.issnapshot(rev)), rev
         if chains.is_snapshot(rev):
             assert chains.snapshot_depth(rev) == rl.snapshotdepth(rev), rev
-        assert chains.chain(rev)[0] == list(chain), rev
+        assert chains.revlog.delta_chain(rev) == list(chain), rev
     pick = random.Random(len(rl))
     for _ in range(min(200, len(rl) ** 2)):
         a, b = sorted(pick.randrange(-1, len(rl)) for _ in range(2))

@@ -37,3 +37,24 @@ def test_compression_follows_the_entry_then_the_mark(hgrepos, name):
                 else:
                     assert link.compression == chunk_kind(raw) == rl.chunk_compression(rev)
     assert (plain > 0) == (name == "revlogv2")
+
+
+def test_links_say_what_is_read(hgrepos):
+    """Each link names the read bringing its chunk; the last one's counts are the chain's:
+    as many reads as the engine's slices, their bytes (holes included) against the
+    chunks' own. The long chain's filelog takes several reads for some revisions."""
+    several = 0
+    with Store.open(hgrepos("long-chain-sparse")) as store:
+        rl = store.filelog("chain.txt")
+        view = RevlogView(RevlogRef("filelog", "data/chain.txt.i", rl.index_path,
+                                    rl.data_path), rl)
+        for rev in range(0, len(rl), 37):
+            links = chain_links(view, rev)
+            slices = rl.read_slices(rev)
+            number = {r: i for i, s in enumerate(slices, 1) for r in s.revs}
+            assert [link.reads for link in links] == [number[link.rev] for link in links]
+            assert links[-1].reads == len(slices)
+            assert links[-1].read_bytes == sum(s.size for s in slices) >= links[-1].read
+            assert links[-1].read == sum(link.stored for link in links)
+            several += len(slices) > 1
+    assert several > 0

@@ -13,6 +13,13 @@ texts rebuilt recently are kept (``TextCache``, bounded in bytes) and a chain
 stops at the nearest one held: a sequential scan applies one delta per
 revision, as Mercurial does, and in a history with merges, where the delta
 parent was often read a while ago, still a few rather than the whole chain.
+
+The chunks a chain still needs are read as Mercurial's InnerRevlog reads them:
+sliced into blocks (``slicing.py``, by the ``ReadConfig``), one read per block,
+and decompressed chunks are kept in a cache of their own (``chunks``, bounded
+to a few times the largest text met, as hg's uncompressed chunk cache), so
+chains sharing a snapshot, or a reader asking for the delta of the text it just
+read, decompress nothing twice.
 """
 
 from __future__ import annotations
@@ -39,13 +46,16 @@ from ..format.index import V1_LINK, Index, IndexEntry, load_bytes
 from ..format.mpatch import PatchError, TextSizeError, apply_delta, apply_deltas
 from .datafile import DataFile
 from .nodes import NodeIndex
+from .slicing import TARGET_FACTOR, ReadConfig, ReadSlice, plan
 from .textcache import TextCache
 
-# Chunks further apart than this are read separately, not as one span.
-MAX_GAP = 256 * 1024
 # Deltas decompressed at once: four times the text's size and this much more.
 BATCH_SLACK = 1 << 20
 _NO_BUDGET = 1 << 62
+# Decompressed chunks kept: at least this, else four times the largest text met (as hg's
+# uncompressed chunk cache), never more than CHUNK_CACHE_MAX.
+CHUNK_CACHE_BYTES = 64 * 1024
+CHUNK_CACHE_MAX = 32 << 20
 
 # rev, chunk position in its file, length, decompressed size bound, declared text size (-1:
 # none: v0, or damage)
@@ -59,6 +69,16 @@ def _kind_from_name(name: str) -> str:
     if base.startswith("00manifest"):
         return "manifest"
     return "filelog"
+
+
+def _ascending(links: list[Link]) -> bool:
+    """Each chunk starts at or after the end of the one before (not so only when damaged)."""
+    end = 0
+    for link in links:
+        if link[1] < end:
+            return False
+        end = link[1] + link[2]
+    return True
 
 
 class _SnapshotWalk:
@@ -117,11 +137,13 @@ class InnerRevlog:
     """
 
     def __init__(self, index_file: str, data_path: str, sidefile: Callable[[str], str],
-                 name: str, kind: str, sparse: bool) -> None:
+                 name: str, kind: str, sparse: bool, read_config: ReadConfig | None = None
+                 ) -> None:
         self.index_file = index_file
         self.name = name
         self.kind = kind
         self.sparse = sparse
+        self.read_config = read_config or ReadConfig(sparse=sparse)
         self.sidefile = sidefile
         self._data_path = data_path
         # (payload, declared size) -> text of a light-weight copy (format/copydelta.py):
@@ -132,7 +154,8 @@ class InnerRevlog:
     @classmethod
     def open(cls, index_path: str | os.PathLike, *, data_path: str | None = None,
              sidefile: Callable[[str], str] | None = None, name: str | None = None,
-             kind: str | None = None, sparse: bool | None = None) -> InnerRevlog:
+             kind: str | None = None, sparse: bool | None = None,
+             read_config: ReadConfig | None = None) -> InnerRevlog:
         """Open the revlog whose index (or v2 docket) is ``index_path``; the options
         are ``Revlog.open``'s."""
         index_file = os.fspath(index_path)
@@ -140,7 +163,8 @@ class InnerRevlog:
         name = name or index_file
         return cls(index_file, radix + ".d" if data_path is None else data_path,
                    radix.__add__ if sidefile is None else sidefile, name,
-                   kind or _kind_from_name(name), True if sparse is None else sparse)
+                   kind or _kind_from_name(name), True if sparse is None else sparse,
+                   read_config)
 
     def _read_files(self) -> None:
         """Read the header (and docket) and map the index; chunks are read when asked."""
@@ -161,6 +185,7 @@ class InnerRevlog:
             self.data_file = None if fmt.inline else DataFile(self._data_path)
         self.nodes = NodeIndex(self.index, self.sidefile, self.name)
         self.texts = TextCache()
+        self.chunks = TextCache(CHUNK_CACHE_BYTES)
         self._columns: tuple[Index, int, tuple[array, array]] | None = None
         self._chain_columns: tuple[Index, int, tuple[array, array]] | None = None
         self.note_written()
@@ -202,8 +227,10 @@ class InnerRevlog:
             data.close()
 
     def forget_caches(self) -> None:
-        """Forget the cached texts and the read windows (cold reads, or after writes)."""
+        """Forget the cached texts and chunks and the read windows (cold reads, or after
+        writes)."""
         self.texts.clear()
+        self.chunks.clear()
         for f in (self.data_file, self.sidedata_file):
             if f is not None:
                 f.forget()
@@ -488,40 +515,72 @@ class InnerRevlog:
         return self.read_chunks([self.link(rev)])[0]
 
     def chunk(self, rev: int) -> bytes:
-        """The chunk decompressed: a full text or a delta."""
-        link = self.link(rev)
-        return self.decompress([link], self.read_chunks([link]))[0]
+        """The chunk decompressed: a full text or a delta (kept in ``chunks``)."""
+        data = self.chunks.get(rev)
+        return self._inflate(self.link(rev)) if data is None else data
 
-    def decompress(self, links: list[Link], raws: list[bytes], start: int = 0,
-                   budget: int = _NO_BUDGET) -> list[bytes]:
-        """Decompressed chunks of ``links[start:]``, each refused past its link's size bound;
-        they stop once their sizes add up to more than ``budget`` bytes (the caller comes
-        back for the rest)."""
-        out = []
+    def decompress(self, links: list[Link], raws: list[bytes | None], start: int = 0,
+                   budget: int = _NO_BUDGET, known: list[bytes | None] | None = None
+                   ) -> list[bytes]:
+        """Decompressed chunks of ``links[start:]``, each refused past its link's size bound
+        and kept in ``chunks``; they stop once their sizes add up to more than ``budget``
+        bytes (the caller comes back for the rest). ``known[i]``, when given and not
+        None, is chunk i already decompressed (``raws[i]`` is then None)."""
+        out: list[bytes] = []
         used = 0
-        pairs = zip(links[start:] if start else links, raws[start:] if start else raws)
+        new_revs: list[int] = []  # those decompressed here, to keep in ``chunks``
+        new_data: list[bytes] = []
+        keep_rev, keep_data = new_revs.append, new_data.append
+        i, count = start, len(links)
         try:
             if self.docket is None:
                 decompress = compression.decompress
                 zstd = compression.decompress_zstd
-                for link, raw in pairs:
-                    # zstd is the common case: skip one dispatch level for it
-                    data = zstd(raw, link[3]) if raw[:1] == b"(" else decompress(raw, link[3])
+                while i < count:
+                    data = None if known is None else known[i]
+                    if data is None:
+                        raw, link = raws[i], links[i]
+                        # zstd is the common case: skip one dispatch level for it
+                        data = zstd(raw, link[3]) if raw[:1] == b"(" else decompress(raw, link[3])
+                        keep_rev(link[0])
+                        keep_data(data)
                     out.append(data)
                     used += len(data)
+                    i += 1
                     if used > budget:
                         break
             else:
-                for link, raw in pairs:
-                    data = self._decompress_v2(link, raw)
+                while i < count:
+                    data = None if known is None else known[i]
+                    if data is None:
+                        data = self._decompress_v2(links[i], raws[i])
+                        keep_rev(links[i][0])
+                        keep_data(data)
                     out.append(data)
                     used += len(data)
+                    i += 1
                     if used > budget:
                         break
         except compression.DecompressionError as exc:
-            link = links[start + len(out)]
-            self.damaged(link[0], str(exc), self.data_path, link[1])
+            self.damaged(links[i][0], str(exc), self.data_path, links[i][1])
+        self.chunks.put_many(new_revs, new_data)
         return out
+
+    def _inflate(self, link: Link) -> bytes:
+        """The chunk of ``link`` read and decompressed (``decompress`` for one chunk, without
+        its batching: the hot path of a scan), kept in ``chunks``."""
+        raw = self.read_chunks([link])[0]
+        try:
+            if self.docket is not None:
+                data = self._decompress_v2(link, raw)
+            elif raw[:1] == b"(":
+                data = compression.decompress_zstd(raw, link[3])
+            else:
+                data = compression.decompress(raw, link[3])
+        except compression.DecompressionError as exc:
+            self.damaged(link[0], str(exc), self.data_path, link[1])
+        self.chunks.put(link[0], data)
+        return data
 
     def _decompress_v2(self, link: Link, raw: bytes) -> bytes:
         mode = self.index.entry(link[0]).data_compression_mode
@@ -533,37 +592,72 @@ class InnerRevlog:
             return compression.decompress_with(self.docket.default_compression, raw, link[3])
         raise compression.DecompressionError(f"unknown compression mode {mode}")
 
-    def read_chunks(self, links: list[Link]) -> list[bytes]:
-        """On-disk chunks of ``links`` (ascending), reading near neighbours in one go."""
+    # -- reads --------------------------------------------------------------------------
+
+    def slices(self, links: list[Link], target: int | None) -> list[tuple[int, int]]:
+        """The blocks ``links`` are read in, as index ranges ``(a, b)`` of ``links``
+        (hg's ``slicechunk`` by this revlog's ``read_config``; ``target``: the size
+        cap, None for none)."""
+        if not _ascending(links):  # damaged offsets: each chunk read on its own
+            return [(i, i + 1) for i in range(len(links))]
+        if not links:
+            return []
+        if len(links) == 1 or not self.read_config.sparse:
+            return [(0, len(links))]
+        esize = self.index.entry_size if self.index.inline else 0
+        positions = [link[1] for link in links]
+        starts = [link[1] - (link[0] + 1) * esize for link in links] if esize else positions
+        return plan(positions, [link[2] for link in links], starts, self.read_config, target,
+                    lambda i: self.is_snapshot(links[i][0]))
+
+    def read_slices(self, rev: int, target: int | None) -> list[ReadSlice]:
+        """How the whole chain of ``rev`` is read when no text is held: one ``ReadSlice``
+        per read (``target``: as ``slices``)."""
+        links = self.chain(rev, ())[0]
+        out = []
+        for a, b in self.slices(links, target):
+            block = links[a:b]
+            offset = block[0][1]
+            out.append(ReadSlice(tuple(link[0] for link in block), offset,
+                                 block[-1][1] + block[-1][2] - offset,
+                                 sum(link[2] for link in block)))
+        return out
+
+    def text_target(self, declared: int) -> int | None:
+        """The size cap of a block read to rebuild a text of ``declared`` bytes (hg's
+        ``raw_text``: four times it; none when the size is unknown)."""
+        return TARGET_FACTOR * declared if declared >= 0 else None
+
+    def read_chunks(self, links: list[Link], target: int | None = None) -> list[bytes]:
+        """On-disk chunks of ``links`` (ascending), one read per block of ``slices``."""
         for r, pos, clen, _, _ in links:
             if clen < 0 or pos < 0:
                 self.damaged(r, f"chunk at {pos} has length {clen}", self.index.file,
                              self.index.entry_position(r))
-        if self.data_file is None:
-            return [self._slice_inline(r, pos, clen) for r, pos, clen, _, _ in links]
+        if len(links) == 1:  # the next revision of a scan: its chunk alone
+            r, pos, clen, _, _ = links[0]
+            piece = self._read_span(pos, clen)
+            if len(piece) != clen:
+                self._truncated(r, pos, clen, self.data_path, self.data_size())
+            return [piece]
         out = []
-        i = 0
-        while i < len(links):
-            j = i
-            while (j + 1 < len(links)
-                   and 0 <= links[j + 1][1] - (links[j][1] + links[j][2]) <= MAX_GAP):
-                j += 1
-            span_start = links[i][1]
-            span = self.data_file.read(span_start, links[j][1] + links[j][2] - span_start)
-            for r, pos, clen, _, _ in links[i : j + 1]:
+        for a, b in self.slices(links, target):
+            span_start = links[a][1]
+            span = self._read_span(span_start, links[b - 1][1] + links[b - 1][2] - span_start)
+            for r, pos, clen, _, _ in links[a:b]:
                 piece = span[pos - span_start : pos - span_start + clen]
                 if len(piece) != clen:
-                    self._truncated(r, pos, clen, self.data_file.path, self.data_file.size())
+                    self._truncated(r, pos, clen, self.data_path, self.data_size())
                 out.append(piece)
-            i = j + 1
         return out
 
-    def _slice_inline(self, rev: int, pos: int, clen: int) -> bytes:
-        data = self.index.data
-        piece = data[pos : pos + clen]
-        if len(piece) != clen:
-            self._truncated(rev, pos, clen, self.index.file, len(data))
-        return piece if isinstance(piece, bytes) else bytes(piece)
+    def _read_span(self, start: int, length: int) -> bytes:
+        """One read: ``length`` bytes at ``start`` of the data file (of the ``.i`` when
+        inline, held in memory), fewer if it ends first."""
+        if self.data_file is None:
+            piece = self.index.data[start : start + length]
+            return piece if isinstance(piece, bytes) else bytes(piece)
+        return self.data_file.read(start, length)
 
     def _truncated(self, rev: int, pos: int, clen: int, file: str, size: int):
         self.damaged(rev, f"chunk of {clen} bytes at {pos} runs past the end of the file "
@@ -580,28 +674,38 @@ class InnerRevlog:
         if text is not None:
             return text
         links, held = self.chain(rev, texts.revs)
-        raws = self.read_chunks(links)
-        if held is not None and len(links) == 1:  # the next revision of a scan: one delta
+        declared = links[-1][4] if links else -1  # no link: rev is an empty delta on stop
+        if 4 * declared > self.chunks.max_bytes:
+            self.chunks.max_bytes = min(4 * declared, CHUNK_CACHE_MAX)
+        if len(links) == 1:  # a full text, or the next revision of a scan: one delta
             link = links[0]
-            try:
-                text = apply_delta(texts.get(held), self.decompress(links, raws)[0], link[4])
-            except PatchError as exc:
-                self._bad_delta(link, exc)
+            data = self.chunks.get(link[0])
+            if data is None:
+                data = self._inflate(link)
+            if held is None:
+                text = data
+            else:
+                try:
+                    text = apply_delta(texts.get(held), data, link[4])
+                except PatchError as exc:
+                    self._bad_delta(link, exc)
             texts.put(rev, text)
             return text
+        # The reads are cut to a size from the text's own declared size, as hg's: an empty
+        # delta's (left out of links) included.
+        known, raws = self._fetch(links, self.text_target(self.index.link(rev)[2]))
         if held is not None:
             text, done = texts.get(held), 0
         else:
-            text, done = self.decompress(links[:1], raws[:1])[0], 1
+            text, done = self.decompress(links[:1], raws[:1], known=known)[0], 1
             if self.kind == "filelog" and self.flags(links[0][0]) & REVIDX_COPY_DELTA:
                 text = self._copy_text(links[0][0], text)
         # The deltas are decompressed a batch at a time, a batch being as many as fit in
         # a few times the text's size: a chain of deltas each inflating to its bound is
         # stopped by the first text it makes too long, before the rest are inflated.
-        declared = links[-1][4] if links else -1  # no link: rev is an empty delta on stop
         budget = 4 * max(declared, len(text)) + BATCH_SLACK
         while done < len(links):
-            deltas = self.decompress(links, raws, done, budget)
+            deltas = self.decompress(links, raws, done, budget, known)
             try:  # each text held to the size its entry declares
                 text = apply_deltas(text, deltas,
                                     [link[4] for link in links[done : done + len(deltas)]])
@@ -627,6 +731,23 @@ class InnerRevlog:
             self.damaged(rev, f"light-weight copy rebuilds {len(text)} bytes, not the {size} "
                               "its entry declares", self.data_path, where)
         return text
+
+    def _fetch(self, links: list[Link], target: int | None
+               ) -> tuple[list[bytes | None] | None, list[bytes | None]]:
+        """The chunks of ``links``: those decompressed already (None: none is), and the
+        on-disk bytes of the others (None where a chunk is held), read in slices."""
+        if not self.chunks:  # a cold read: nothing to look up
+            return None, self.read_chunks(links, target)
+        get = self.chunks.get
+        known = [get(link[0]) for link in links]
+        missing = [i for i, data in enumerate(known) if data is None]
+        if len(missing) == len(links):
+            return None, self.read_chunks(links, target)
+        raws: list[bytes | None] = [None] * len(links)
+        if missing:
+            for i, raw in zip(missing, self.read_chunks([links[i] for i in missing], target)):
+                raws[i] = raw
+        return known, raws
 
     def _bad_delta(self, link: Link, exc: PatchError):
         where = "" if isinstance(exc, TextSizeError) else (
@@ -675,6 +796,7 @@ class InnerRevlog:
             self.data_file = None
         self.nodes = NodeIndex(self.index, self.sidefile, self.name)
         self.texts.clear()
+        self.chunks.clear()
 
     def append(self, entry: bytes, chunk: bytes, node: bytes, text: bytes) -> int:
         """Take in the revision the writer just stored (``entry`` packed, ``chunk`` as

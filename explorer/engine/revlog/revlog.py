@@ -39,6 +39,7 @@ from .delta_search import DeltaConfig, DeltaInfo, Tracer
 from .inner import InnerRevlog
 from .nodes import read_persisted
 from .prefixes import shortest_prefix
+from .slicing import ReadConfig, ReadSlice
 
 if TYPE_CHECKING:
     from .writer import RevlogWriter, WriteConfig
@@ -63,6 +64,7 @@ class Revlog:
         name: str | None = None,
         kind: str | None = None,
         sparse: bool | None = None,
+        read_config: ReadConfig | None = None,
     ) -> Revlog:
         """Open the revlog whose index (or v2 docket) is ``index_path``.
 
@@ -72,10 +74,13 @@ class Revlog:
         nodemap ``.n``) to paths; ``name`` is the unencoded store path used in
         messages; ``sparse`` says whether the store uses sparse-revlog (it
         changes which revisions count as snapshots; by default, any
-        generaldelta revlog is taken as sparse).
+        generaldelta revlog is taken as sparse); ``read_config`` how chains are
+        read (``slicing.ReadConfig``; by default sliced when ``sparse``, at hg's
+        default thresholds; a ``Store`` passes what its configuration says).
         """
         return cls(InnerRevlog.open(index_path, data_path=data_path, sidefile=sidefile,
-                                    name=name, kind=kind, sparse=sparse))
+                                    name=name, kind=kind, sparse=sparse,
+                                    read_config=read_config))
 
     def close(self) -> None:
         self._inner.close()
@@ -144,6 +149,11 @@ class Revlog:
     def sparse(self) -> bool:
         """The store's sparse-revlog setting (it decides what counts as a snapshot)."""
         return self._inner.sparse
+
+    @property
+    def read_config(self) -> ReadConfig:
+        """How chains are read: sliced or not, at which density and minimum gap."""
+        return self._inner.read_config
 
     @property
     def index_path(self) -> str:
@@ -400,6 +410,16 @@ class Revlog:
         return delta_search.replay(self._inner, cfg, rev, parents, compress, source=source,
                                    trace=trace)
 
+    def read_slices(self, rev: int, *, sized: bool = True) -> list[ReadSlice]:
+        """How the chain of ``rev`` is read when no text of it is held: one ``ReadSlice``
+        (revisions, file offset, bytes read, bytes of chunks) per read, as Mercurial
+        slices it (``revlog/slicing.py``). ``sized``: each read is also cut to four
+        times the text's size, as when the text is rebuilt; without, the slices
+        ``hg debugdeltachain`` counts."""
+        declared = self.entry(rev).uncompressed_length
+        target = self._inner.text_target(-1 if declared is None else declared) if sized else None
+        return self._inner.read_slices(rev, target)
+
     # -- chunks ----------------------------------------------------------------
 
     def raw_chunk(self, rev: int) -> bytes:
@@ -473,7 +493,8 @@ class Revlog:
         self._inner.copy_base = resolver
 
     def clear_caches(self) -> None:
-        """Forget the cached text and read window (for cold reads, or after writes)."""
+        """Forget the cached texts, chunks and read window (for cold reads, or after
+        writes)."""
         self._inner.forget_caches()
 
     # -- writing -------------------------------------------------------------------

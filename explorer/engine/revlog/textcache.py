@@ -53,15 +53,33 @@ class TextCache:
 
     def put(self, rev: int, text: bytes) -> None:
         """Hold ``text`` as the text of ``rev``, dropping the oldest past the bound."""
-        old = self._texts.pop(rev, None)
+        texts = self._texts
+        old = texts.pop(rev, None)
         if old is not None:
             self.size -= len(old)
-        self._texts[rev] = text
+        texts[rev] = text
         self.size += len(text)
+        if self.size > self.max_bytes:
+            self._shrink()
+
+    def put_many(self, revs: list[int], texts: list[bytes]) -> None:
+        """``put`` of each pair (new revisions: a chain's chunks just decompressed), the
+        bound enforced once at the end."""
+        held = self._texts
+        for rev, text in zip(revs, texts):
+            old = held.pop(rev, None)
+            if old is not None:
+                self.size -= len(old)
+            held[rev] = text
+            self.size += len(text)
+        if self.size > self.max_bytes:
+            self._shrink()
+
+    def _shrink(self) -> None:
+        """Drop the least recently used texts until within the bound (the last one stays)."""
         texts = self._texts
         while self.size > self.max_bytes and len(texts) > 1:
-            oldest = next(iter(texts))
-            self.size -= len(texts.pop(oldest))
+            self.size -= len(texts.pop(next(iter(texts))))
 
     def clear(self) -> None:
         self._texts.clear()

@@ -18,6 +18,7 @@ from ..errors import CorruptionError, StoreError
 from ..format.copydelta import REQUIREMENT as LIGHTWEIGHT_COPIES
 from ..format.reading import read_regular
 from ..revlog.revlog import Revlog
+from ..revlog.slicing import DENSITY_THRESHOLD, MIN_GAP_SIZE, ReadConfig
 from .config import HgConfig, read_config
 from .copybases import CopyBases
 from .discovery import find_hg_dir, inside, read_requires, share_source
@@ -177,6 +178,7 @@ class StoreFiles:
             name=store_path,
             kind=kind or kind_of(radix),
             sparse="sparserevlog" in self.requirements,
+            read_config=self.read_settings,
         )
         if rl.kind == "filelog" and LIGHTWEIGHT_COPIES in self.requirements:
             rl.use_copy_bases(self.copy_bases)
@@ -197,6 +199,21 @@ class StoreFiles:
     def config(self) -> HgConfig:
         """The configuration hg would use in this repository (``config.read_config``)."""
         return read_config(self.root)
+
+    @functools.cached_property
+    def read_settings(self) -> ReadConfig:
+        """How hg reads this store's chains: sliced always in a sparse-revlog store, else
+        when ``experimental.sparse-read`` says so, at the density and minimum gap of
+        ``experimental.sparse-read.density-threshold`` and ``.min-gap-size``. A value
+        of the wrong type raises ``ConfigError``, as hg aborts on it."""
+        config = self.config
+        return ReadConfig(
+            sparse=("sparserevlog" in self.requirements
+                    or config.bool("experimental", "sparse-read", False)),
+            density=config.float("experimental", "sparse-read.density-threshold",
+                                 DENSITY_THRESHOLD),
+            min_gap=config.size("experimental", "sparse-read.min-gap-size", MIN_GAP_SIZE),
+        )
 
     @functools.cached_property
     def changelog(self) -> Revlog:

@@ -17,6 +17,8 @@ revision that first stores it.
 from __future__ import annotations
 
 import os
+from binascii import Error as BinasciiError
+from binascii import unhexlify
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -474,8 +476,8 @@ def _entries(lines: Iterable[bytes]) -> Iterator[tuple[str, bytes, bytes]]:
         if not sep or not name:
             raise CorruptionError(f"manifest line {line[:60]!r} has no name or no NUL")
         try:
-            node = bytes.fromhex(rest[:40].decode("ascii"))
-        except (UnicodeDecodeError, ValueError):
+            node = unhexlify(rest[:40])
+        except (BinasciiError, ValueError):
             node = b""
         if len(node) != 20 or len(rest) > 41:
             raise CorruptionError(f"manifest line for {name!r} has a bad node {rest[:44]!r}")

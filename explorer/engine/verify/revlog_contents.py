@@ -20,7 +20,13 @@ import dataclasses
 from collections.abc import Callable
 
 from ..errors import CorruptionError, RevlogError
-from ..format.constants import REVIDX_ELLIPSIS, REVIDX_EXTSTORED, REVIDX_ISCENSORED
+from ..format.constants import (
+    NULL_NODE,
+    NULL_REV,
+    REVIDX_ELLIPSIS,
+    REVIDX_EXTSTORED,
+    REVIDX_ISCENSORED,
+)
 from ..format.fields import field
 from ..format.index import IndexEntry
 from ..format.nodeid import hash_revision
@@ -247,8 +253,7 @@ class ContentPass:
         if rev in check.bad_parents:
             self._explain_parents(e, text)
             return True  # the hash cannot be checked; nothing says the text is wrong
-        rl = check.rl
-        computed = hash_revision(text, rl.node(e.p1), rl.node(e.p2))
+        computed = hash_revision(text, self._node(e.p1), self._node(e.p2))
         if computed != e.node and not self._mismatch(e, text, computed, vouch):
             return False
         ulen = e.uncompressed_length
@@ -256,6 +261,14 @@ class ContentPass:
             check.report_field("bad-size", rev, "uncompressed_length",
                                f"unpacked size is {len(text)}, {ulen} expected")
         return True
+
+    def _node(self, rev: int) -> bytes:
+        """The stored node of ``rev`` (an earlier revision, or null), from its decoded entry
+        when the structure pass kept one."""
+        if rev == NULL_REV:
+            return NULL_NODE
+        e = self.check.entries[rev]
+        return self.check.rl.node(rev) if e is None else e.node
 
     def _explain_parents(self, e: IndexEntry, text: bytes) -> None:
         """Find which revision a damaged parent field should name, from the hash."""

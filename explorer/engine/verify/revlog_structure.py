@@ -41,24 +41,36 @@ def check_structure(check: RevlogCheck) -> None:
 
 
 def _entry(check: RevlogCheck, rev: int) -> IndexEntry | None:
-    """The decoded entry, or None (reported) when it cannot be trusted at all."""
+    """The decoded entry, or None (reported) when it cannot be trusted at all.
+
+    An entry whose node is not null holds a non-zero byte: only the others are
+    looked at byte by byte (decoding first keeps the common case to one call)."""
     rl = check.rl
-    raw = rl.entry_bytes(rev)
-    if not raw.strip(b"\0"):
-        check.skipped[rev] = check.report(
-            "zeroed-entry", f"entry is {len(raw)} zero bytes", rev=rev,
-            file=rl.index_path, offset=rl.entry_offset(rev), field_name="entry",
-            length=len(raw), hint="a block of zeros: typical of a filesystem that lost "
-                                  "data after a crash")
-        return None
     try:
-        return rl.entry(rev)
+        e = rl.entry(rev)
     except CorruptionError as err:  # v0 stores parents as nodes, resolved on decode
+        if _zeroed(check, rev):
+            return None
         check.skipped[rev] = check.report(
             "bad-parent", err.message, rev=rev, file=err.file, offset=err.offset,
             field_name="p1" if err.offset == rl.entry_offset(rev) + 16 else "p2",
             length=20)
         return None
+    return None if e.node == NULL_NODE and _zeroed(check, rev) else e
+
+
+def _zeroed(check: RevlogCheck, rev: int) -> bool:
+    """True (and reported) when entry ``rev`` is all zero bytes."""
+    rl = check.rl
+    raw = rl.entry_bytes(rev)
+    if raw.strip(b"\0"):
+        return False
+    check.skipped[rev] = check.report(
+        "zeroed-entry", f"entry is {len(raw)} zero bytes", rev=rev,
+        file=rl.index_path, offset=rl.entry_offset(rev), field_name="entry",
+        length=len(raw), hint="a block of zeros: typical of a filesystem that lost "
+                              "data after a crash")
+    return True
 
 
 def _check_flags(check: RevlogCheck, e: IndexEntry) -> None:
@@ -151,10 +163,12 @@ def _check_offsets(check: RevlogCheck) -> None:
         size = None
         _data_unreadable(check, err)
     expected = 0
+    esize = rl.entry_size if rl.inline else 0
     for rev, e in enumerate(check.entries):
         if e is None:
             continue
         start, clen = rl.start(rev), e.compressed_length
+        pos = start + (rev + 1) * esize  # where the chunk sits in its file
         if clen < 0:
             check.skipped[rev] = check.report_field("bad-length", rev, "compressed_length",
                                                     f"chunk length {clen} is negative")
@@ -162,10 +176,10 @@ def _check_offsets(check: RevlogCheck) -> None:
         if start != expected and not (rev == 0 and rl.version == REVLOG_V1):
             if _misplaced(check, rev, start, expected) == "offset":
                 expected += clen  # where the next chunk starts if only this offset is wrong
-                _check_inside(check, rev, clen, size)
+                _check_inside(check, rev, pos, clen, size)
                 continue
         expected = start + clen
-        _check_inside(check, rev, clen, size)
+        _check_inside(check, rev, pos, clen, size)
 
 
 def _data_unreadable(check: RevlogCheck, err: CorruptionError) -> None:
@@ -216,14 +230,13 @@ def _misplaced(check: RevlogCheck, rev: int, start: int, expected: int) -> str:
     return "offset"
 
 
-def _check_inside(check: RevlogCheck, rev: int, clen: int, size: int | None) -> None:
-    """The chunk lies inside its file (``size`` bytes; None: the file is not read)."""
+def _check_inside(check: RevlogCheck, rev: int, pos: int, clen: int, size: int | None
+                  ) -> None:
+    """The chunk, at ``pos`` in its file, lies inside it (``size`` bytes; None: the file
+    is not read)."""
+    if size is None or pos + clen <= size:
+        return
     rl = check.rl
-    if size is None:
-        return
-    pos = rl.chunk_offset(rev)
-    if pos + clen <= size:
-        return
     name = os.path.basename(rl.data_path)
     check.skipped[rev] = check.report(
         "chunk-outside-file", f"chunk of {clen} bytes at {pos} runs past the end of {name} "

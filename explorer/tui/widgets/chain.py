@@ -85,7 +85,8 @@ class ChainTable(VirtualTable):
         return "mark" if self.links[row].depth is not None and row < len(self.links) - 1 else ""
 
     def summary(self) -> str:
-        """The chain in one line: links, bytes read, text size."""
+        """The chain in one line: links, bytes of chunks, what reading them costs (bytes
+        and reads, holes included), text size."""
         if self.error:
             return self.error
         if not self.links:
@@ -98,8 +99,9 @@ class ChainTable(VirtualTable):
         snapshots = sum(1 for link in self.links if link.depth is not None)
         text = f", text {human_size(last.text)}" if last.text is not None else ""
         return (f"rev {last.rev}: {len(self.links)} link{'s' if len(self.links) > 1 else ''}"
-                f", {snapshots} snapshot{'s' if snapshots != 1 else ''}, "
-                f"{human_size(last.read)} read{text}")
+                f", {last.reads} read{'s' if last.reads != 1 else ''} of "
+                f"{human_size(last.read_bytes)} for {human_size(last.read)} of chunks, "
+                f"{snapshots} snapshot{'s' if snapshots != 1 else ''}{text}")
 
     def explanation(self) -> str:
         if self.error:

@@ -1,4 +1,5 @@
-"""Chain slicing for sparse reads, against Mercurial's own slicing code run in this test."""
+"""Chain slicing for sparse reads, against Mercurial's own slicing code run in this test
+(its doctests' fake revlog: the real revlogs are in test_sparse_reads.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mercurial.revlogutils import deltas
 
-from explorer.reports.slicing import slice_chain
+from explorer.engine.revlog.slicing import ReadConfig, plan, slice_chain
 
 # The revision boundaries of Mercurial's doctests (end offset of each revision).
 DOCTEST_ENDS = [5, 10, 12, 12, 27, 31, 31, 42, 47, 47, 48, 51, 74, 85, 86, 91]
@@ -49,3 +50,36 @@ def chains(draw):
 def test_random_chains_slice_as_hg_slices_them(chain, density, min_gap):
     ends, revs = chain
     assert our_slices(ends, revs, density, min_gap) == hg_slices(ends, revs, density, min_gap)
+
+
+def hg_sized(ends: list[int], revs: list[int], density: float, min_gap: int, target: int,
+             snapshots: set[int]) -> list[list[int]]:
+    revlog = deltas._testrevlog(ends, density=density, mingap=min_gap, snapshot=snapshots)
+    return [list(chunk) for chunk in deltas.slicechunk(revlog, revs, targetsize=target)]
+
+
+def our_sized(ends: list[int], revs: list[int], density: float, min_gap: int, target: int,
+              snapshots: set[int]) -> list[list[int]]:
+    starts = [0, *ends[:-1]]
+    positions = [starts[r] for r in revs]
+    lengths = [ends[r] - starts[r] for r in revs]
+    config = ReadConfig(sparse=True, density=density, min_gap=min_gap)
+    blocks = plan(positions, lengths, positions, config, target, lambda i: revs[i] in snapshots)
+    return [revs[a:b] for a, b in blocks]
+
+
+def test_doctest_cases_with_a_target_size():
+    for target in (15, 20):
+        assert our_sized(DOCTEST_ENDS, [0, 11, 13, 15], 0.5, 0, target, set(range(16))) == \
+            hg_sized(DOCTEST_ENDS, [0, 11, 13, 15], 0.5, 0, target, set(range(16)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(chains(), st.sampled_from([0.1, 0.5, 0.95]), st.sampled_from([0, 10, 500]),
+       st.integers(0, 20000), st.data())
+def test_random_chains_cut_to_size_as_hg_cuts_them(chain, density, min_gap, target, data):
+    ends, revs = chain
+    # Snapshots lead a chain: a prefix of it, as in a real revlog.
+    snapshots = set(revs[: data.draw(st.integers(0, len(revs)))])
+    assert our_sized(ends, revs, density, min_gap, target, snapshots) == \
+        hg_sized(ends, revs, density, min_gap, target, snapshots)
