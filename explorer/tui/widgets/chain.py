@@ -85,8 +85,9 @@ class ChainTable(VirtualTable):
         return "mark" if self.links[row].depth is not None and row < len(self.links) - 1 else ""
 
     def summary(self) -> str:
-        """The chain in one line: links, bytes of chunks, what reading them costs (bytes
-        and reads, holes included), text size."""
+        """The chain in one line: links, snapshots, what reading it costs (reads and bytes,
+        holes included) for its chunks' bytes; the most telling first, as a narrow
+        pane cuts the end."""
         if self.error:
             return self.error
         if not self.links:
@@ -97,11 +98,10 @@ class ChainTable(VirtualTable):
             return (f"rev {last.rev}: {len(self.links)} links from the index, broken at rev "
                     f"{broken.rev} ({broken.reason})")
         snapshots = sum(1 for link in self.links if link.depth is not None)
-        text = f", text {human_size(last.text)}" if last.text is not None else ""
         return (f"rev {last.rev}: {len(self.links)} link{'s' if len(self.links) > 1 else ''}"
-                f", {last.reads} read{'s' if last.reads != 1 else ''} of "
-                f"{human_size(last.read_bytes)} for {human_size(last.read)} of chunks, "
-                f"{snapshots} snapshot{'s' if snapshots != 1 else ''}{text}")
+                f", {snapshots} snapshot{'s' if snapshots != 1 else ''}, {last.reads} "
+                f"read{'s' if last.reads != 1 else ''} of {human_size(last.read_bytes)} "
+                f"for {human_size(last.read)} of chunks")
 
     def explanation(self) -> str:
         if self.error:
