@@ -83,14 +83,18 @@ def test_writers_killed_at_chosen_points_leave_recoverable_stores(tmp_path):
 @contextmanager
 def hg_mid_transaction(repo: Path, release: Path):
     """hg commits in ``repo`` and waits, store lock held and journal written, in its
-    pretxncommit hook until the file ``release`` appears; the block runs meanwhile."""
-    hook = f"while [ ! -e {release} ]; do sleep 0.02; done"
+    pretxncommit hook until the file ``release`` appears; the block runs meanwhile.
+
+    The hook says it has been reached by creating a file of its own: the journal
+    appears when the transaction opens, before hg has written its entries, so
+    waiting for the journal raced with hg still writing (seen under load)."""
+    arrived = release.with_name(release.name + ".arrived")
+    hook = f"touch {arrived}; while [ ! -e {release} ]; do sleep 0.02; done"
     hg = subprocess.Popen([hgrepos.hg_executable(), "commit", "-A", "-m", "from hg", "-u", "hg",
                            "--config", f"hooks.pretxncommit={hook}"], cwd=repo,
                           env=hgrepos.hg_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    journal = repo / ".hg" / "store" / "journal"
     try:
-        while not journal.exists():  # hg is at its hook once the journal is there
+        while not arrived.exists():
             assert hg.poll() is None, hg.communicate()[1].decode()
             time.sleep(0.01)
         yield hg
