@@ -683,7 +683,7 @@ class InnerRevlog:
             if data is None:
                 data = self._inflate(link)
             if held is None:
-                text = data
+                text = self._chain_base(link[0], data)
             else:
                 try:
                     text = apply_delta(texts.get(held), data, link[4])
@@ -697,9 +697,9 @@ class InnerRevlog:
         if held is not None:
             text, done = texts.get(held), 0
         else:
-            text, done = self.decompress(links[:1], raws[:1], known=known)[0], 1
-            if self.kind == "filelog" and self.flags(links[0][0]) & REVIDX_COPY_DELTA:
-                text = self._copy_text(links[0][0], text)
+            text = self._chain_base(links[0][0],
+                                    self.decompress(links[:1], raws[:1], known=known)[0])
+            done = 1
         # The deltas are decompressed a batch at a time, a batch being as many as fit in
         # a few times the text's size: a chain of deltas each inflating to its bound is
         # stopped by the first text it makes too long, before the rest are inflated.
@@ -714,6 +714,13 @@ class InnerRevlog:
             done += len(deltas)
         texts.put(rev, text)
         return text
+
+    def _chain_base(self, rev: int, data: bytes) -> bytes:
+        """The text a chain starts from: ``rev``'s decompressed chunk, or for a
+        light-weight copy the text its payload rebuilds from another filelog."""
+        if self.kind == "filelog" and self.flags(rev) & REVIDX_COPY_DELTA:
+            return self._copy_text(rev, data)
+        return data
 
     def _copy_text(self, rev: int, payload: bytes) -> bytes:
         """The text of light-weight copy ``rev`` from its payload, through the store's
