@@ -72,6 +72,17 @@ def shown(widget: Widget) -> list[str]:
     return [widget.render_line(y).text for y in range(widget.scrollable_content_region.height)]
 
 
+def row_of(app: ExplorerApp, path: str) -> int:
+    """The store pane's row of the revlog at store path ``path``."""
+    return next(i for i, r in enumerate(app.source.refs) if r.path == path)
+
+
+async def open_at(pilot: Pilot, path: str, rev: int | str = 0) -> None:
+    """Open the revlog at store path ``path`` on ``rev`` and let the panes fill."""
+    pilot.app.open_revlog(row_of(pilot.app, path), rev)
+    await settle(pilot)
+
+
 LONG_LINES = 3000
 
 

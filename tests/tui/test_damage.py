@@ -21,7 +21,7 @@ from explorer.tui.widgets.chain import ChainPane, ChainTable
 from explorer.tui.widgets.problems import ProblemsPane, ProblemsTable
 from explorer.tui.widgets.text import TextPane
 from tests import hgrepos as hgtools
-from tests.tui.conftest import press, run
+from tests.tui.conftest import press, row_of, run
 
 MANIFEST = "00manifest.i"
 ROOT = 10  # a full snapshot of the manifest in "none" and "zstd": revs 11 and 12 are deltas on it
@@ -46,9 +46,6 @@ def hg_first_damaged(hgrepos, spec: str, repo: Path) -> int:
     assert status != 0
     return int(re.search(rb"first damaged changeset appears to be (\d+)", out + err).group(1))
 
-
-def row_of(app: ExplorerApp, path: str) -> int:
-    return next(i for i, r in enumerate(app.source.refs) if r.path == path)
 
 
 async def open_at(pilot, path: str, rev: int) -> None:

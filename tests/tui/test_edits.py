@@ -20,16 +20,13 @@ from explorer.views.source import open_source
 from tests.engine.repo.test_paths import tree
 from tests.engine.repo.test_refusals import UNKNOWN, add_requirement
 from tests.hgrepos import hg, hg_run
-from tests.tui.conftest import press, run
+from tests.tui.conftest import press, row_of, run
 
 
 def hg_verify(repo: Path) -> tuple[int, str]:
     code, out, err = hg_run(repo, "verify")
     return code, (out + err).decode()
 
-
-def row_of(app: ExplorerApp, path: str) -> int:
-    return next(i for i, r in enumerate(app.source.refs) if r.path == path)
 
 
 def test_verify_of_an_intact_store(repo):

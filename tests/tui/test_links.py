@@ -15,7 +15,7 @@ from explorer.tui.headless import settle
 from explorer.tui.widgets.links import LinksScreen
 from explorer.tui.widgets.text import TextPane
 from tests.hgrepos import hg
-from tests.tui.conftest import press, run
+from tests.tui.conftest import press, row_of, run
 
 MERGE = 36  # the zstd repository's second merge: src/lib/core.py and src/main.py merged
 FILE = "src/lib/core.py"
@@ -33,9 +33,6 @@ def expected(repo, hgrepos):
     main_rev = next(r["rev"] for r in main_revs if r["linkrev"] == MERGE)
     return {"manifest": manifest, "file": file_rev, "main": main_rev}
 
-
-def row_of(app: ExplorerApp, path: str) -> int:
-    return next(i for i, r in enumerate(app.source.refs) if r.path == path)
 
 
 def at(app: ExplorerApp) -> tuple[str, int]:

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from explorer.tui.app import ExplorerApp
-from explorer.tui.headless import settle
 from explorer.tui.widgets.chain import ChainTable
-from tests.tui.conftest import press, run, wheel
+from tests.tui.conftest import open_at, press, run, wheel
 
 
 def test_the_wheel_and_keys_scroll_a_long_chain(long_chain):
     async def test(pilot):
         app = pilot.app
-        app.open_revlog(next(i for i, r in enumerate(app.source.refs)
-                             if r.path == "data/chain.txt.i"), 1000)
-        await settle(pilot)
+        await open_at(pilot, "data/chain.txt.i", 1000)
         chain = app.query_one(ChainTable)
         assert chain.row_count > chain.page_rows and chain.show_vertical_scrollbar
         bottom = chain.first_visible

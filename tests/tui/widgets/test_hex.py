@@ -6,7 +6,7 @@ from explorer.engine import Store
 from explorer.tui.app import ExplorerApp
 from explorer.tui.headless import settle
 from explorer.tui.widgets.hex import HexView
-from tests.tui.conftest import press, run, wheel
+from tests.tui.conftest import open_at, press, run, wheel
 
 
 def test_cursor_walks_bytes_fields_and_sections(repo):
@@ -15,9 +15,7 @@ def test_cursor_walks_bytes_fields_and_sections(repo):
 
     async def test(pilot):
         app = pilot.app
-        app.open_revlog(next(i for i, r in enumerate(app.source.refs)
-                             if r.path == "data/src/main.py.i"), 5)
-        await settle(pilot)
+        await open_at(pilot, "data/src/main.py.i", 5)
         await press(pilot, "x", "tab", "tab", "tab")
         hexes = app.query_one(HexView)
         assert hexes.has_focus and hexes.cursor == (0, 0)
@@ -46,9 +44,7 @@ def test_a_file_byte_puts_the_cursor_on_it(repo):
 
     async def test(pilot):
         app = pilot.app
-        app.open_revlog(next(i for i, r in enumerate(app.source.refs)
-                             if r.path == "data/src/main.py.i"), 7)
-        await settle(pilot)
+        await open_at(pilot, "data/src/main.py.i", 7)
         await press(pilot, "x")
         hexes = app.query_one(HexView)
         assert hexes.jump_to_file_byte(rl.data_path, target)
@@ -75,9 +71,7 @@ def cursor_on_screen(hexes: HexView) -> bool:
 def test_the_cursor_stays_on_screen_down_to_the_last_byte_of_the_chunk(long_text):
     async def test(pilot):
         app = pilot.app
-        app.open_revlog(next(i for i, r in enumerate(app.source.refs)
-                             if r.path == "data/long.txt.i"), 0)
-        await settle(pilot)
+        await open_at(pilot, "data/long.txt.i", 0)
         await press(pilot, "x")
         hexes = app.query_one(HexView)
         hexes.focus()
@@ -102,9 +96,7 @@ def test_the_cursor_stays_on_screen_down_to_the_last_byte_of_the_chunk(long_text
 def test_the_wheel_scrolls_the_bytes(long_text):
     async def test(pilot):
         app = pilot.app
-        app.open_revlog(next(i for i, r in enumerate(app.source.refs)
-                             if r.path == "data/long.txt.i"), 0)
-        await settle(pilot)
+        await open_at(pilot, "data/long.txt.i", 0)
         await press(pilot, "x")
         hexes = app.query_one(HexView)
         await wheel(pilot, hexes, 5)
@@ -118,9 +110,7 @@ def test_sections_name_their_file_by_store_path_and_cut_labels_end_in_an_ellipsi
 
     async def test(pilot):
         app = pilot.app
-        app.open_revlog(next(i for i, r in enumerate(app.source.refs)
-                             if r.path == "data/src/main.py.i"), 5)
-        await settle(pilot)
+        await open_at(pilot, "data/src/main.py.i", 5)
         await press(pilot, "x")
         hexes = app.query_one(HexView)
         lines = [hexes.render_line(y).text.rstrip() for y in range(hexes.size.height)]

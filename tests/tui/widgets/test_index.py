@@ -6,7 +6,7 @@ from explorer.engine import Store
 from explorer.tui.app import ExplorerApp
 from explorer.tui.headless import settle
 from explorer.views.revlog_view import NOT_SNAPSHOT, UNKNOWN
-from tests.tui.conftest import press, run, wheel
+from tests.tui.conftest import open_at, press, run, wheel
 
 LEDGER = "data/ledger.txt.i"  # the demo's 260 revisions
 
@@ -16,9 +16,7 @@ def test_rows_are_the_engine_s_entries(long_chain):
 
     async def test(pilot):
         app = pilot.app
-        app.open_revlog(next(i for i, r in enumerate(app.source.refs)
-                             if r.path == "data/chain.txt.i"), 1000)
-        await settle(pilot)
+        await open_at(pilot, "data/chain.txt.i", 1000)
         index = app.index
         rows = index.visible_rows()
         assert 1000 in rows
@@ -41,8 +39,7 @@ def test_rows_are_the_engine_s_entries(long_chain):
 def test_a_click_selects_the_row_under_the_pointer_and_the_header_nothing():
     async def test(pilot):
         app = pilot.app
-        app.open_revlog(next(i for i, r in enumerate(app.source.refs) if r.path == LEDGER), 0)
-        await settle(pilot)
+        await open_at(pilot, LEDGER, 0)
         index = app.index
         # the index has a border: line 0 of the widget is the border, 1 the header
         for start in (0, 120):
@@ -66,8 +63,7 @@ def test_a_click_selects_the_row_under_the_pointer_and_the_header_nothing():
 def test_the_wheel_scrolls_the_rows_and_the_graph_with_them():
     async def test(pilot):
         app = pilot.app
-        app.open_revlog(next(i for i, r in enumerate(app.source.refs) if r.path == LEDGER), 0)
-        await settle(pilot)
+        await open_at(pilot, LEDGER, 0)
         index = app.index
         assert index.show_vertical_scrollbar
         await wheel(pilot, index, 3)

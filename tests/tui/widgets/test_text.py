@@ -5,14 +5,12 @@ from __future__ import annotations
 from explorer.tui.app import ExplorerApp
 from explorer.tui.headless import settle
 from explorer.tui.widgets.text import TextPane
-from tests.tui.conftest import LONG_LINES, press, run, shown, wheel
+from tests.tui.conftest import LONG_LINES, open_at, press, run, shown, wheel
 
 
 async def open_long_text(pilot, rev: int = 0) -> TextPane:
     app = pilot.app
-    app.open_revlog(next(i for i, r in enumerate(app.source.refs)
-                         if r.path == "data/long.txt.i"), rev)
-    await settle(pilot)
+    await open_at(pilot, "data/long.txt.i", rev)
     text = app.query_one(TextPane)
     text.focus()
     await settle(pilot)
