@@ -32,6 +32,7 @@ from explorer.engine.format.constants import revision_flag_names
 from explorer.views.chain_links import Link, chain_links, explain
 from explorer.views.printable import printable
 from explorer.views.revlog_view import RevlogView
+from explorer.views.sizes import DELTA, FULL, STORED
 from explorer.views.source import RevlogRef
 
 MAX_ROWS = 40
@@ -136,7 +137,7 @@ def summary_text(title: str, facts: Sequence[tuple[str, object]]) -> str:
 
 # -- index entries and revlogs ------------------------------------------------------------
 
-INDEX_HEADERS = ["rev", "offset", "flags", "compressed", "uncompressed", "base", "link rev",
+INDEX_HEADERS = ["rev", "offset", "flags", STORED, FULL, "base", "link rev",
                  "p1", "p2", "node"]
 
 
@@ -335,7 +336,7 @@ def problem_text(problem: object) -> str:
 
 # -- delta chains -------------------------------------------------------------------------------
 
-CHAIN_HEADERS = ["rev", "base", "why", "lvl", "stored", "delta", "comp", "ratio"]
+CHAIN_HEADERS = ["rev", "base", "why", "lvl", STORED, DELTA, "comp", "ratio"]
 
 
 @dataclass

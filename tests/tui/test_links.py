@@ -115,6 +115,50 @@ def test_a_click_on_a_changeset_s_file_follows_it(repo, expected):
     run(ExplorerApp(repo), test)
 
 
+def test_enter_in_the_text_pane_follows_the_cursor_s_line(repo, expected):
+    """Without a mouse: the text pane's cursor (drawn while it has the focus) goes down
+    to the file's line, and Enter follows it."""
+    async def test(pilot):
+        app = pilot.app
+        app.index.move_to(MERGE)
+        await settle(pilot)
+        text = app.query_one(TextPane)
+        text.focus()
+        await settle(pilot)
+        document = text.document
+        line = next(i for i in range(len(document))
+                    if document.line(i).link is not None and document.line(i).link.label == FILE)
+        await press(pilot, *["down"] * line)
+        assert text.cursor == line
+        row = line - text.scroll_offset.y
+        assert text.render_line(row).text.strip() == FILE
+        assert [y for y in range(text.scrollable_content_region.height)
+                if any(s.style and s.style.reverse for s in text.render_line(y))] == [row]
+        await press(pilot, "enter")
+        assert at(app) == (f"data/{FILE}.i", expected["file"])
+        await press(pilot, "less_than_sign")
+        assert at(app) == ("00changelog.i", MERGE)
+
+    run(ExplorerApp(repo), test)
+
+
+def test_enter_on_a_line_that_leads_nowhere_says_where_links_are(repo):
+    async def test(pilot):
+        app = pilot.app
+        said: list[str] = []
+        app.notify = lambda message, **options: said.append(message)
+        app.index.move_to(MERGE)
+        await settle(pilot)
+        text = app.query_one(TextPane)
+        text.focus()
+        await press(pilot, "end")  # the changeset's message: no link
+        assert text.link_at(text.cursor) is None
+        await press(pilot, "enter")
+        assert app.view.name == "00changelog.i" and "press l" in said[-1]
+
+    run(ExplorerApp(repo), test)
+
+
 def test_a_lone_revlog_file_says_links_need_a_store(repo):
     async def test(pilot):
         app = pilot.app

@@ -17,11 +17,11 @@ from textual.widgets import Static
 
 from explorer.tui.widgets.loader import Failed, RevisionLoader, describe_error
 from explorer.tui.widgets.plain import plain
-from explorer.tui.widgets.store import human_size
 from explorer.tui.widgets.table import Cell, Column, VirtualTable
 from explorer.views.chain_damage import UNREADABLE, DamagedChain, chain_or_break, explain_break
 from explorer.views.chain_links import Link, explain
 from explorer.views.revlog_view import RevlogView
+from explorer.views.sizes import DELTA, STORED, fit_bytes, human_size
 
 
 class ChainTable(VirtualTable):
@@ -54,7 +54,7 @@ class ChainTable(VirtualTable):
             if self.loader.target else 4
         columns = [
             Column("rev", rev_w), Column("base", rev_w), Column("why", 5, "left"),
-            Column("lvl", 3), Column("stored", 6), Column("delta", 6), Column("comp", 4, "left"),
+            Column("lvl", 3), Column(STORED, 6), Column(DELTA, 6), Column("comp", 4, "left"),
             Column("ratio", 5),
         ]
         cursor = len(self.links) - 1 if self.damaged is None else self.damaged.broken.position
@@ -73,8 +73,8 @@ class ChainTable(VirtualTable):
             ("-" if link.base == -1 else str(link.base), ""),
             (link.why, "mark" if link.why in ("base", "snap") else ""),
             ("" if link.depth is None else str(link.depth), "mark"),
-            (human_size(link.stored), ""),
-            ("?" if unread else human_size(link.delta), ""),
+            (fit_bytes(link.stored, 6), ""),
+            ("?" if unread else fit_bytes(link.delta, 6), ""),
             (comp, "dim"),
             ("?" if unread else f"{link.ratio:.1f}", "dim"),
         ]

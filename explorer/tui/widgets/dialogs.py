@@ -18,6 +18,7 @@ from textual.widgets import Button, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from explorer.tui.widgets.plain import plain
+from explorer.views.sizes import TERMS as SIZE_TERMS
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -88,6 +89,10 @@ class HelpScreen(ModalScreen[None]):
         for sample, variable, meaning in LEGEND:
             colour = colours.get(variable, "")  # "auto 60%" (muted) is no colour: dim
             text.append(f"  {sample:<18}", style=colour if colour.startswith("#") else "dim")
+            text.append(f"{meaning}\n")
+        text.append("\nSizes\n", style="bold")
+        for term, meaning in SIZE_TERMS:
+            text.append(f"  {term:<18}", style="bold cyan")
             text.append(f"{meaning}\n")
         text.append("\nEvery action is also in the command palette (ctrl+p).")
         with VerticalScroll(classes="dialog help"):

@@ -18,6 +18,7 @@ from textual.worker import get_current_worker
 from explorer.engine import RevlogError
 from explorer.tui.widgets.table import Cell, Column, VirtualTable
 from explorer.views.revlog_view import DAMAGED, NOT_SNAPSHOT, UNKNOWN, RevlogView
+from explorer.views.sizes import FULL, STORED
 
 
 class IndexTable(VirtualTable):
@@ -149,8 +150,8 @@ def _columns(view: RevlogView) -> list[Column]:
         Column("rev", rev_w),
         Column("offset", size_w),
         Column("flags", 5),
-        Column("compr", size_w),
-        Column("uncompr", max(size_w, 8)),
+        Column(STORED, size_w),
+        Column(FULL, size_w),
         Column("base", rev_w),
         Column("link", max(rev_w, 5)),
         Column("p1", rev_w),

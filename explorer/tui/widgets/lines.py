@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
+from rich.style import Style
 from rich.text import Text
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -96,7 +97,14 @@ class LinesView(ScrollView, can_focus=True):
             if strip.cell_length > self.virtual_size.width:
                 set_virtual_size(self, Size(strip.cell_length, self._rows.count),
                                  repaint=False)
-        return cut_to_width(strip, scroll_x, width, base)
+        strip = cut_to_width(strip, scroll_x, width, base)
+        marked = self.line_mark(index)
+        return strip if marked is None else strip.apply_style(marked)
+
+    def line_mark(self, index: int) -> Style | None:
+        """A style laid over line ``index`` as it is drawn (none here): lets a subclass
+        point at one line without restyling its cached strip."""
+        return None
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -20,6 +20,7 @@ from textual.worker import get_current_worker
 
 from explorer.engine import RevlogError
 from explorer.tui.widgets.table import Cell, Column, VirtualTable
+from explorer.views.sizes import ON_DISK, human_size
 from explorer.views.source import RevlogRef, Source
 
 
@@ -49,19 +50,6 @@ def _size(path: str) -> int:
         return os.stat(path).st_size
     except OSError:
         return 0
-
-
-def human_size(n: int) -> str:
-    """A byte count in four characters or so: 812, 12K, 3.4M."""
-    if n < 1024:
-        return str(n)
-    for unit in "KMGT":
-        n /= 1024
-        if n < 10:
-            return f"{n:.1f}{unit}"
-        if n < 1024:
-            return f"{n:.0f}{unit}"
-    return f"{n:.0f}P"
 
 
 class StorePane(VirtualTable):
@@ -225,7 +213,7 @@ _COLUMNS = [
     Column("", 2, "left"),
     Column("revlog", 0, "path"),
     Column("revs", 5),
-    Column("size", 5),
+    Column(ON_DISK, 5),
 ]
 # Narrower than this, the path would get less than 16 cells: the counts give way
 # (the two lines under the table still say them).

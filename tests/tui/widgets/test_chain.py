@@ -25,3 +25,26 @@ def test_the_wheel_and_keys_scroll_a_long_chain(long_chain):
         assert chain.cursor == last and last in chain.visible_rows()
 
     run(ExplorerApp(long_chain), test)
+
+
+def test_chain_and_index_give_the_same_bytes_the_same_name(long_chain, hgrepos):
+    """A link's ``stored`` bytes are the count the index pane shows for its revision, under
+    the same name, and both are hg's chunk size: exact, not rounded to ``1.2K``."""
+    revs = hgrepos.oracle("long-chain-sparse")["revlogs"]["data/chain.txt.i"]["revs"]
+
+    async def test(pilot):
+        app = pilot.app
+        await open_at(pilot, "data/chain.txt.i", 1000)
+        chain, index = app.query_one(ChainTable), app.index
+
+        def cell(table, row: int, title: str) -> str:
+            titles = [c.title for c in table.column_specs]
+            return table.row_cells(row)[titles.index(title)][0]
+
+        assert max(revs[link.rev]["compressed_length"] for link in chain.links) >= 1024
+        for row, link in enumerate(chain.links):
+            hg_bytes = str(revs[link.rev]["compressed_length"])
+            assert cell(chain, row, "stored") == cell(index, link.rev, "stored") == hg_bytes
+        assert cell(index, 1000, "full") == str(revs[1000]["uncompressed_length"])
+
+    run(ExplorerApp(long_chain), test)

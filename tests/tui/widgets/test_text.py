@@ -29,10 +29,14 @@ def test_keys_scroll_to_the_last_line_of_a_3000_line_file(long_text):
         await press(pilot, "home")
         assert text.scroll_y == 0 and shown(text)[0].startswith("rev 0 ")
         page = text.scrollable_content_region.height
-        await press(pilot, "down", "down", "pagedown")
-        assert text.scroll_y == 2 + page
-        await press(pilot, "up", "pageup")
-        assert text.scroll_y == 1
+        await press(pilot, "down", "down")  # the cursor moves, the view stays
+        assert (text.cursor, text.scroll_y) == (2, 0)
+        await press(pilot, *["down"] * page)  # past the bottom: the view follows
+        assert (text.cursor, text.scroll_y) == (2 + page, 3)
+        await press(pilot, "pagedown")  # a page on, the cursor on the same line of it
+        assert (text.cursor, text.scroll_y) == (2 + 2 * page, 3 + page)
+        await press(pilot, "pageup", "up")
+        assert (text.cursor, text.scroll_y) == (1 + page, 3)
 
     run(ExplorerApp(long_text), test)
 

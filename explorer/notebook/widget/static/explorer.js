@@ -188,7 +188,7 @@ class VirtualList {
 
 const INDEX_COLUMNS = [
   ["rev", "rev"], ["offset", "offset"], ["flags", "flags"], ["stored", "stored"],
-  ["size", "size"], ["base", "base"], ["link", "link"], ["p1", "p1"], ["p2", "p2"],
+  ["size", "full"], ["base", "base"], ["link", "link"], ["p1", "p1"], ["p2", "p2"],
   ["node", "node"], ["chain", "chain"], ["level", "lvl"],
 ];
 
