@@ -89,7 +89,8 @@ class ExplorerApp(App[None]):
                 "(and more), listing every problem"),
         Binding("l", "links", "Links", tooltip="List where this revision leads: its "
                 "changeset, a changeset's manifest and files, a manifest's file revisions "
-                "(Enter on an index row or a click on an underlined line follows one)"),
+                "(Enter on an index row, or on an underlined line of the text pane, or a "
+                "click on one, follows it)"),
         *[Binding(key, "back", "Back", show=key == "less_than_sign", key_display=shown,
                   tooltip="Return to the revision you came from (after a link, a go-to, "
                   "another revlog)") for key, shown in
