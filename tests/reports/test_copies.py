@@ -22,7 +22,7 @@ from explorer.engine.format.copydelta import parse_payload
 from explorer.engine.format.mpatch import apply_delta
 from explorer.engine.repo import lightcopies
 from explorer.reports.copies import copy_costs
-from tests.engine.repo.renames import build_renames
+from tests.engine.repo.renames import CHANGESET_ONLY, build_renames
 from tests.hgrepos import hg
 from tests.reports.runner import ours
 
@@ -92,10 +92,6 @@ def test_copies_in_changeset_sidedata_as_hg(hgrepo, hgconfig):
         found = {(store.filelog(c.path).entry(c.rev).link_rev, c.path, c.source,
                   c.source_node.hex()) for c in lightcopies.changeset_copies(store)}
     assert found == hg_copies(hgrepo, hgconfig)
-
-
-CHANGESET_ONLY = ("[experimental]\ncopies.write-to = changeset-only\n"
-                  "copies.read-from = changeset-only\n")
 
 
 def test_copies_in_changeset_extras_only_as_hg(tmp_path):

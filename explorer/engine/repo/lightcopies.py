@@ -211,10 +211,11 @@ def convert(repo, lightweight: bool) -> Conversion:
     requirement (only when a copy was rewritten) or drop it. One transaction: a failure
     leaves the store as it was. The repository is closed afterwards."""
     done = Conversion([])
+    recorded = _changeset_recorded(repo.store) if lightweight else {}
     with repo.transaction("convert-copies") as tr:
         for path in filelog_paths(repo.store):
             rl = repo.revlog(f"data/{path}.i")
-            plan = _plan(repo, rl, path, lightweight)
+            plan = _plan(repo, rl, path, lightweight, recorded)
             if not plan:
                 continue
             before = sum(rl.length(rev) for rev in plan)
@@ -229,8 +230,19 @@ def convert(repo, lightweight: bool) -> Conversion:
     return done
 
 
-def _plan(repo, rl: Revlog, path: str, lightweight: bool) -> dict[int, bytes | None]:
-    """The revisions of ``rl`` to rewrite, each with its payload (None: a full text)."""
+def _changeset_recorded(store: StoreFiles) -> dict[tuple[str, int], tuple[str, bytes]]:
+    """(path, rev) -> (source, source node) of the copies only the changesets record
+    (``experimental.copies.write-to=changeset-only`` leaves the filelogs no metadata):
+    a light-weight copy names its source in its own chunk, so these convert too."""
+    if not changeset_copies_kept(store) or "treemanifest" in store.requirements:
+        return {}
+    return {(c.path, c.rev): (c.source, c.source_node) for c in changeset_copies(store)}
+
+
+def _plan(repo, rl: Revlog, path: str, lightweight: bool,
+          recorded: dict[tuple[str, int], tuple[str, bytes]]) -> dict[int, bytes | None]:
+    """The revisions of ``rl`` to rewrite, each with its payload (None: a full text);
+    ``recorded``: the copies the changesets record (``_changeset_recorded``)."""
     if not lightweight:
         return {rev: None for rev in range(len(rl)) if rl.flags(rev) & REVIDX_COPY_DELTA}
     if rl.version != REVLOG_V1:
@@ -241,7 +253,7 @@ def _plan(repo, rl: Revlog, path: str, lightweight: bool) -> dict[int, bytes | N
         if rl.delta_parent(rev) != NULL_REV or rl.flags(rev) & (
                 RAWTEXT_CHANGING_FLAGS | REVIDX_COPY_DELTA):
             continue  # a copy stored as a delta already, or not a text of its own
-        found = copy_source(rl, rev)
+        found = copy_source(rl, rev) or recorded.get((path, rev))
         if found is None:
             continue
         source_text = repo.store.copy_bases.source_text(*found)

@@ -8,6 +8,10 @@ from pathlib import Path
 
 from tests.hgrepos import hg, text_lines
 
+#: An hgrc making hg record copies in the changesets' extras only, not in filelogs.
+CHANGESET_ONLY = ("[experimental]\ncopies.write-to = changeset-only\n"
+                  "copies.read-from = changeset-only\n")
+
 
 def build_renames(dest: Path, hgrc: str = "") -> Path:
     """Build the repository at ``dest`` with hg (``hgrc``: its .hg/hgrc); return its path."""

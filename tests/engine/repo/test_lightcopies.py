@@ -19,7 +19,7 @@ from explorer.engine import CorruptionError, Repo, Revlog, Store, TransactionErr
 from explorer.engine.format.constants import REVIDX_COPY_DELTA
 from explorer.engine.format.copydelta import REQUIREMENT
 from explorer.engine.repo import lightcopies
-from tests.engine.repo.renames import build_renames
+from tests.engine.repo.renames import CHANGESET_ONLY, build_renames
 from tests.engine.transaction.faultydisk import FaultyOS, disk, tree_digest
 from tests.hgrepos import hg, hg_run, text_lines
 
@@ -84,6 +84,17 @@ def round_trip(path, config=None) -> lightcopies.Conversion:
 def test_round_trip_of_renames_on_merged_branches(renames):
     done = round_trip(renames)
     # the tiny copy stays a full text: its delta would be no smaller
+    assert sorted(name for name, _ in done.revisions) == [
+        "a2.txt", "a3.txt", "a4.txt", "b2.txt", "b3.txt", "b5.txt"]
+
+
+def test_round_trip_of_copies_only_the_changesets_record(tmp_path):
+    """``copies.write-to=changeset-only``: the filelogs carry no copy metadata, the
+    changesets' extras name the sources; those copies convert too, and back."""
+    repo = build_renames(tmp_path / "extras", hgrc=CHANGESET_ONLY)
+    with Store.open(repo) as store:
+        assert list(lightcopies.find_copies(store)) == []
+    done = round_trip(repo)
     assert sorted(name for name, _ in done.revisions) == [
         "a2.txt", "a3.txt", "a4.txt", "b2.txt", "b3.txt", "b5.txt"]
 
