@@ -36,6 +36,8 @@ from itertools import accumulate
 _HUNK = struct.Struct(">lll")
 # Regions longer than this in a are searched in their last this many lines only.
 _WINDOW = 30_000
+# hg's limit on either text: hunk offsets are 32-bit.
+_MAX_SIZE = 0xFFFFFFFF
 
 Buffer = bytes | bytearray | memoryview
 Block = tuple[int, int, int, int]  # a lines [a1, a2) equal b lines [b1, b2)
@@ -52,6 +54,8 @@ def textdiff(a: Buffer, b: Buffer) -> bytes:
 
 
 def _diff(a: bytes, b: bytes, prune_suffix: bool) -> bytes:
+    if len(a) > _MAX_SIZE or len(b) > _MAX_SIZE:
+        raise ValueError("bdiff inputs too large")
     start = _prefix(a, b)
     tail = _suffix(a, b, min(len(a), len(b)) - start) if prune_suffix else 0
     old, new = _lines(a[start:len(a) - tail]), _lines(b[start:len(b) - tail])
