@@ -220,5 +220,12 @@ def _summary(target: Target, label: str, rev: int, info: DeltaInfo, cached: int,
 
 
 def _chain_length(rl: Revlog, rev: int) -> int:
-    """Deltas between ``rev`` and its chain's full text (-1 for null), as hg counts."""
-    return -1 if rev == NULL_REV else len(rl.delta_chain(rev)) - 1
+    """Deltas between ``rev`` and its chain's full text (-1 for null), as hg counts them
+    (``revlog._chaininfo``): empty deltas too, which rebuilding a text skips
+    (``delta_chain`` leaves them out)."""
+    if rev == NULL_REV:
+        return -1
+    length = 0
+    while (rev := rl.delta_parent(rev)) != NULL_REV:
+        length += 1
+    return length
