@@ -7,7 +7,8 @@ needs) and by our report twice: with our compact bdiff (the report before
 ``format.hgdiff``) and with hg's algorithm (the report now). The two timings are
 masked. A differing output is put down to its delta sizes when some
 ``uncompressed-delta-size`` differs, else to compression (the compressed
-``length=`` lines differ).
+``length=`` lines differ). A third run, hg's algorithm with hg's own compressor
+(its bundled zstd) in place of ours, shows whether compression is all that is left.
 
 For compression it also compresses every delta our search built with the store's
 engine both ways, ours (``zstandard`` package) and hg's (its bundled zstd), and
@@ -25,6 +26,7 @@ import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -71,23 +73,44 @@ def compare(repo: Path, view: Path, server: CommandServer, name: str, revs: rang
     target = resolve(selection, cwd=str(repo))
     hg_setup = deltafind.setup(target, open_store(None, cwd=str(repo)))
     compact = replace(hg_setup, delta=replace(hg_setup.delta, delta_algorithm="compact"))
+    hg_zstd = replace(hg_setup, compress=SimpleNamespace(compress=hg_compressor(
+        hg_setup.compress.engine)))
     counts = dict.fromkeys(["revisions", "compact differs", "compact: delta sizes",
-                            "hg differs", "hg: delta sizes", "hg: compression only"], 0)
+                            "hg differs", "hg: delta sizes", "hg: compression only",
+                            "hg+hg compressor differs"], 0)
     for rev in revs:
         result = server.run(view, "debug-delta-find", name, str(rev))
         assert result.status == 0, result.err
         expected = masked(result.out.decode())
         counts["revisions"] += 1
-        for label, st in (("compact", compact), ("hg", hg_setup)):
+        for label, st in (("compact", compact), ("hg", hg_setup),
+                          ("hg+hg compressor", hg_zstd)):
             got = masked("".join(deltafind.deltafind_lines(target, st, rev)))
             if got == expected:
                 continue
             counts[f"{label} differs"] += 1
+            if label not in ("compact", "hg"):
+                continue
             if SIZES.findall(got) != SIZES.findall(expected):
                 counts[f"{label}: delta sizes"] += 1
             elif label == "hg":
                 counts["hg: compression only"] += 1
     return counts
+
+
+def hg_compressor(engine: str):
+    """hg's revlog compressor for ``engine`` as our ``Compressor.compress``: (header, data)."""
+    from mercurial import util
+
+    packer = util.compengines[engine.encode()].revlogcompressor()
+
+    def compress(data: bytes) -> tuple[bytes, bytes]:
+        packed = packer.compress(data) if data else None
+        if packed is not None:
+            return b"", packed
+        return (b"", data) if not data or data[:1] == b"\0" else (b"u", data)
+
+    return compress
 
 
 def compression_differences(repo: Path, name: str, revs: range) -> tuple[int, int, int, str]:
@@ -131,8 +154,9 @@ def main() -> None:
     print(f"command: python benchmarks/deltafind.py {' '.join(sys.argv[1:])}\n")
     print("| revlog | revisions | differ, compact bdiff (before) | of which delta sizes "
           "| differ, hg's algorithm (now) | of which delta sizes | of which compression only "
+          "| differ, hg's algorithm and hg's compressor "
           "| chunks compressed | bytes differ from hg's | size differs from hg's |")
-    print("|---" * 10 + "|")
+    print("|---" * 11 + "|")
     with tempfile.TemporaryDirectory() as tmp:
         view = hg_view(args.repo, Path(tmp))
         server = CommandServer()
@@ -144,7 +168,8 @@ def main() -> None:
                 label = "manifest" if name == "-m" else name
                 print(f"| {label} | {c['revisions']} | {c['compact differs']} "
                       f"| {c['compact: delta sizes']} | {c['hg differs']} | {c['hg: delta sizes']} "
-                      f"| {c['hg: compression only']} | {total} ({engine}) | {other} | {bigger} |",
+                      f"| {c['hg: compression only']} | {c['hg+hg compressor differs']} "
+                      f"| {total} ({engine}) | {other} | {bigger} |",
                       flush=True)
         finally:
             server.close()
