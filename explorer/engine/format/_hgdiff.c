@@ -6,7 +6,7 @@
  * position table it never clears, block shifting); this file runs the same
  * steps on arrays. Lines are numbered by class (equal bytes, equal class;
  * a's lines absent from b get -1) through a hash table whose order decides
- * nothing. Where a line occurs in b is a chain from its last occurrence
+ * nothing (the hash is hg's, chosen for speed, not for the output). Where a line occurs in b is a chain from its last occurrence
  * down, as hg walks it.
  */
 
@@ -25,6 +25,7 @@ typedef struct {
 	ssize n;    /* lines */
 	ssize *off; /* off[i]: where line i starts; off[n]: the size */
 	ssize *cls; /* class of each line; -1: a line of a that b lacks */
+	uint32_t *hash;
 } lines;
 
 typedef struct {
@@ -37,12 +38,16 @@ typedef struct {
 } quads;
 
 typedef struct {
+	ssize i, k; /* the a line last matched with this b line, and the run ending there */
+} ending;
+
+typedef struct {
 	lines a, b;
 	ssize *last;   /* per class: its last line in b (the chain's head) */
 	ssize *count;  /* per class: its lines in b */
 	ssize *prev;   /* per b line: the class's line before it in b, or -1 */
 	ssize *starts; /* per a line: head of its chain, or -1 (absent or too common) */
-	ssize *pos, *run;
+	ending *pos; /* per b line */
 } hg_matcher;
 
 static void *zeroed(ssize count, size_t size)
@@ -68,42 +73,46 @@ static int push(quads *list, ssize a1, ssize a2, ssize b1, ssize b2)
 
 /* -- lines and their classes ------------------------------------------------------------ */
 
+/* The lines of text, and a hash of each (diffutils' rotate-and-add, hg's too: cheap,
+ * and only ever a hint: equal classes need equal bytes). */
 static int split(const char *text, ssize size, lines *out)
 {
 	ssize n = 0, i;
-	for (i = 0; i < size; i++)
-		n += text[i] == '\n';
+	uint32_t h = 0;
+	const char *p = text, *end = text + size;
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		n++;
+		p++;
+	}
 	n += size > 0 && text[size - 1] != '\n';
 	out->text = text;
 	out->n = n;
 	out->off = zeroed(n + 1, sizeof(ssize));
 	out->cls = zeroed(n, sizeof(ssize));
-	if (out->off == NULL || out->cls == NULL) {
+	out->hash = zeroed(n, sizeof(uint32_t));
+	if (out->off == NULL || out->cls == NULL || out->hash == NULL) {
 		PyErr_NoMemory();
 		return -1;
 	}
 	n = 0;
-	for (i = 0; i < size; i++)
-		if (text[i] == '\n')
+	for (i = 0; i < size; i++) {
+		h = (unsigned char)text[i] + (h << 7 | h >> 25);
+		if (text[i] == '\n') {
+			out->hash[n] = h;
 			out->off[++n] = i + 1;
+			h = 0;
+		}
+	}
+	if (n < out->n)
+		out->hash[n] = h;
 	out->off[out->n] = size;
 	return 0;
-}
-
-static uint64_t line_hash(const lines *l, ssize i)
-{
-	uint64_t h = 1469598103934665603ULL;
-	const unsigned char *p = (const unsigned char *)l->text + l->off[i];
-	const unsigned char *end = (const unsigned char *)l->text + l->off[i + 1];
-	for (; p < end; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	return h;
 }
 
 static int same_line(const lines *x, ssize i, const lines *y, ssize j)
 {
 	ssize size = x->off[i + 1] - x->off[i];
-	return size == y->off[j + 1] - y->off[j] &&
+	return x->hash[i] == y->hash[j] && size == y->off[j + 1] - y->off[j] &&
 	       memcmp(x->text + x->off[i], y->text + y->off[j], (size_t)size) == 0;
 }
 
@@ -112,7 +121,7 @@ static int same_line(const lines *x, ssize i, const lines *y, ssize j)
 static ssize lookup(hg_matcher *m, ssize *slots, ssize mask, const lines *l, ssize i, int add,
                     ssize *classes)
 {
-	ssize s = (ssize)(line_hash(l, i) & (uint64_t)mask);
+	ssize s = (ssize)(l->hash[i] & (uint64_t)mask);
 	for (; slots[s] >= 0; s = (s + 1) & mask)
 		if (same_line(l, i, &m->b, slots[s]))
 			return m->b.cls[slots[s]];
@@ -133,9 +142,8 @@ static int classify(hg_matcher *m)
 	m->count = zeroed(bn, sizeof(ssize));
 	m->prev = zeroed(bn, sizeof(ssize));
 	m->starts = zeroed(m->a.n, sizeof(ssize));
-	m->pos = zeroed(bn, sizeof(ssize));
-	m->run = zeroed(bn, sizeof(ssize));
-	if (!slots || !m->last || !m->count || !m->prev || !m->starts || !m->pos || !m->run) {
+	m->pos = zeroed(bn, sizeof(ending));
+	if (!slots || !m->last || !m->count || !m->prev || !m->starts || !m->pos) {
 		PyMem_Free(slots);
 		PyErr_NoMemory();
 		return -1;
@@ -165,7 +173,7 @@ static ssize longest(hg_matcher *m, ssize a1, ssize a2, ssize b1, ssize b2, ssiz
                      ssize *omj)
 {
 	const ssize *ac = m->a.cls, *bc = m->b.cls;
-	ssize *pos = m->pos, *run = m->run;
+	ending *pos = m->pos;
 	ssize mi = a1, mj = b1, mk = 0, i, j, k, half, bhalf;
 	if (a2 - a1 > WINDOW)
 		a1 = a2 - WINDOW;
@@ -176,15 +184,15 @@ static ssize longest(hg_matcher *m, ssize a1, ssize a2, ssize b1, ssize b2, ssiz
 			;
 		for (; j >= b1; j = m->prev[j]) {
 			for (k = 1; j - k >= b1 && i - k >= a1; k++) {
-				if (pos[j - k] == i - k) { /* an earlier run, or a zeroed entry */
-					k += run[j - k];
+				if (pos[j - k].i == i - k) { /* an earlier run, or a zeroed entry */
+					k += pos[j - k].k;
 					break;
 				}
 				if (ac[i - k] != bc[j - k])
 					break;
 			}
-			pos[j] = i;
-			run[j] = k;
+			pos[j].i = i;
+			pos[j].k = k;
 			if (k > mk) {
 				mi = i;
 				mj = j;
@@ -320,6 +328,8 @@ static void release(hg_matcher *m)
 {
 	PyMem_Free(m->a.off);
 	PyMem_Free(m->a.cls);
+	PyMem_Free(m->a.hash);
+	PyMem_Free(m->b.hash);
 	PyMem_Free(m->b.off);
 	PyMem_Free(m->b.cls);
 	PyMem_Free(m->last);
@@ -327,7 +337,6 @@ static void release(hg_matcher *m)
 	PyMem_Free(m->prev);
 	PyMem_Free(m->starts);
 	PyMem_Free(m->pos);
-	PyMem_Free(m->run);
 }
 
 static PyObject *hg_delta(const char *a, ssize la, const char *b, ssize lb, int prune_suffix)
