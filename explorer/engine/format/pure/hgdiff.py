@@ -168,7 +168,10 @@ class _Longest:
     and the length of the run ending there. The table starts zeroed and is
     never cleared between searches: hg reads entries earlier searches left,
     and a zeroed entry reads as "a line 0 matched here with a run of 0",
-    which ends the walk back at a line 0. Both quirks shape the output.
+    which ends the walk back at a line 0. Both are kept as hg has them: they
+    can change which blocks are found, though on the tests' inputs (a clean
+    table per search, or -1 entries, tried) never the delta, since adjacent
+    blocks leave no hunk between them.
     """
 
     def __init__(self, a: list[bytes], b: list[bytes]) -> None:
