@@ -23,7 +23,9 @@ from them or from fixed seeds, so every run sees the same bytes):
     histories and manifests; ``--only-real`` measures only those.
 
 "ours" is the kernel the module policy chose (compiled when built); "ours pure" the
-pure-Python one, which gives the same deltas.
+pure-Python one, which gives the same deltas. "hgdiff" is our Mercurial-compatible
+diff (``format.hgdiff.textdiff``, the kernel the policy chose), checked to give
+hg's bytes on every pair; "hgdiff pure" its pure-Python kernel.
 
     python benchmarks/bdiff.py [--rounds 3] [--history hypothesis:600] [--c-history cffi:100]
                                [--real PATH ...] [--only-real]
@@ -45,8 +47,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks import history  # noqa: E402
 from benchmarks.read import machine  # noqa: E402
 from explorer.engine import Store  # noqa: E402
-from explorer.engine.format import bdiff, mpatch  # noqa: E402
+from explorer.engine.format import bdiff, hgdiff, mpatch  # noqa: E402
 from explorer.engine.format.pure import bdiff as pure_ours  # noqa: E402
+from explorer.engine.format.pure import hgdiff as pure_hgdiff  # noqa: E402
 
 Pair = tuple[bytes, bytes]
 Diff = Callable[[bytes, bytes], bytes]
@@ -222,9 +225,12 @@ def implementations(pure: bool) -> dict[str, Diff]:
     from mercurial.cext import bdiff as c_bdiff
     from mercurial.pure import bdiff as pure_bdiff
 
-    found: dict[str, Diff] = {"hg C": c_bdiff.bdiff, "ours": bdiff.diff}
+    found: dict[str, Diff] = {"hg C": c_bdiff.bdiff, "ours": bdiff.diff,
+                              "hgdiff": hgdiff.textdiff}
     if bdiff.diff is not pure_ours.diff:
         found["ours pure"] = pure_ours.diff
+    if hgdiff.textdiff is not pure_hgdiff.textdiff:
+        found["hgdiff pure"] = pure_hgdiff.textdiff
     if pure:
         found["hg pure"] = pure_bdiff.bdiff
     return found
@@ -272,6 +278,7 @@ def measure(name: str, pairs: list[Pair], rounds: int, pure: bool) -> str:
     for (a, b), delta in zip(pairs, ours):
         assert mpatch.apply_delta(a, delta) == b == mdiff.patches(a, [delta]), name
     theirs = [mdiff.textdiff(a, b) for a, b in pairs]
+    assert all(hgdiff.textdiff(a, b) == d for (a, b), d in zip(pairs, theirs)), name
     zstd = zstandard.ZstdCompressor(level=3)
     raw = sum(map(len, ours)) / sum(map(len, theirs))
     packed = stored_size(ours, zstd) / stored_size(theirs, zstd)
@@ -283,11 +290,13 @@ def measure(name: str, pairs: list[Pair], rounds: int, pure: bool) -> str:
                   if pure else "— | —")
     ours_pure = (f"{times['ours pure'] * 1000:,.1f} | {times['ours pure'] / times['hg C']:.1f}×"
                  if "ours pure" in times else "— | —")
+    hg_cells = " | ".join(f"{times[k] * 1000:,.1f} | {times[k] / times['hg C']:.1f}×"
+                          if k in times else "— | —" for k in ("hgdiff", "hgdiff pure"))
     return (f"| {name} | {len(pairs)} | {text_mib:.1f} | {sum(map(len, theirs)):,} "
             f"| {sum(map(len, ours)):,} | **{raw:.4f}** | {packed:.4f} "
             f"| {times['hg C'] * 1000:,.1f} | {times['ours'] * 1000:,.1f} "
             f"| **{times['ours'] / times['hg C']:.1f}×** | {ours_pure} | {pure_cells} "
-            f"| {worst[0] * 1000:,.1f} ({worst[1] * 1000:,.1f}) |")
+            f"| {worst[0] * 1000:,.1f} ({worst[1] * 1000:,.1f}) | {hg_cells} |")
 
 
 def main() -> None:
@@ -313,8 +322,9 @@ def main() -> None:
     print("| corpus | pairs | new text MiB | hg C delta bytes | our delta bytes | ours/hg size "
           "| ours/hg zstd-stored | hg C ms | ours ms | ours/hg C time | ours pure ms "
           "| ours pure/hg C time | hg pure ms | ours/hg pure time "
-          "| slowest pair: ours ms (hg C ms) |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| slowest pair: ours ms (hg C ms) | hgdiff ms | hgdiff/hg C time "
+          "| hgdiff pure ms | hgdiff pure/hg C time |")
+    print("|---" * 19 + "|")
     for name, pairs in found.items():
         print(measure(name, pairs, args.rounds, not name.startswith("pathological")), flush=True)
 

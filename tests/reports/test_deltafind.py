@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ import pytest
 from explorer.engine import Repo, Store
 from explorer.reports import deltafind
 from explorer.reports.target import Selection, Target, open_store, resolve
-from tests.hgrepos import History
+from tests.hgrepos import History, edit_line, hg, text_lines
 from tests.reports import deltafind_repos
 from tests.reports.runner import describe_difference, ours
 
@@ -191,3 +192,55 @@ def test_delta_info_stores_are_refused(tmp_path):
     repo.commit({"a.txt": b"a\n"}, message="a", user="u")
     got = ours(tmp_path / "r", "debug-delta-find", "a.txt", "0")
     assert got.status == 255 and got.out == b"" and b"delta-info" in got.err
+
+
+def _merge_and_close_edits() -> History:
+    """A merge whose manifest text is its second parent's (stored as an empty delta, in
+    the chains of the revisions after it), then a file of short lines edited two lines
+    apart, on which hg's delta algorithm and our compact bdiff differ in size."""
+    h = History()
+    h.commit({"f.txt": text_lines("f", 0, 60), "g.txt": text_lines("g", 0, 10)})
+    root = h.tip
+    g = edit_line(h.data("g.txt"), 1, "both")
+    h.commit({"g.txt": g, "f.txt": edit_line(h.data("f.txt"), 5, "side")}, parent=root,
+             branch="side")
+    side = h.tip
+    h.commit({"g.txt": g}, parent=root)  # the side's change to g.txt, nothing more
+    h.merge(h.tip, side)
+    lines = [b"%d\n" % k for k in range(60)]
+    for n in range(8):
+        for at in range(n, 58, 9):  # a changed line, a short one kept (no hunk header's
+            lines[at] = lines[at + 2] = b"%d.%d\n" % (n, at)  # worth), a changed line
+        h.commit({"short.txt": b"".join(lines)})
+    return h
+
+
+def test_hgs_algorithm_where_ours_differs(tmp_path, hg_server):
+    """Where our compact bdiff's deltas differ in size from hg's, the report replays
+    with hg's algorithm and matches hg; an empty delta in a parent's chain counts
+    in its chain length, as hg counts it."""
+    hg(tmp_path, "init", "r", config=deltafind_repos.ZLIB)
+    repo = tmp_path / "r"
+    _merge_and_close_edits().apply(repo)
+    view = hg_view(repo, tmp_path / "hg")
+    manifest = Store.open(repo).manifest
+    assert any(manifest.raw_chunk(rev) == b"" for rev in range(len(manifest)))
+    failures, compact_differs = [], 0
+    for arg, count in targets(repo):
+        target, st = _report_on(repo, arg)
+        compact = deltafind.Setup(replace(st.delta, delta_algorithm="compact"), st.compress,
+                                  st.label)
+        for rev in range(count):
+            for source in ("full", "p1"):
+                args = ("debug-delta-find", *arg, str(rev), "--source", source)
+                result = hg_server.run(view, *args)
+                assert result.status == 0, (args, result.err)
+                expected = masked(result.out)
+                got = "".join(deltafind.deltafind_lines(target, st, rev, source)).encode()
+                if masked(got) != expected:
+                    failures.append(f"{' '.join(args)}:\n"
+                                    f"{describe_difference(expected, masked(got))}")
+                before = deltafind.deltafind_lines(target, compact, rev, source)
+                compact_differs += masked("".join(before).encode()) != expected
+    assert not failures, f"{len(failures)} differ:\n\n" + "\n\n".join(failures[:5])
+    assert compact_differs > 0

@@ -1,6 +1,7 @@
 /*
  * Compiled delta kernels: the C counterparts of explorer/engine/format/pure/.
- * This file: applying deltas, and the module; _bdiff.c: making them.
+ * This file: applying deltas, and the module; _bdiff.c: making them; _hgdiff.c:
+ * making them as Mercurial does.
  *
  * apply_delta(base, delta, limit=-1)   one delta, one copy of the text
  * apply_deltas(base, deltas, sizes=None)
@@ -494,6 +495,8 @@ done:
 /* -- module: delta creation is in _bdiff.c ------------------------------------------------------------------------------- */
 
 PyObject *kernels_diff(PyObject *self, PyObject *args);
+PyObject *kernels_hg_storage_diff(PyObject *self, PyObject *args); /* _hgdiff.c */
+PyObject *kernels_hg_textdiff(PyObject *self, PyObject *args);
 
 static PyMethodDef methods[] = {
     {"apply_delta", (PyCFunction)(void (*)(void))apply_delta, METH_VARARGS | METH_KEYWORDS,
@@ -502,6 +505,10 @@ static PyMethodDef methods[] = {
      "apply_deltas(base, deltas, sizes=None) -> bytes: a chain folded in one pass."},
     {"diff", kernels_diff, METH_VARARGS,
      "diff(a, b) -> bytes: the delta turning a into b, as format.pure.bdiff.diff makes it."},
+    {"hg_storage_diff", kernels_hg_storage_diff, METH_VARARGS,
+     "hg_storage_diff(a, b) -> bytes: Mercurial's delta, as format.pure.hgdiff.storage_diff."},
+    {"hg_textdiff", kernels_hg_textdiff, METH_VARARGS,
+     "hg_textdiff(a, b) -> bytes: Mercurial's older delta, as format.pure.hgdiff.textdiff."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -22,7 +22,7 @@ from ..format.constants import (
     REVLOG_V1,
     REVLOG_V2,
 )
-from ..revlog.delta_search import SPARSE_MAX_CHAIN, DeltaConfig
+from ..revlog.delta_search import DELTA_ALGORITHMS, SPARSE_MAX_CHAIN, DeltaConfig
 from ..revlog.writer import WriteConfig
 from ..store.config import ConfigError, HgConfig
 
@@ -147,7 +147,10 @@ def write_config(reqs: set[str], kind: str, level: int | None = None,
     """How revlogs of ``kind`` ("changelog", "manifest", "filelog") are written in a
     store with requirements ``reqs`` and hg configuration ``config`` (the options hg
     reads when it writes: ``format.maxchainlen``, ``experimental.maxdeltachainspan``,
-    ``storage.revlog.zlib.level`` and ``.zstd.level``)."""
+    ``storage.revlog.zlib.level`` and ``.zstd.level``), and ours:
+    ``revlog-explorer.delta-algorithm`` (``compact``, the default, or ``hg``: deltas
+    made as hg makes them, so revisions written into an hg store are the bytes hg
+    would have written)."""
     config = config or HgConfig()
     engine = compression or compression_of(reqs)
     gd = "generaldelta" in reqs
@@ -168,6 +171,8 @@ def write_config(reqs: set[str], kind: str, level: int | None = None,
         max_chain_span=max(config.size("experimental", "maxdeltachainspan", -1), -1),
         upper_bound_comp=_expected_compression(kind, config),
         lazy_delta_base=True,
+        delta_algorithm=config.choice("revlog-explorer", "delta-algorithm",
+                                      tuple(DELTA_ALGORITHMS), "compact"),
     )
     flags = 0
     if version == REVLOG_V1 and not changelog:

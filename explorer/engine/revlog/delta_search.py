@@ -23,6 +23,10 @@ A search may be *traced*: given ``trace``, a callable, it calls it with one
 event per step Mercurial's ``debug-delta-find`` prints (``TRACE_EVENTS``),
 so a report can replay the search for a stored revision (``replay``). The
 engine prints nothing; without a tracer each step costs one ``is None`` test.
+
+Deltas are made by one of two algorithms (``DeltaConfig.delta_algorithm``):
+``compact``, our bdiff, a little smaller than hg's; or ``hg``, Mercurial's
+own (``format.hgdiff``), whose sizes, and so whose choices, are hg's.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from ..format import bdiff
+from ..format import bdiff, hgdiff
 from ..format.constants import NULL_REV, RAWTEXT_CHANGING_FLAGS, REVIDX_ISCENSORED
 from .inner import InnerRevlog
 
@@ -58,6 +62,10 @@ Group = tuple[int, ...]
 TRACE_EVENTS = ("search", "round", "candidate", "delta-size", "projected", "discarded",
                 "verdict")
 Tracer = Callable[..., None]
+Differ = Callable[[bytes, bytes], bytes]
+
+#: The delta algorithms by name: what a delta search diffs with.
+DELTA_ALGORITHMS: dict[str, Differ] = {"compact": bdiff.diff, "hg": hgdiff.storage_diff}
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,7 @@ class DeltaConfig:
     max_chain_span: int = -1  # -1: four times the text
     upper_bound_comp: int | None = None  # filelogs: 10 (expected max compression)
     lazy_delta_base: bool = True  # try a handed-in delta's base first
+    delta_algorithm: str = "compact"  # a key of DELTA_ALGORITHMS
 
 
 @dataclass
@@ -165,8 +174,7 @@ class DeltaSearch:
     """
 
     def __init__(self, rl: InnerRevlog, cfg: DeltaConfig, text: bytes, p1: int, p2: int,
-                 compress: Callable[[bytes], tuple[bytes, bytes]],
-                 diff: Callable[[bytes, bytes], bytes], snapshots: SnapshotIndex,
+                 compress: Callable[[bytes], tuple[bytes, bytes]], snapshots: SnapshotIndex,
                  cached: tuple[int, bytes] | None = None, *, target: int | None = None,
                  cached_is_snapshot: bool = False, trace: Tracer | None = None) -> None:
         """``target``: the revision being stored (a stored one when replaying: the
@@ -176,7 +184,7 @@ class DeltaSearch:
         self.rl, self.cfg, self.text = rl, cfg, text
         self.textlen = len(text)
         self.p1, self.p2 = p1, p2
-        self.compress, self.diff = compress, diff
+        self.compress, self.diff = compress, DELTA_ALGORITHMS[cfg.delta_algorithm]
         self.snapshots = snapshots
         self.cached = cached
         self.target = len(rl) if target is None else target
@@ -467,13 +475,16 @@ def replay(rl: InnerRevlog, cfg: DeltaConfig, rev: int, parents: tuple[int, int]
     whose delta to the text is handed in first (hg's ``--source``), NULL_REV for none.
     The handed-in delta is tried as a snapshot when ``rev`` is stored as one, and
     whatever the configuration's ``lazy_delta_base`` (hg's replay asks it to be tried).
+    With hg's algorithm the handed-in delta is hg's ``textdiff``, as its replay makes
+    it (its searches use ``storage_diff``, which also cuts the common suffix).
     """
     text = rl.revision(rev)
     cached = None
     if source != NULL_REV:
-        cached = (source, bdiff.diff(rl.revision(source), text))
+        diff = hgdiff.textdiff if cfg.delta_algorithm == "hg" else bdiff.diff
+        cached = (source, diff(rl.revision(source), text))
     search = DeltaSearch(rl, replace(cfg, lazy_delta_base=True), text, *parents, compress,
-                         bdiff.diff, SnapshotIndex(), cached, target=rev,
+                         SnapshotIndex(), cached, target=rev,
                          cached_is_snapshot=rl.is_snapshot(rev), trace=trace)
     if rl.flags(rev) & RAWTEXT_CHANGING_FLAGS:
         return search.full_text()

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import LookupError, RevlogError
-from ..format import bdiff
 from ..format.compression import Compressor
 from ..format.constants import (
     CHANGELOG_V2,
@@ -119,7 +118,7 @@ class RevlogWriter:
     def _choose(self, text: bytes, p1: int, p2: int, flags: int,
                 cached: tuple[int, bytes] | None) -> DeltaInfo:
         search = DeltaSearch(self.inner, self.cfg.delta, text, p1, p2, self.compressor.compress,
-                             bdiff.diff, self.snapshots, cached)
+                             self.snapshots, cached)
         if flags & RAWTEXT_CHANGING_FLAGS:
             return search.full_text()
         return search.find()

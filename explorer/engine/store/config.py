@@ -92,6 +92,13 @@ class HgConfig:
         except ValueError:
             raise self._bad(section, name, "a number") from None
 
+    def choice(self, section: str, name: str, choices: tuple[str, ...], default: str) -> str:
+        """One of ``choices`` (an option hg does not read, so no alias or case folding)."""
+        value = self.get(section, name, default)
+        if value not in choices:
+            raise self._bad(section, name, "one of " + ", ".join(choices))
+        return value
+
     def size(self, section: str, name: str, default: str | int) -> int:
         """A byte count written as hg's sizes are ("65K", "2.2kb", "6M", "300")."""
         value = self.get(section, name)

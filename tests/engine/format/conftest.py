@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 
 import pytest
 
@@ -47,3 +47,14 @@ def differ(request) -> ModuleType:
     from explorer.engine.format.pure import bdiff
 
     return _kernel(bdiff, request.param)
+
+
+@pytest.fixture(scope="session", params=["py", "c"])
+def hg_differ(request) -> SimpleNamespace:
+    """``storage_diff`` and ``textdiff`` (hg's deltas): the pure ones, then the compiled."""
+    from explorer.engine.format.pure import hgdiff
+
+    if request.param == "py":
+        return SimpleNamespace(storage_diff=hgdiff.storage_diff, textdiff=hgdiff.textdiff)
+    module = _kernel(hgdiff, "c")
+    return SimpleNamespace(storage_diff=module.hg_storage_diff, textdiff=module.hg_textdiff)

@@ -192,3 +192,38 @@ def test_a_strip_and_a_rollback_keep_the_nodemap_as_hg_keeps_it(hgrepos, tmp_pat
     parent = twins.rev("tip")
     twins.commit(parent, twins.change(parent, 1), "after the strip")
     twins.assert_same()
+
+
+def _short_lines(k: int) -> bytes:
+    """Short lines, every third one changed two lines apart from another in version k:
+    the kept line between is cheaper than a hunk header, so our compact bdiff sends
+    it again in one hunk where hg's algorithm makes two."""
+    lines = [b"%d\n" % n for n in range(90)]
+    for at in range(k % 3, 88, 9):
+        lines[at] = lines[at + 2] = b"%d.%d\n" % (k, at)
+    return b"".join(lines)
+
+
+@pytest.mark.parametrize("algorithm", ["hg", "compact"])
+def test_hgs_delta_algorithm_writes_hgs_bytes(hgrepos, tmp_path, algorithm):
+    """With ``revlog-explorer.delta-algorithm = hg`` the deltas are hg's, so a commit of
+    edits our compact bdiff diffs smaller stores hg's bytes; with the default it
+    does not."""
+    twins = Twins(hgrepos, "zlib", tmp_path,
+                  hgrc=f"[revlog-explorer]\ndelta-algorithm = {algorithm}\n")
+    for k in range(3):
+        tip = twins.rev("tip")
+        twins.commit(tip, {"short.txt": _short_lines(k)}, f"short {k}")
+    if algorithm == "compact":
+        ours, theirs = store_bytes(twins.ours), store_bytes(twins.theirs)
+        assert ours["data/short.txt.i"] != theirs["data/short.txt.i"]
+    else:
+        twins.assert_same()
+
+
+def test_an_unknown_delta_algorithm_is_refused_before_writing(hgrepos, tmp_path):
+    twins = Twins(hgrepos, "zstd", tmp_path, hgrc="[revlog-explorer]\ndelta-algorithm = xdiff\n")
+    before = store_bytes(twins.ours)
+    with pytest.raises(ConfigError, match="revlog-explorer.delta-algorithm"):
+        Repo.open(twins.ours).commit({"a.txt": b"a\n"}, "a", "test", (0, 0))
+    assert store_bytes(twins.ours) == before
