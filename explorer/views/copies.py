@@ -134,6 +134,11 @@ ORDERS: dict[str, Callable[[CopyCost], tuple]] = {
 }
 
 
+# The column each order sorts by, and its arrow: larger first (↓) or smaller first (↑).
+SORTED_BY = {"saving": ("saved", "↓"), "path": ("copy", "↑"), "linkrev": ("linkrev", "↑"),
+             "stored": ("stored", "↓")}
+
+
 def source_label(cost: CopyCost) -> str:
     """``path@rev`` of the copy's source (``path@?`` when its rev is unknown)."""
     return f"{cost.source}@{'?' if cost.source_rev < 0 else cost.source_rev}"
@@ -184,6 +189,12 @@ class CopyTable:
         return CopyTable(self.costs, self.note, order)
 
     @property
+    def headers(self) -> list[str]:
+        """``HEADERS``, the column sorted by marked with its arrow."""
+        column, arrow = SORTED_BY[self.order]
+        return [f"{h}{arrow}" if h == column else h for h in HEADERS]
+
+    @property
     def totals(self) -> Totals:
         totals = Totals()
         for cost in self.costs:
@@ -201,8 +212,8 @@ class CopyTable:
         light_saved = share(t.stored - t.as_lightweight, t.stored)
         words = [f"{t.copies} {'copy' if t.copies == 1 else 'copies'}",
                  f"{t.stored} bytes stored",
-                 f"{t.as_lightweight} as light-weight ({light_saved} saved)",
-                 f"light-weight where smaller {t.smaller} ({share(t.saved, t.stored)} saved)"]
+                 f"as light-weight {t.as_lightweight} ({light_saved} saved)",
+                 f"where smaller {t.smaller} ({share(t.saved, t.stored)} saved)"]
         already = sum(1 for c in self.costs if c.lightweight)
         if already:
             words.append(f"{already} light-weight already")

@@ -26,13 +26,24 @@ from textual.worker import get_current_worker
 from explorer.engine import RevlogError, Store
 from explorer.tui.widgets.plain import plain
 from explorer.tui.widgets.table import Cell, Column, VirtualTable
-from explorer.views.copies import ORDERS, CopyCost, CopyTable, cells, copy_table, describe
+from explorer.views.copies import (
+    HEADERS,
+    ORDERS,
+    CopyCost,
+    CopyTable,
+    cells,
+    copy_table,
+    describe,
+    source_label,
+)
 from explorer.views.links import Position, filelog_path
+from explorer.views.printable import printable
 
-# Columns as views.copies.HEADERS names them; the paths get what the data needs, up to
-# a share of the screen, the note whatever is left.
-PATH_MOST = 36
-_NUMBERS = {"linkrev": 7, "rev": 4, "text": 8, "stored": 8, "light": 8, "saved": 8}
+# Columns as views.copies.HEADERS names them: numbers fixed, the two paths share what
+# the numbers and the note's least leave (no more than their longest), the note the rest.
+_NUMBERS = {"linkrev": 8, "rev": 4, "text": 8, "stored": 8, "light": 8, "saved": 8}
+PATH_LEAST = 12
+NOTE_LEAST = 12
 
 
 class Stop(Exception):
@@ -48,7 +59,15 @@ class CopiesTable(VirtualTable):
 
     def show(self, table: CopyTable) -> None:
         self.table = table
-        self.reset(_columns(table), len(table.costs))
+        self.reset(self._columns(), len(table.costs))
+
+    def _columns(self) -> list[Column]:
+        return columns(self.table, self.scrollable_content_region.width)
+
+    def on_resize(self) -> None:
+        """Paths take what the new width leaves them (then the base class fits the note)."""
+        self.column_specs = self._columns()
+        super().on_resize()
 
     def cost(self, row: int) -> CopyCost:
         return self.table.costs[row]
@@ -61,20 +80,22 @@ class CopiesTable(VirtualTable):
         return list(zip(texts, styles))
 
 
-def _columns(table: CopyTable) -> list[Column]:
-    widest = {"copy": max((len(c.path) for c in table.costs), default=4),
-              "source": max((len(cells(c)[3]) for c in table.costs), default=6)}
-    columns = []
-    for title in ("linkrev", "copy", "rev", "source", "text", "stored", "light", "saved",
-                  "note"):
-        if title in widest:
-            columns.append(Column(title, max(len(title), min(PATH_MOST, widest[title])),
-                                  "path"))
-        elif title == "note":
-            columns.append(Column(title, 0, "left"))
-        else:
-            columns.append(Column(title, _NUMBERS[title]))
-    return columns
+def columns(table: CopyTable, width: int) -> list[Column]:
+    """The columns of ``table`` in ``width`` cells (wider when it needs it: the table
+    scrolls sideways then)."""
+    gaps = len(HEADERS) + 1
+    room = width - gaps - sum(_NUMBERS.values()) - NOTE_LEAST
+    longest = {"copy": max((len(printable(c.path)) for c in table.costs), default=0),
+               "source": max((len(printable(source_label(c))) for c in table.costs),
+                             default=0)}
+    share = max(PATH_LEAST, room // 2)
+    paths = {title: max(len(title) + 1, min(n, share)) for title, n in longest.items()}
+    for title in paths:  # what one path does not need, the other may take
+        spare = room - sum(paths.values())
+        paths[title] = max(paths[title], min(longest[title], paths[title] + spare))
+    return [Column(shown, paths[title], "path") if title in paths
+            else Column(shown, 0, "left") if title == "note"
+            else Column(shown, _NUMBERS[title]) for title, shown in zip(HEADERS, table.headers)]
 
 
 def _saving_style(cost: CopyCost) -> str:
