@@ -175,20 +175,25 @@ class CopiesScreen(ModalScreen[Position | None]):
         self.app.call_from_thread(self._found, table)
 
     def _progress(self, stage: str, done: int, total: int) -> None:
+        if not self.is_attached:  # closed meanwhile
+            return
         bar = self.query_one(ProgressBar)
         bar.display = True
         bar.update(total=max(total, 1), progress=done)
         self._status(f"{stage}: {done} of {total}…")
 
     def _failed(self, reason: str) -> None:
+        if not self.is_attached:
+            return
         self.query_one(ProgressBar).display = False
         self.query_one("#copies-summary", Static).update(
             plain(f"the copies cannot be listed: {reason}"))
         self.query_one("#copies-summary").add_class("bad")
 
     def _found(self, table: CopyTable) -> None:
-        self.remember(table)
-        self._show(table)
+        self.remember(table)  # found: kept for the next opening, even if closed meanwhile
+        if self.is_attached:
+            self._show(table)
 
     def _show(self, table: CopyTable) -> None:
         self.table = table
@@ -218,7 +223,7 @@ class CopiesScreen(ModalScreen[Position | None]):
     def action_open_copy(self) -> None:
         if self.rows.row_count:
             cost = self.rows.cost(self.rows.cursor)
-            self.dismiss(Position(filelog_path(cost.path), cost.rev))
+            self._leave(Position(filelog_path(cost.path), cost.rev))
 
     def action_open_source(self) -> None:
         if not self.rows.row_count:
@@ -228,7 +233,7 @@ class CopiesScreen(ModalScreen[Position | None]):
             self.app.notify(f"the source of {cost.path} rev {cost.rev} cannot be read",
                             severity="warning")
             return
-        self.dismiss(Position(filelog_path(cost.source), cost.source_rev))
+        self._leave(Position(filelog_path(cost.source), cost.source_rev))
 
     def action_order(self) -> None:
         if self.table is None:
@@ -243,4 +248,10 @@ class CopiesScreen(ModalScreen[Position | None]):
             self.rows.move_to(table.costs.index(here))
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        self._leave(None)
+
+    def _leave(self, there: Position | None) -> None:
+        """Close with ``there`` as the result; a search still going stops at its next
+        filelog (now: the screen's removal, which would stop it too, comes later)."""
+        self.workers.cancel_group(self, "copies")
+        self.dismiss(there)
