@@ -416,6 +416,8 @@ class ExplorerApp(App[None]):
             return
         from explorer.tui.widgets.copies import CopiesScreen
 
+        if isinstance(self.screen, CopiesScreen):  # from the palette, over the screen itself
+            return
         found = self._copies[1] if self._copies and self._copies[0] is source else None
         self.push_screen(CopiesScreen(source.store, found, self._remember_copies(source)),
                          self._open_copy)

@@ -34,14 +34,14 @@ from explorer.views.copies import (
     cells,
     copy_table,
     describe,
-    source_label,
 )
 from explorer.views.links import Position, filelog_path
 from explorer.views.printable import printable
 
-# Columns as views.copies.HEADERS names them: numbers fixed, the two paths share what
-# the numbers and the note's least leave (no more than their longest), the note the rest.
-_NUMBERS = {"linkrev": 8, "rev": 4, "text": 8, "stored": 8, "light": 8, "saved": 8}
+# Columns as views.copies.HEADERS names them: numbers as wide as their widest cell, the
+# two paths share what the numbers and the note's least leave (no more than their
+# longest), the note the rest.
+PATHS = ("copy", "source")
 PATH_LEAST = 12
 NOTE_LEAST = 12
 
@@ -56,13 +56,15 @@ class CopiesTable(VirtualTable):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.table = CopyTable([])
+        self.widest = widest_cells(self.table)
 
     def show(self, table: CopyTable) -> None:
         self.table = table
+        self.widest = widest_cells(table)
         self.reset(self._columns(), len(table.costs))
 
     def _columns(self) -> list[Column]:
-        return columns(self.table, self.scrollable_content_region.width)
+        return columns(self.table, self.widest, self.scrollable_content_region.width)
 
     def on_resize(self) -> None:
         """Paths take what the new width leaves them (then the base class fits the note)."""
@@ -80,22 +82,29 @@ class CopiesTable(VirtualTable):
         return list(zip(texts, styles))
 
 
-def columns(table: CopyTable, width: int) -> list[Column]:
+def widest_cells(table: CopyTable) -> list[int]:
+    """The width of each column's widest cell, its title's included (once: a resize
+    measures no row)."""
+    widest = [len(title) for title in table.headers]
+    for cost in table.costs:
+        widest = [max(n, len(printable(text))) for n, text in zip(widest, cells(cost))]
+    return widest
+
+
+def columns(table: CopyTable, widest: list[int], width: int) -> list[Column]:
     """The columns of ``table`` in ``width`` cells (wider when it needs it: the table
-    scrolls sideways then)."""
-    gaps = len(HEADERS) + 1
-    room = width - gaps - sum(_NUMBERS.values()) - NOTE_LEAST
-    longest = {"copy": max((len(printable(c.path)) for c in table.costs), default=0),
-               "source": max((len(printable(source_label(c))) for c in table.costs),
-                             default=0)}
+    scrolls sideways then); ``widest`` from ``widest_cells``."""
+    need = dict(zip(HEADERS, widest))
+    numbers = sum(n for title, n in need.items() if title not in (*PATHS, "note"))
+    room = width - (len(HEADERS) + 1) - numbers - NOTE_LEAST
     share = max(PATH_LEAST, room // 2)
-    paths = {title: max(len(title) + 1, min(n, share)) for title, n in longest.items()}
-    for title in paths:  # what one path does not need, the other may take
+    paths = {title: min(need[title], share) for title in PATHS}
+    for title in PATHS:  # what one path does not need, the other may take
         spare = room - sum(paths.values())
-        paths[title] = max(paths[title], min(longest[title], paths[title] + spare))
+        paths[title] = max(paths[title], min(need[title], paths[title] + spare))
     return [Column(shown, paths[title], "path") if title in paths
             else Column(shown, 0, "left") if title == "note"
-            else Column(shown, _NUMBERS[title]) for title, shown in zip(HEADERS, table.headers)]
+            else Column(shown, need[title]) for title, shown in zip(HEADERS, table.headers)]
 
 
 def _saving_style(cost: CopyCost) -> str:

@@ -15,7 +15,7 @@ import pytest
 from explorer.engine import Repo, Store
 from explorer.engine.format.constants import REVIDX_COPY_DELTA
 from explorer.tui.app import ExplorerApp
-from explorer.tui.widgets.copies import CopiesScreen, CopiesTable, columns
+from explorer.tui.widgets.copies import CopiesScreen, CopiesTable, columns, widest_cells
 from explorer.tui.widgets.dialogs import HelpScreen
 from explorer.views.copies import CopyTable, cells, copy_costs
 from tests.engine.repo.renames import build_renames
@@ -230,14 +230,21 @@ def test_the_key_is_in_the_help_and_the_palette(renames):
     run(ExplorerApp(renames), test)
 
 
-def test_paths_share_the_width_the_numbers_leave(renames):
+def test_numbers_fit_their_cells_and_paths_share_the_rest(renames):
     with Store.open(renames) as store:
         table = CopyTable(list(copy_costs(store)))
-    for width in (80, 118, 200):
-        specs = columns(table, width)
+    widest = widest_cells(table)
+    rows = [cells(c) for c in table.costs]
+    for width in (60, 80, 118, 200):
+        specs = columns(table, widest, width)
+        for i, column in enumerate(specs[:-1]):
+            if column.title not in ("copy", "source"):  # the numbers are never cut
+                assert column.width == max(len(column.title), *(len(r[i]) for r in rows))
+        assert all(c.width >= min(12, w) for c, w in zip(specs[1:4:2], widest[1:4:2]))
         fixed = sum(c.width + 1 for c in specs if c.width) + 1
-        assert fixed <= max(width - 12, 80), (width, specs)
-    wide = {c.title: c.width for c in columns(table, 200)}
+        if width >= 80:  # the whole row fits, the note's least included
+            assert fixed + 12 <= width
+    wide = {c.title: c.width for c in columns(table, widest, 200)}
     assert wide["copy"] == max(len(c.path) for c in table.costs)  # no more than needed
 
 
