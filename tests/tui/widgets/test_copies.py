@@ -15,6 +15,7 @@ import pytest
 from explorer.engine import Repo, Store
 from explorer.engine.format.constants import REVIDX_COPY_DELTA
 from explorer.tui.app import ExplorerApp
+from explorer.tui.headless import settle
 from explorer.tui.widgets.copies import CopiesScreen, CopiesTable, columns, widest_cells
 from explorer.tui.widgets.dialogs import HelpScreen
 from explorer.views.copies import CopyTable, cells, copy_costs
@@ -46,7 +47,7 @@ async def open_copies(pilot) -> CopiesTable:
 async def cursor_on(pilot, table: CopiesTable, path: str) -> None:
     row = next(i for i, c in enumerate(table.table.costs) if c.path == path)
     table.move_to(row)
-    await press(pilot)
+    await settle(pilot)
 
 
 def hg_file_node(repo, changeset: int, path: str) -> str:
@@ -152,7 +153,7 @@ def test_damaged_rows_say_why_and_the_rest_is_listed(renames, tmp_path):
         assert all("! " in line for line in first)
         a2 = next(i for i, c in enumerate(table.table.costs) if c.path == "a2.txt")
         table.move_to(a2)
-        await press(pilot)
+        await settle(pilot)
         status = str(copies_screen(app).query_one("#copies-status").render())
         assert "a2.txt rev 0" in status and "its source cannot be read" in status
         await press(pilot, "s")  # no source to open: said, and the screen stays
@@ -285,3 +286,20 @@ def test_progress_is_shown_for_every_step_and_closing_stops_the_search(renames, 
         assert pilot.app._copies is None
 
     run(ExplorerApp(renames), closed)
+
+
+def test_copies_are_found_again_after_the_store_is_read_again(renames):
+    async def test(pilot):
+        app = pilot.app
+        await open_copies(pilot)
+        await press(pilot, "escape")
+        first = app._copies
+        assert first is not None and first[0] is app.source
+        app.action_reload()  # what an edit does too
+        await settle(pilot)
+        assert app.source is not first[0]
+        table = await open_copies(pilot)
+        assert app._copies[0] is app.source and app._copies[1] is table.table
+        assert table.table.costs == first[1].costs
+
+    run(ExplorerApp(renames), test)
