@@ -198,6 +198,7 @@ class CopiesScreen(ModalScreen[Position | None]):
         self.query_one("#copies-summary", Static).update(
             plain(f"the copies cannot be listed: {reason}"))
         self.query_one("#copies-summary").add_class("bad")
+        self._status("Escape: close (c tries again)")
 
     def _found(self, table: CopyTable) -> None:
         self.remember(table)  # found: kept for the next opening, even if closed meanwhile

@@ -303,3 +303,33 @@ def test_copies_are_found_again_after_the_store_is_read_again(renames):
         assert table.table.costs == first[1].costs
 
     run(ExplorerApp(renames), test)
+
+
+CHANGESET_ONLY = ("[experimental]\ncopies.write-to = changeset-only\n"
+                  "copies.read-from = changeset-only\n")
+
+
+def test_a_damaged_changelog_that_keeps_the_copies_is_said_not_raised(tmp_path):
+    """Copies hg kept only in the changesets cannot be listed past a damaged changeset:
+    the screen says why, and the explorer goes on."""
+    repo = build_renames(tmp_path / "extras", hgrc=CHANGESET_ONLY)
+    with Store.open(repo) as store:
+        cl = store.changelog
+        at_byte, data = cl.chunk_offset(2) + 10, cl.data_path
+    with open(data, "r+b") as f:
+        f.seek(at_byte)
+        f.write(b"\xff" * 30)
+
+    async def test(pilot):
+        table = await open_copies(pilot)
+        summary = copies_screen(pilot.app).query_one("#copies-summary")
+        assert str(summary.render()).startswith("the copies cannot be listed: ")
+        assert "rev 2" in str(summary.render()) and summary.has_class("bad")
+        assert table.row_count == 0
+        assert pilot.app._copies is None  # nothing kept: the next c tries again
+        status = str(copies_screen(pilot.app).query_one("#copies-status").render())
+        assert "searching" not in status and "c tries again" in status
+        await press(pilot, "escape")
+        assert not isinstance(pilot.app.screen, CopiesScreen)
+
+    run(ExplorerApp(repo), test)
