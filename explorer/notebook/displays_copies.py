@@ -7,14 +7,15 @@ light-weight copy, the difference, and a note: light-weight already, or why it
 cannot be read), largest saving first, the totals above it. The copies are found when
 the object is first displayed (every filelog is read) and kept for the next display.
 Like every table here it shows at most ``tables.MAX_ROWS`` rows (the first and the
-last ones), and everything read from the store is escaped.
+last ones), and everything read from the store is escaped. Damage beyond one copy's
+row (copies kept only in a changelog that cannot be read) is said instead of the table.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from explorer.engine import Store
+from explorer.engine import RevlogError, Store
 from explorer.notebook import tables
 from explorer.notebook.tables import Cell, Row, Table, bounded_table, escape, table_html, table_text
 from explorer.views.copies import ORDERS, CopyTable, cells, copy_table, describe
@@ -51,11 +52,22 @@ class Copies:
         return f"<Copies of {printable(self.store.store_dir)} by {self.order}>"
 
     def _repr_html_(self) -> str:
-        lines = "<br>".join(escape(line) for line in self.summary().splitlines())
-        return f"<p><b>{lines}</b></p>{table_html(self.rows())}"
+        try:
+            summary, rows = self.summary(), table_html(self.rows())
+        except RevlogError as err:  # damage beyond one copy's row: said, not raised
+            return f"<p><b>{escape(_cannot(err))}</b></p>"
+        lines = "<br>".join(escape(line) for line in summary.splitlines())
+        return f"<p><b>{lines}</b></p>{rows}"
 
     def _repr_pretty_(self, p, cycle: bool) -> None:
-        p.text(self.summary() + "\n" + table_text(self.rows()))
+        try:
+            p.text(self.summary() + "\n" + table_text(self.rows()))
+        except RevlogError as err:
+            p.text(_cannot(err))
+
+
+def _cannot(err: RevlogError) -> str:
+    return f"the copies cannot be listed: {err}"
 
 
 def _row(found: CopyTable, i: int) -> Row:

@@ -100,3 +100,21 @@ def test_script_in_names_is_escaped(tmp_path):
     (row,) = body(page)
     assert row[1:4] == [copy, "0", f"{source}@0"]
     assert page.rows[1]["title"].startswith(f"{copy} rev 0 (changeset 1) copies {source}@0")
+
+
+def test_a_damaged_changelog_that_keeps_the_copies_is_said_not_raised(tmp_path):
+    repo = build_renames(tmp_path / "extras", hgrc="[experimental]\n"
+                         "copies.write-to = changeset-only\ncopies.read-from = changeset-only\n")
+    with Store.open(repo) as store:
+        cl = store.changelog
+        at, data = cl.chunk_offset(2) + 10, cl.data_path
+    with open(data, "r+b") as f:
+        f.seek(at)
+        f.write(b"\xff" * 30)
+    with Store.open(repo) as store:
+        shown = displays.copies(store)
+        page = Parsed(shown._repr_html_())
+        text = _plain(shown)
+    assert page.paragraphs[0].startswith("the copies cannot be listed: ")
+    assert "rev 2" in page.paragraphs[0] and not page.rows
+    assert text == page.paragraphs[0]
