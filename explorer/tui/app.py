@@ -53,7 +53,7 @@ from explorer.views.source import Source, SourceError, open_source
 
 if TYPE_CHECKING:
     from explorer.tui.store_actions import StoreActions
-    from explorer.views.copies import CopyTable
+    from explorer.tui.widgets.copies import Found
 
 
 class ExplorerApp(App[None]):
@@ -129,7 +129,7 @@ class ExplorerApp(App[None]):
         self.match_prefix = ""
         self.typed: int | None = None  # a revision number being typed (less-style go-to)
         self._after_open: tuple[str, str | int | None, tuple[str, int] | None] | None = None
-        self._copies: tuple[Source, CopyTable] | None = None  # the copies screen's, found once
+        self._copies: tuple[Source, Found] | None = None  # the copies screen's, found once
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = False) -> None:
@@ -423,8 +423,8 @@ class ExplorerApp(App[None]):
                          self._open_copy)
 
     def _remember_copies(self, source: Source):
-        def remember(table: CopyTable) -> None:
-            self._copies = (source, table)
+        def remember(found: Found) -> None:
+            self._copies = (source, found)
         return remember
 
     def _open_copy(self, there: Position | None) -> None:

@@ -14,6 +14,7 @@ the screen is first opened.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -114,12 +115,21 @@ def _saving_style(cost: CopyCost) -> str:
     return "mark" if cost.saving > 0 else "dim"
 
 
-Remember = Callable[[CopyTable], None]
+@dataclass
+class Found:
+    """What the screen found and where its cursor was: the app keeps it, so that the
+    next opening is immediate and puts the cursor back on the same copy."""
+
+    table: CopyTable
+    row: int = 0
+
+
+Remember = Callable[[Found], None]
 
 
 class CopiesScreen(ModalScreen[Position | None]):
-    """Every copy of ``store`` (``table``: worked out already); ``remember`` keeps what
-    the worker found, so that the next opening is immediate."""
+    """Every copy of ``store`` (``found``: worked out already); ``remember`` keeps what
+    the worker finds."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,c", "close", "Close", tooltip="Back to the panes"),
@@ -132,10 +142,10 @@ class CopiesScreen(ModalScreen[Position | None]):
                 "stored, in turn"),
     ]
 
-    def __init__(self, store: Store, table: CopyTable | None, remember: Remember) -> None:
+    def __init__(self, store: Store, found: Found | None, remember: Remember) -> None:
         super().__init__()
         self.store = store
-        self.table = table
+        self.found = found
         self.remember = remember
 
     def compose(self) -> ComposeResult:
@@ -153,8 +163,8 @@ class CopiesScreen(ModalScreen[Position | None]):
 
     def on_mount(self) -> None:
         self.rows.focus()
-        if self.table is not None:
-            self._show(self.table)
+        if self.found is not None:
+            self._show(self.found)
         else:
             self._status("searching the filelogs for copies…")
             self.run_worker(self._find, thread=True, exit_on_error=False,
@@ -201,16 +211,18 @@ class CopiesScreen(ModalScreen[Position | None]):
         self._status("Escape: close (c tries again)")
 
     def _found(self, table: CopyTable) -> None:
-        self.remember(table)  # found: kept for the next opening, even if closed meanwhile
+        self.found = Found(table)
+        self.remember(self.found)  # kept for the next opening, even if closed meanwhile
         if self.is_attached:
-            self._show(table)
+            self._show(self.found)
 
-    def _show(self, table: CopyTable) -> None:
-        self.table = table
+    def _show(self, found: Found) -> None:
+        table = found.table
         self.query_one(ProgressBar).display = False
         summary = table.summary() + (f"\n{table.note}" if table.note else "")
         self.query_one("#copies-summary", Static).update(plain(summary))
         self.rows.show(table)
+        self.rows.move_to(found.row)
         if not table.costs:
             self._status("no copy or rename is recorded in this store's history")
 
@@ -246,13 +258,12 @@ class CopiesScreen(ModalScreen[Position | None]):
         self._leave(Position(filelog_path(cost.source), cost.source_rev))
 
     def action_order(self) -> None:
-        if self.table is None:
+        if self.found is None:
             return
         names = list(ORDERS)
         here = self.rows.cost(self.rows.cursor) if self.rows.row_count else None
-        table = self.table.ordered(names[(names.index(self.table.order) + 1) % len(names)])
-        self.table = table
-        self.remember(table)
+        old = self.found.table
+        table = self.found.table = old.ordered(names[(names.index(old.order) + 1) % len(names)])
         self.rows.show(table)
         if here is not None:
             self.rows.move_to(table.costs.index(here))
@@ -264,4 +275,6 @@ class CopiesScreen(ModalScreen[Position | None]):
         """Close with ``there`` as the result; a search still going stops at its next
         filelog (now: the screen's removal, which would stop it too, comes later)."""
         self.workers.cancel_group(self, "copies")
+        if self.found is not None:
+            self.found.row = self.rows.cursor
         self.dismiss(there)

@@ -127,8 +127,9 @@ def test_o_changes_the_order_and_the_cursor_stays_on_its_copy(renames):
         assert "copy↑" in shown(table)[0]
         await press(pilot, "escape")
         assert not isinstance(pilot.app.screen, CopiesScreen)
-        await press(pilot, "c")  # found once: shown again at once, in the order left
-        assert pilot.app.screen.rows.table.order == "path"
+        await press(pilot, "c")  # found once: shown again at once, in the order left,
+        assert pilot.app.screen.rows.table.order == "path"  # on the copy left
+        assert pilot.app.screen.rows.cost(pilot.app.screen.rows.cursor).path == "small2.txt"
         assert not [w for w in pilot.app.workers if w.group == "copies"]
 
     run(ExplorerApp(renames), test)
@@ -299,8 +300,8 @@ def test_copies_are_found_again_after_the_store_is_read_again(renames):
         await settle(pilot)
         assert app.source is not first[0]
         table = await open_copies(pilot)
-        assert app._copies[0] is app.source and app._copies[1] is table.table
-        assert table.table.costs == first[1].costs
+        assert app._copies[0] is app.source and app._copies[1].table is table.table
+        assert table.table.costs == first[1].table.costs
 
     run(ExplorerApp(renames), test)
 
