@@ -20,7 +20,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
+from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
@@ -127,7 +127,7 @@ class Found:
 Remember = Callable[[Found], None]
 
 
-class CopiesScreen(Screen[Position | None]):
+class CopiesScreen(ModalScreen[Position | None]):
     """Every copy of ``store`` (``found``: worked out already); ``remember`` keeps what
     the worker finds."""
 

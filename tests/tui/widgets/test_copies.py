@@ -334,3 +334,17 @@ def test_a_damaged_changelog_that_keeps_the_copies_is_said_not_raised(tmp_path):
         assert not isinstance(pilot.app.screen, CopiesScreen)
 
     run(ExplorerApp(repo), test)
+
+
+def test_the_panes_keys_wait_while_the_copies_are_shown(renames):
+    """The screen is modal: l, v, g, digits and z do not act on the panes it covers."""
+    async def test(pilot):
+        app = pilot.app
+        await open_copies(pilot)
+        await press(pilot, "l", "v", "g", "1", "z")
+        assert isinstance(app.screen, CopiesScreen)
+        assert not app.command_line.asking and app.typed is None
+        assert app.problems_pane.table.problems == []
+        assert not [w for w in app.workers if w.group in ("links", "verify")]
+
+    run(ExplorerApp(renames), test)
