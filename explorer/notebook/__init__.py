@@ -5,7 +5,7 @@ IPython display formatters for ``Revlog``, ``IndexEntry``, ``Store`` and
 verify's ``Problem``; the tables they show are made in ``tables``, and
 ``graphs`` gives networkx graphs of bounded parts of a revlog, which then
 display as drawings (``displays_svg``). ``displays`` names the other static
-views: revision text, delta hunks, hex anatomy, problems by cause. IPython finds
+views: revision text, delta hunks, hex anatomy, problems by cause, copies. IPython finds
 the formatters by type (``Problem`` by dotted name, so nothing is imported,
 and a missing class costs nothing). Nothing here imports Textual, and IPython
 only when ``enable`` is called outside a shell. ``explore`` gives the interactive

@@ -16,86 +16,14 @@ configuration) and its manifests are flat; the report's note says which.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
-from explorer.engine import RevlogError, Store
-from explorer.engine.format.constants import REVIDX_COPY_DELTA
+from explorer.engine import Store
 from explorer.engine.repo import lightcopies
+from explorer.views.copies import CopyCost, Totals, copy_costs
 
-
-@dataclass(frozen=True)
-class CopyCost:
-    """One copy: where it is and comes from, and its bytes as stored and as a light-weight
-    copy (``lightweight`` True when it is stored as one already)."""
-
-    path: str
-    rev: int
-    node: str
-    linkrev: int
-    source: str
-    source_rev: int
-    source_node: str
-    text_size: int
-    stored: int
-    as_lightweight: int
-    lightweight: bool
-    error: str | None = None
-
-    @property
-    def saving(self) -> int:
-        return self.stored - self.as_lightweight
-
-
-def copy_costs(store: Store) -> Iterator[CopyCost]:
-    """The cost of every copy of ``store`` (``lightcopies.all_copies``), in path order.
-    A copy whose source cannot be read, or a revision that cannot be read at all (it
-    may be a copy), comes with ``error`` saying why and -1 for what could not be worked
-    out; the others are still listed."""
-    compressor = lightcopies.store_compressor(store)
-    unreadable: list = []
-    found = lightcopies.all_copies(store, unreadable)
-    yield from _unreadable(unreadable)
-    for copy in found:
-        with store.filelog(copy.path) as rl:
-            text = rl.revision(copy.rev)
-            e = rl.entry(copy.rev)
-            cost = CopyCost(copy.path, copy.rev, e.node.hex(), e.link_rev, copy.source, -1,
-                            copy.source_node.hex(), len(text), rl.length(copy.rev), -1,
-                            bool(e.flags & REVIDX_COPY_DELTA))
-        try:
-            with store.filelog(copy.source) as src:
-                source_rev = src.rev(copy.source_node)
-            light = lightcopies.lightweight_size(store, copy, text, compressor)
-        except RevlogError as exc:
-            yield dataclasses.replace(cost, error=f"its source cannot be read: {exc}")
-            continue
-        yield dataclasses.replace(cost, source_rev=source_rev, as_lightweight=light)
-
-
-def _unreadable(found: list) -> Iterator[CopyCost]:
-    """Rows for the revisions that could not be read: they may be copies."""
-    for path, rev, exc in found:
-        yield CopyCost(path, rev, "", -1, "?", -1, "", -1, -1, -1, False,
-                       error=f"cannot be read, it may be a copy: {exc}")
-
-
-@dataclass
-class Totals:
-    copies: int = 0
-    text: int = 0
-    stored: int = 0
-    as_lightweight: int = 0
-    smaller: int = 0  # each copy as the smaller of the two: what the light-weight writer keeps
-
-    def add(self, cost: CopyCost) -> None:
-        self.copies += 1
-        self.text += cost.text_size
-        self.stored += cost.stored
-        self.as_lightweight += cost.as_lightweight
-        self.smaller += min(cost.stored, cost.as_lightweight)
-
+__all__ = ["CopyCost", "Totals", "copies_json", "copies_lines", "copy_costs", "totals_lines"]
 
 HEADER = (f"{'linkrev':>7} {'copy':<32} {'rev':>4} {'source':<32} {'srcrev':>6} {'text':>8} "
           f"{'stored':>8} {'light':>8} {'saved':>8}\n")

@@ -53,6 +53,7 @@ from explorer.views.source import Source, SourceError, open_source
 
 if TYPE_CHECKING:
     from explorer.tui.store_actions import StoreActions
+    from explorer.tui.widgets.copies import Found
 
 
 class ExplorerApp(App[None]):
@@ -104,6 +105,9 @@ class ExplorerApp(App[None]):
                 tooltip="Hex view: the cursor to the next field, from any pane"),
         Binding("left_square_bracket", "hex_field(-1)", "Previous hex field", show=False,
                 tooltip="Hex view: the cursor to the previous field, from any pane"),
+        Binding("c", "copies", "Copies", show=False,
+                tooltip="Every copy and rename in the history: its source, its bytes in the "
+                "store and as a light-weight copy (Enter opens one, back: <)"),
         Binding("a", "add_revision", "Add revision", show=False,
                 tooltip="Commit a new revision of the selected file (edit its text first)"),
         Binding("s", "strip", "Strip", show=False,
@@ -126,6 +130,7 @@ class ExplorerApp(App[None]):
         self.match_prefix = ""
         self.typed: int | None = None  # a revision number being typed (less-style go-to)
         self._after_open: tuple[str, str | int | None, tuple[str, int] | None] | None = None
+        self._copies: tuple[Source, Found] | None = None  # the copies screen's, found once
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = False) -> None:
@@ -400,6 +405,37 @@ class ExplorerApp(App[None]):
         if self.view is not None and len(self.view):
             self.navigator.choose(self.view, self.index.cursor)
 
+    def action_copies(self) -> None:
+        """The copies screen (``tui/widgets/copies.py``, loaded now: it needs the report's
+        machinery); its copies are found once per reading of the store."""
+        source = self.source
+        if source is None:
+            return
+        if source.store is None:
+            self.notify("copies are found across a store's filelogs: this is a lone revlog "
+                        "file", severity="warning")
+            return
+        from explorer.tui.widgets.copies import CopiesScreen
+
+        if isinstance(self.screen, CopiesScreen):  # from the palette, over the screen itself
+            return
+        found = self._copies[1] if self._copies and self._copies[0] is source else None
+        self.push_screen(CopiesScreen(source.store, found, self._remember_copies(source)),
+                         self._open_copy)
+
+    def _remember_copies(self, source: Source):
+        def remember(found: Found) -> None:
+            self._copies = (source, found)
+        return remember
+
+    def _open_copy(self, there: Position | None) -> None:
+        """Enter or s on the copies screen: a jump, as a link's (back returns)."""
+        if there is None:
+            return
+        self.navigator.jump()
+        if not self._show_position(there):
+            self.notify(f"{there.path} is not in the store any more", severity="warning")
+
     def action_back(self) -> None:
         self.navigator.back()
 
@@ -458,7 +494,7 @@ class ExplorerApp(App[None]):
         groups: list[tuple[str, type]] = [
             ("Everywhere", type(self)), ("Lists: index, store, chain, problems", VirtualTable),
             ("DAG pane (moves the index cursor)", DagView), ("Text pane", TextPane),
-            ("Hex pane", HexView),
+            ("Hex pane", HexView), ("Copies (c)", _copies_screen()),
         ]
         sections = []
         for title, cls in groups:
@@ -648,6 +684,13 @@ class ExplorerApp(App[None]):
                 shown = printable(ref.path, keep_newlines=False)
                 yield SystemCommand(f"Open {shown}", f"Show the {ref.kind} {shown}",
                                     _opener(self, row), discover=False)
+
+
+def _copies_screen() -> type:
+    """The copies screen's class, for its keys in the help (loaded when asked for)."""
+    from explorer.tui.widgets.copies import CopiesScreen
+
+    return CopiesScreen
 
 
 def _runner(app: App, action: str):

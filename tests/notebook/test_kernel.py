@@ -1,8 +1,8 @@
 """The static displays in a notebook executed by a real kernel (nbclient + ipykernel).
 
 The notebook is what a user writes: load the extension, open an hg-made
-store, display it, a revision's text, its hex, verify's problems and a
-graph. The outputs a kernel sends are checked as a front end receives
+store, display it, a revision's text, its hex, verify's problems, a
+graph and the copies. The outputs a kernel sends are checked as a front end receives
 them; the page they make is shot in Chromium (when installed) for
 ``screenshots/notebook-static.png``.
 """
@@ -33,6 +33,7 @@ CELLS = [
     "displays.hexview(store.manifest, 3)",
     "displays.problems(store.verify())",
     "graphs.parents_graph(store.changelog, 20, 42)",
+    "displays.copies(store)",
 ]
 
 
@@ -77,6 +78,22 @@ def test_the_outputs_are_the_displays(executed, hgrepos):
     svg = _data(nb, 5)["image/svg+xml"]
     drawn = ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}circle")
     assert len(list(drawn)) == 22 + 3  # the window's revisions, and the legend's
+
+
+def test_the_copies_are_the_reports(executed):
+    from explorer.engine import Store
+    from explorer.views.copies import CopyTable, cells, copy_costs
+    from tests.notebook.test_tables import Parsed
+
+    nb, repo = executed
+    with Store.open(repo) as store:
+        expected = CopyTable(list(copy_costs(store)))
+    assert expected.costs  # the standard history copies and renames
+    page = Parsed(_data(nb, 6)["text/html"])
+    assert page.paragraphs == [expected.summary()]
+    assert [[text for _, text in row["cells"]] for row in page.rows[1:]] == \
+        [cells(c) for c in expected.costs]
+    assert _data(nb, 6)["text/plain"].startswith(expected.summary())
 
 
 def test_the_page_in_chromium(executed):

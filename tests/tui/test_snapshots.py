@@ -17,6 +17,7 @@ from explorer.engine.damage import faults
 from explorer.tui.app import ExplorerApp
 from explorer.tui.headless import settle
 from explorer.views import demo
+from tests.engine.repo.renames import build_renames
 from tests.tui.conftest import SIZE, press
 
 LEDGER = "data/ledger.txt.i"  # 260 revisions: a long chain with level 1-2 snapshots
@@ -176,3 +177,15 @@ def test_fault_chooser(snap_compare):
 
 def test_cannot_open(snap_compare):
     assert snap(snap_compare, ExplorerApp("no/such/repository"))
+
+
+@pytest.fixture(scope="module")
+def renames(tmp_path_factory) -> Path:
+    """hg's history of copies and renames (tests/engine/repo/renames.py)."""
+    return build_renames(tmp_path_factory.mktemp("snap-copies") / "renames")
+
+
+def test_copies_screen(snap_compare, renames):
+    """Every copy by saving, the totals above, the cursor's copy told in full below."""
+    assert snap(snap_compare, ExplorerApp(renames), ("title", "hg's renames and copies"),
+                ("keys", "c", "down"), size=(120, 40))

@@ -19,7 +19,7 @@ keeping its node and text, and adds or removes the requirement.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..errors import RevlogError
@@ -37,6 +37,10 @@ from .formats import split_requirements, write_config
 from .rewrite import Row, replace_filelog
 
 CHANGELOG_COPY_REQUIREMENTS = ("exp-copies-sidedata-changeset",)
+
+# Called with (filelogs searched, filelogs to search) after each filelog: a long search
+# shows how far it got, and a callback that raises stops it (a view closed meanwhile).
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -65,13 +69,17 @@ def filelog_paths(store: StoreFiles) -> list[str]:
 
 
 def find_copies(store: StoreFiles, paths: list[str] | None = None,
-                unreadable: list[tuple[str, int, RevlogError]] | None = None) -> Iterator[Copy]:
+                unreadable: list[tuple[str, int, RevlogError]] | None = None,
+                progress: Progress | None = None) -> Iterator[Copy]:
     """Every copy recorded in the filelogs of ``store`` (of ``paths``: all by default).
 
     A revision that cannot be read (damage) raises, or with ``unreadable`` given is
     added to it as (path, rev, error) and the search goes on: whether it is a copy
-    cannot be told."""
-    for path in filelog_paths(store) if paths is None else paths:
+    cannot be told. ``progress`` hears of each filelog searched."""
+    paths = filelog_paths(store) if paths is None else paths
+    for done, path in enumerate(paths):
+        if progress is not None:
+            progress(done, len(paths))
         with store.filelog(path) as rl:
             for rev in range(len(rl)):
                 try:
@@ -149,10 +157,13 @@ def _manifest_of(cl: Revlog, ml: Revlog, rev: int, text: bytes | None = None) ->
     return parse_manifest(ml.revision(ml.rev(entry.manifest)))
 
 
-def all_copies(store: StoreFiles, unreadable: list | None = None) -> list[Copy]:
+def all_copies(store: StoreFiles, unreadable: list | None = None,
+               progress: Progress | None = None) -> list[Copy]:
     """The copies of filelog metadata and, where the store may keep them there (flat
-    manifests), of the changesets: each filelog revision once, in path then rev order."""
-    found = {(c.path, c.rev): c for c in find_copies(store, unreadable=unreadable)}
+    manifests), of the changesets: each filelog revision once, in path then rev order.
+    ``progress`` hears of the filelogs searched (``find_copies``)."""
+    found = {(c.path, c.rev): c
+             for c in find_copies(store, unreadable=unreadable, progress=progress)}
     if changeset_copies_kept(store) and "treemanifest" not in store.requirements:
         for c in changeset_copies(store):
             found.setdefault((c.path, c.rev), c)

@@ -294,3 +294,15 @@ def test_nothing_worth_converting_leaves_hg_its_store(tmp_path):
     assert flagged(path) == []
     hg(path, "verify")  # no requirement named: a copy too small stays a full text
     assert hg(path, "debugrename", "-r", "1", "b.txt").startswith(b"b.txt renamed from a.txt:")
+
+
+def test_the_search_for_copies_tells_each_filelog_hg_wrote(renames):
+    """``progress`` hears (done, total) before each filelog; total is hg's file count."""
+    out = hg(renames, "log", "-T", "{join(files, '\\n')}\\n").decode()
+    files = sorted({line for line in out.splitlines() if line})
+    heard: list[tuple[int, int]] = []
+    with Store.open(renames) as store:
+        found = lightcopies.all_copies(store, progress=lambda *tick: heard.append(tick))
+        assert found == list(lightcopies.find_copies(store))  # the same copies, heard or not
+        assert lightcopies.filelog_paths(store) == files
+    assert heard == [(i, len(files)) for i in range(len(files))]
