@@ -10,7 +10,8 @@ setup(
     ext_modules=[
         Extension(
             "explorer.engine.format._kernels",
-            sources=["explorer/engine/format/_kernels.c", "explorer/engine/format/_bdiff.c"],
+            sources=["explorer/engine/format/_kernels.c", "explorer/engine/format/_bdiff.c",
+                     "explorer/engine/format/_walks.c"],
             optional=True,
         )
     ]

@@ -494,6 +494,8 @@ done:
 /* -- module: delta creation is in _bdiff.c ------------------------------------------------------------------------------- */
 
 PyObject *kernels_diff(PyObject *self, PyObject *args);
+PyObject *kernels_raise_to_parents(PyObject *self, PyObject *args);
+PyObject *kernels_mark_labelled_parents(PyObject *self, PyObject *args);
 
 static PyMethodDef methods[] = {
     {"apply_delta", (PyCFunction)(void (*)(void))apply_delta, METH_VARARGS | METH_KEYWORDS,
@@ -502,6 +504,10 @@ static PyMethodDef methods[] = {
      "apply_deltas(base, deltas, sizes=None) -> bytes: a chain folded in one pass."},
     {"diff", kernels_diff, METH_VARARGS,
      "diff(a, b) -> bytes: the delta turning a into b, as format.pure.bdiff.diff makes it."},
+    {"raise_to_parents", kernels_raise_to_parents, METH_VARARGS,
+     "raise_to_parents(p1, p2, values, start): as format.pure.walks.raise_to_parents."},
+    {"mark_labelled_parents", kernels_mark_labelled_parents, METH_VARARGS,
+     "mark_labelled_parents(p1, p2, labels, marks): as format.pure.walks does it."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,0 +1,39 @@
+"""Forward walks over a revlog's parent columns, one step a revision, in pure Python
+(the reference; ``format._kernels`` has the compiled twins, ``format.walks`` chooses).
+
+The columns are ``array('i')`` of parents (each an earlier revision or -1, checked by
+whoever read them); the byte arrays have one slot past the last revision, the null
+revision's, so ``values[-1]`` answers for a parent -1 without a test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def raise_to_parents(p1: Sequence[int], p2: Sequence[int], values: bytearray,
+                     start: int) -> None:
+    """Each revision from ``start`` on takes the highest of its value and its parents',
+    in place: how phases flow from their roots to every descendant."""
+    for rev in range(start, len(p1)):
+        value, a, b = values[rev], values[p1[rev]], values[p2[rev]]
+        if a > value:
+            value = a
+        if b > value:
+            value = b
+        values[rev] = value
+
+
+def mark_labelled_parents(p1: Sequence[int], p2: Sequence[int], labels: Sequence[int],
+                          marks: bytearray) -> None:
+    """Set ``marks`` of each parent with its child's label, for every child not marked
+    already (marks set beforehand exclude a revision), in place: with branch numbers as
+    labels, what is left unmarked is a branch head candidate."""
+    for rev in range(len(p1)):
+        if marks[rev]:
+            continue
+        label, a, b = labels[rev], p1[rev], p2[rev]
+        if a >= 0 and labels[a] == label:
+            marks[a] = 1
+        if b >= 0 and labels[b] == label:
+            marks[b] = 1
