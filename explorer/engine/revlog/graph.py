@@ -399,4 +399,3 @@ def is_ancestor(p1: Column, p2: Column, a: int, b: int) -> bool:
             seen[x] = 1
             rev = x
     return False
-
