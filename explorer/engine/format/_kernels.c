@@ -507,7 +507,7 @@ static PyMethodDef methods[] = {
     {"raise_to_parents", kernels_raise_to_parents, METH_VARARGS,
      "raise_to_parents(p1, p2, values, start): as format.pure.walks.raise_to_parents."},
     {"mark_labelled_parents", kernels_mark_labelled_parents, METH_VARARGS,
-     "mark_labelled_parents(p1, p2, labels, marks): as format.pure.walks does it."},
+     "mark_labelled_parents(p1, p2, labels, excluded, marks): as format.pure.walks does it."},
     {NULL, NULL, 0, NULL},
 };
 

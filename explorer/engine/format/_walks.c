@@ -64,34 +64,47 @@ done:
 
 PyObject *kernels_mark_labelled_parents(PyObject *self, PyObject *args)
 {
-	Py_buffer p1, p2, labels, marks;
+	Py_buffer p1, p2, labels, excluded, marks;
 	Py_ssize_t count, rev;
 	PyObject *result = NULL;
 
-	if (!PyArg_ParseTuple(args, "y*y*y*w*:mark_labelled_parents", &p1, &p2, &labels, &marks))
+	if (!PyArg_ParseTuple(args, "y*y*y*y*w*:mark_labelled_parents", &p1, &p2, &labels,
+	                      &excluded, &marks))
 		return NULL;
 	if (columns(&p1, &p2, &count) < 0)
 		goto done;
-	if (labels.itemsize != sizeof(int) || labels.len != p1.len || marks.len < count) {
+	if (labels.itemsize != sizeof(int) || labels.len != p1.len || marks.len < count ||
+	    excluded.len < count) {
 		PyErr_SetString(PyExc_ValueError, "labels: an array('i') as long as the parents; "
-		                                  "marks: a byte a revision");
+		                                  "excluded and marks: a byte a revision");
 		goto done;
 	}
 	{
 		const int *a = p1.buf, *b = p2.buf, *label = labels.buf;
+		const unsigned char *out = excluded.buf;
 		unsigned char *m = marks.buf;
 		for (rev = 0; rev < count; rev++) {
 			int x = a[rev], y = b[rev];
+			unsigned char rooted = 2;
 			if (x < -1 || x >= rev || y < -1 || y >= rev) {
 				bad_parent(rev);
 				goto done;
 			}
-			if (m[rev])
+			if (out[rev]) {
+				m[rev] |= 1;
 				continue;
-			if (x >= 0 && label[x] == label[rev])
-				m[x] = 1;
-			if (y >= 0 && label[y] == label[rev])
-				m[y] = 1;
+			}
+			if (x >= 0 && label[x] == label[rev]) {
+				m[x] |= 1;
+				if (!out[x])
+					rooted = 0;
+			}
+			if (y >= 0 && label[y] == label[rev]) {
+				m[y] |= 1;
+				if (!out[y])
+					rooted = 0;
+			}
+			m[rev] |= rooted;
 		}
 	}
 	result = Py_NewRef(Py_None);
@@ -99,6 +112,7 @@ done:
 	PyBuffer_Release(&p1);
 	PyBuffer_Release(&p2);
 	PyBuffer_Release(&labels);
+	PyBuffer_Release(&excluded);
 	PyBuffer_Release(&marks);
 	return result;
 }

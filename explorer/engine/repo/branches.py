@@ -45,28 +45,33 @@ def branch_map(changelog: Revlog, excluded: bytearray, of: Branches) -> dict[str
     more, 1 for those the filter hides and the obsolete ones) with its heads; ``of`` is
     every changeset's branch. Branches in order of their first changeset."""
     p1, p2 = changelog.parent_columns()
-    marks = bytearray(excluded)
-    walks.mark_labelled_parents(p1, p2, of.number, marks)
-    candidates: dict[int, list[int]] = {}
+    marks = bytearray(len(excluded))
+    walks.mark_labelled_parents(p1, p2, of.number, excluded, marks)
     count = len(p1)
-    at = marks.find(0, 0, count)
-    while at >= 0:
-        candidates.setdefault(of.number[at], []).append(at)
-        at = marks.find(0, at + 1, count)
+    candidates: dict[int, list[int]] = {}
+    for rev in _found(marks.translate(_HAS_CHILD), 0, count):
+        candidates.setdefault(of.number[rev], []).append(rev)
+    first: dict[int, int] = {}
+    for rev in _found(marks.translate(_ROOTED), 1, count):
+        first.setdefault(of.number[rev], rev)
     out = {}
-    for label in sorted(candidates, key=lambda n: _first(of.number, n, excluded)):
+    for label in sorted(candidates, key=first.__getitem__):
         heads = _drop_ancestors(changelog, candidates[label])
         closed = frozenset(h for h in heads if of.closes[h])
         out[of.names[label]] = BranchHeads(of.names[label], tuple(heads), closed)
     return out
 
 
-def _first(numbers, label: int, excluded: bytearray) -> int:
-    """The first changeset of branch ``label`` the filter leaves."""
-    rev = numbers.index(label)
-    while excluded[rev]:
-        rev = numbers.index(label, rev + 1)
-    return rev
+_HAS_CHILD = bytes(m & 1 for m in range(256))  # excluded, or a child on its branch
+_ROOTED = bytes(m >> 1 & 1 for m in range(256))  # no parent on its branch
+
+
+def _found(flags: bytearray, value: int, count: int):
+    """The revisions below ``count`` whose byte in ``flags`` is ``value``, ascending."""
+    at = flags.find(value, 0, count)
+    while at >= 0:
+        yield at
+        at = flags.find(value, at + 1, count)
 
 
 def _drop_ancestors(changelog: Revlog, candidates: list[int]) -> list[int]:

@@ -25,15 +25,23 @@ def raise_to_parents(p1: Sequence[int], p2: Sequence[int], values: bytearray,
 
 
 def mark_labelled_parents(p1: Sequence[int], p2: Sequence[int], labels: Sequence[int],
-                          marks: bytearray) -> None:
-    """Set ``marks`` of each parent with its child's label, for every child not marked
-    already (marks set beforehand exclude a revision), in place: with branch numbers as
-    labels, what is left unmarked is a branch head candidate."""
+                          excluded: bytearray, marks: bytearray) -> None:
+    """Over the revisions not ``excluded``, set bit 1 of ``marks`` (zeroed, a byte a
+    revision and one more) on each parent with its child's label, bit 2 on each revision
+    with no such parent; excluded revisions get bit 1. With branch numbers as labels,
+    revisions without bit 1 are the branch head candidates, and a branch's first
+    changeset is its lowest with bit 2."""
     for rev in range(len(p1)):
-        if marks[rev]:
+        if excluded[rev]:
+            marks[rev] |= 1
             continue
-        label, a, b = labels[rev], p1[rev], p2[rev]
+        label, a, b, rooted = labels[rev], p1[rev], p2[rev], 2
         if a >= 0 and labels[a] == label:
-            marks[a] = 1
+            marks[a] |= 1
+            if not excluded[a]:
+                rooted = 0
         if b >= 0 and labels[b] == label:
-            marks[b] = 1
+            marks[b] |= 1
+            if not excluded[b]:
+                rooted = 0
+        marks[rev] |= rooted
