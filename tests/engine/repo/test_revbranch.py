@@ -11,7 +11,6 @@ since hg repairs the cache as it reads it.
 
 from __future__ import annotations
 
-import shutil
 import struct
 from pathlib import Path
 
