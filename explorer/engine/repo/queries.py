@@ -18,7 +18,7 @@ import os
 
 from ..format import walks
 from ..format.constants import NODE_SIZE, NULL_REV
-from ..payloads.changeset import parse_changeset
+from ..payloads.changeset import changeset_branch
 from ..store.discovery import read_optional
 from ..store.files import StoreFiles
 from . import bookmarks as names
@@ -221,8 +221,7 @@ class Queries(StoreFiles):
         return branches(self.changelog, names_, records, self._branch_of)
 
     def _branch_of(self, rev: int) -> tuple[str, bool]:
-        entry = parse_changeset(self.changelog.revision(rev))
-        return entry.branch, "close" in entry.extra
+        return changeset_branch(self.changelog.revision(rev))
 
     def branch_heads(self, closed: bool = False, filter_: str | None = "visible") -> list[int]:
         """The heads ``hg heads`` lists: every branch's open heads (all with ``closed``),
