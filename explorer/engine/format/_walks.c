@@ -116,3 +116,64 @@ done:
 	PyBuffer_Release(&marks);
 	return result;
 }
+
+PyObject *kernels_first_bad_parent(PyObject *self, PyObject *args)
+{
+	Py_buffer p1, p2;
+	Py_ssize_t count, rev, bad = -1;
+
+	if (!PyArg_ParseTuple(args, "y*y*:first_bad_parent", &p1, &p2))
+		return NULL;
+	if (columns(&p1, &p2, &count) < 0) {
+		PyBuffer_Release(&p1);
+		PyBuffer_Release(&p2);
+		return NULL;
+	}
+	{
+		const int *a = p1.buf, *b = p2.buf;
+		for (rev = 0; rev < count; rev++) {
+			if (a[rev] < -1 || a[rev] >= rev || b[rev] < -1 || b[rev] >= rev) {
+				bad = rev;
+				break;
+			}
+		}
+	}
+	PyBuffer_Release(&p1);
+	PyBuffer_Release(&p2);
+	return PyLong_FromSsize_t(bad);
+}
+
+PyObject *kernels_mark_parents(PyObject *self, PyObject *args)
+{
+	Py_buffer p1, p2, marks;
+	Py_ssize_t count, rev;
+	PyObject *result = NULL;
+
+	if (!PyArg_ParseTuple(args, "y*y*w*:mark_parents", &p1, &p2, &marks))
+		return NULL;
+	if (columns(&p1, &p2, &count) < 0)
+		goto done;
+	if (marks.len < count + 1) {
+		PyErr_SetString(PyExc_ValueError, "marks need one byte a revision and one more");
+		goto done;
+	}
+	{
+		const int *a = p1.buf, *b = p2.buf;
+		unsigned char *m = marks.buf;
+		for (rev = 0; rev < count; rev++) {
+			int x = a[rev], y = b[rev];
+			if (x < -1 || x >= rev || y < -1 || y >= rev) {
+				bad_parent(rev);
+				goto done;
+			}
+			m[x < 0 ? count : x] = 1;
+			m[y < 0 ? count : y] = 1;
+		}
+	}
+	result = Py_NewRef(Py_None);
+done:
+	PyBuffer_Release(&p1);
+	PyBuffer_Release(&p2);
+	PyBuffer_Release(&marks);
+	return result;
+}

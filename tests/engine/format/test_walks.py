@@ -75,3 +75,32 @@ def test_compiled_refuses_a_parent_that_is_no_earlier_revision(bad):
     with pytest.raises(ValueError, match="revision 1"):
         compiled().mark_labelled_parents(p1, p2, array("i", [0, 0]), bytearray(3),
                                          bytearray(3))
+
+
+@st.composite
+def columns(draw):
+    """Parent columns of up to 40 revisions, some parents possibly out of range."""
+    count = draw(st.integers(0, 40))
+    parent = st.integers(-3, count + 2)
+    return (array("i", draw(st.lists(parent, min_size=count, max_size=count))),
+            array("i", draw(st.lists(parent, min_size=count, max_size=count))))
+
+
+@settings(max_examples=300, deadline=None)
+@given(columns())
+def test_first_bad_parent_twins(cols):
+    p1, p2 = cols
+    expected = next((r for r in range(len(p1))
+                     if not (-1 <= p1[r] < r and -1 <= p2[r] < r)), -1)
+    assert pure.first_bad_parent(p1, p2) == expected
+    assert compiled().first_bad_parent(p1, p2) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(dags())
+def test_mark_parents_twins(dag):
+    p1, p2, _values, _labels, excluded = dag
+    ours, theirs = bytearray(len(excluded)), bytearray(len(excluded))
+    pure.mark_parents(p1, p2, ours)
+    compiled().mark_parents(p1, p2, theirs)
+    assert ours == theirs

@@ -9,6 +9,7 @@ revision's, so ``values[-1]`` answers for a parent -1 without a test.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import sub
 
 
 def raise_to_parents(p1: Sequence[int], p2: Sequence[int], values: bytearray,
@@ -45,3 +46,22 @@ def mark_labelled_parents(p1: Sequence[int], p2: Sequence[int], labels: Sequence
             if not excluded[b]:
                 rooted = 0
         marks[rev] |= rooted
+
+
+def first_bad_parent(p1: Sequence[int], p2: Sequence[int]) -> int:
+    """The first revision with a parent that is neither an earlier revision nor -1, or
+    -1 when every parent is one (checked with C-level min and max first)."""
+    revs = range(len(p1))
+    if not revs or (min(p1) >= -1 and min(p2) >= -1 and max(map(sub, p1, revs)) < 0
+                    and max(map(sub, p2, revs)) < 0):
+        return -1
+    return next(rev for rev in revs if not (-1 <= p1[rev] < rev and -1 <= p2[rev] < rev))
+
+
+def mark_parents(p1: Sequence[int], p2: Sequence[int], marks: bytearray) -> None:
+    """Set the byte of every revision that is a parent (a parent -1 sets the last
+    byte, the null revision's), in place: what is left unset are the heads."""
+    for p in p1:
+        marks[p] = 1
+    for p in p2:
+        marks[p] = 1
