@@ -77,7 +77,7 @@ def branches(changelog: Revlog, names: list[str], records: bytes,
     number = array("i", numbers[:text_from]) if text_from else array("i")
     flags = bytearray(closes[:text_from])
     if len(known) != len(names):  # a name twice: one number a name, as hg compares names
-        number = array("i", (known[names[n]] for n in number))
+        number = array("i", (known[names[n]] if n < len(names) else 0 for n in number))
     all_names = list(names)
 
     def read(rev: int) -> None:
@@ -102,6 +102,7 @@ def branches(changelog: Revlog, names: list[str], records: bytes,
 class _Cached:
     stop: int  # records from here on are not used (truncated by hg)
     skipped: list[int]  # NUL-prefix records below ``stop``: read from text
+    # (their numbers mean nothing: replaced before use)
 
 
 def _cached_revs(nodes: bytes, records: bytes, usable: int) -> _Cached:
@@ -110,12 +111,22 @@ def _cached_revs(nodes: bytes, records: bytes, usable: int) -> _Cached:
     with memoryview(records) as view:
         for byte in range(PREFIX):
             prefixes[byte::PREFIX] = view[byte : RECORD * usable : RECORD]
-    skipped = []
-    for rev in _differing(nodes, prefixes):
-        if prefixes[PREFIX * rev : PREFIX * rev + PREFIX] != _MISSING:
-            return _Cached(rev, skipped)
-        skipped.append(rev)
-    return _Cached(usable, skipped)
+    stop = next((rev for rev in _differing(nodes, prefixes)
+                 if prefixes[PREFIX * rev : PREFIX * rev + PREFIX] != _MISSING), usable)
+    # hg tests for a NUL prefix first: even a node starting with four NUL bytes is read
+    return _Cached(stop, list(_aligned(prefixes, _MISSING, PREFIX * stop)))
+
+
+def _aligned(data: bytearray, pattern: bytes, end: int):
+    """The indexes of the ``len(pattern)``-byte groups of ``data[:end]`` equal to
+    ``pattern``, ascending."""
+    at = data.find(pattern, 0, end)
+    while at >= 0:
+        if at % len(pattern) == 0:
+            yield at // len(pattern)
+            at = data.find(pattern, at + len(pattern), end)
+        else:
+            at = data.find(pattern, at + 1, end)
 
 
 def _differing(a: bytes, b: bytearray):

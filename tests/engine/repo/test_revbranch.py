@@ -75,6 +75,10 @@ DAMAGE = {
         b"\0".join(reversed(rbc(repo, "names").read_bytes().split(b"\0")))),
     "no names": lambda repo, config: rbc(repo, "names").unlink(),
     "garbage": lambda repo, config: rbc(repo, "revs").write_bytes(bytes(range(256)) * 2),
+    "name twice": lambda repo, config: [
+        rbc(repo, "names").write_bytes(rbc(repo, "names").read_bytes() + b"\0default"),
+        patch_record(repo, 5, number=3),
+        patch_record(repo, 7, prefix=b"\0" * 4, number=1000)],
     "stale": stale,
     "legacy v1": legacy,
 }
