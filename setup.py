@@ -11,7 +11,7 @@ setup(
         Extension(
             "explorer.engine.format._kernels",
             sources=["explorer/engine/format/_kernels.c", "explorer/engine/format/_bdiff.c",
-                     "explorer/engine/format/_hgdiff.c"],
+                     "explorer/engine/format/_hgdiff.c", "explorer/engine/format/_walks.c"],
             optional=True,
         )
     ]

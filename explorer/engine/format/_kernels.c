@@ -497,6 +497,10 @@ done:
 PyObject *kernels_diff(PyObject *self, PyObject *args);
 PyObject *kernels_hg_storage_diff(PyObject *self, PyObject *args); /* _hgdiff.c */
 PyObject *kernels_hg_textdiff(PyObject *self, PyObject *args);
+PyObject *kernels_raise_to_parents(PyObject *self, PyObject *args);
+PyObject *kernels_mark_labelled_parents(PyObject *self, PyObject *args);
+PyObject *kernels_first_bad_parent(PyObject *self, PyObject *args);
+PyObject *kernels_mark_parents(PyObject *self, PyObject *args);
 
 static PyMethodDef methods[] = {
     {"apply_delta", (PyCFunction)(void (*)(void))apply_delta, METH_VARARGS | METH_KEYWORDS,
@@ -509,6 +513,14 @@ static PyMethodDef methods[] = {
      "hg_storage_diff(a, b) -> bytes: Mercurial's delta, as format.pure.hgdiff.storage_diff."},
     {"hg_textdiff", kernels_hg_textdiff, METH_VARARGS,
      "hg_textdiff(a, b) -> bytes: Mercurial's older delta, as format.pure.hgdiff.textdiff."},
+    {"raise_to_parents", kernels_raise_to_parents, METH_VARARGS,
+     "raise_to_parents(p1, p2, values, start): as format.pure.walks.raise_to_parents."},
+    {"mark_labelled_parents", kernels_mark_labelled_parents, METH_VARARGS,
+     "mark_labelled_parents(p1, p2, labels, excluded, marks): as format.pure.walks does it."},
+    {"first_bad_parent", kernels_first_bad_parent, METH_VARARGS,
+     "first_bad_parent(p1, p2) -> int: as format.pure.walks.first_bad_parent."},
+    {"mark_parents", kernels_mark_parents, METH_VARARGS,
+     "mark_parents(p1, p2, marks): as format.pure.walks.mark_parents."},
     {NULL, NULL, 0, NULL},
 };
 

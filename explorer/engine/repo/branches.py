@@ -12,11 +12,11 @@ heads are. The branch's tip is its highest open head, else its highest head.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ..format.constants import NULL_REV
+from ..format import walks
 from ..revlog.revlog import Revlog
+from .revbranch import Branches
 
 
 @dataclass(frozen=True)
@@ -40,30 +40,38 @@ class BranchHeads:
         return (self.open_heads or self.heads)[-1]
 
 
-def branch_map(changelog: Revlog, revs: Iterable[int],
-               branch_of: Callable[[int], tuple[str, bool]]) -> dict[str, BranchHeads]:
-    """Every branch of ``revs`` (ascending: the changesets the filter leaves, but the
-    obsolete ones) with its heads; ``branch_of(rev)`` is the changeset's (branch,
-    closes it). Branches in order of their first changeset."""
-    members: dict[str, list[int]] = {}
-    closing: set[int] = set()
-    branch: dict[int, str] = {}
-    for rev in revs:
-        name, closes = branch_of(rev)
-        branch[rev] = name
-        members.setdefault(name, []).append(rev)
-        if closes:
-            closing.add(rev)
-    not_head: set[int] = set()
-    for rev, name in branch.items():
-        not_head.update(p for p in changelog.parents(rev)
-                        if p != NULL_REV and branch.get(p) == name)
+def branch_map(changelog: Revlog, excluded: bytearray, of: Branches) -> dict[str, BranchHeads]:
+    """Every branch of the changesets ``excluded`` leaves (a byte a revision and one
+    more, 1 for those the filter hides and the obsolete ones) with its heads; ``of`` is
+    every changeset's branch. Branches in order of their first changeset."""
+    p1, p2 = changelog.parent_columns()
+    marks = bytearray(len(excluded))
+    walks.mark_labelled_parents(p1, p2, of.number, excluded, marks)
+    count = len(p1)
+    candidates: dict[int, list[int]] = {}
+    for rev in _found(marks.translate(_HAS_CHILD), 0, count):
+        candidates.setdefault(of.number[rev], []).append(rev)
+    first: dict[int, int] = {}
+    for rev in _found(marks.translate(_ROOTED), 1, count):
+        first.setdefault(of.number[rev], rev)
     out = {}
-    for name, revs_of in members.items():
-        candidates = [r for r in revs_of if r not in not_head]
-        heads = _drop_ancestors(changelog, candidates)
-        out[name] = BranchHeads(name, tuple(heads), frozenset(closing.intersection(heads)))
+    for label in sorted(candidates, key=first.__getitem__):
+        heads = _drop_ancestors(changelog, candidates[label])
+        closed = frozenset(h for h in heads if of.closes[h])
+        out[of.names[label]] = BranchHeads(of.names[label], tuple(heads), closed)
     return out
+
+
+_HAS_CHILD = bytes(m & 1 for m in range(256))  # excluded, or a child on its branch
+_ROOTED = bytes(m >> 1 & 1 for m in range(256))  # no parent on its branch
+
+
+def _found(flags: bytearray, value: int, count: int):
+    """The revisions below ``count`` whose byte in ``flags`` is ``value``, ascending."""
+    at = flags.find(value, 0, count)
+    while at >= 0:
+        yield at
+        at = flags.find(value, at + 1, count)
 
 
 def _drop_ancestors(changelog: Revlog, candidates: list[int]) -> list[int]:

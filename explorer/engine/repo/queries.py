@@ -9,6 +9,12 @@ Filters are hg's repoview names: ``None`` (every changeset), ``"visible"`` (hg's
 default: obsolete changesets and those of the archived and internal phases hidden,
 unless a bookmark, a local tag, the working copy or a visible descendant keeps them)
 and ``"served"`` (visible, secret ones left out too).
+
+Each query stays fast on 10^6 changesets: phases are raised along the parent columns
+by one compiled walk (``format/walks.py``), the hidden set and filtered heads look only
+at the changesets above the lowest filtered one, node lookups search the index (no map
+of a million nodes), and the branch map takes each changeset's branch from hg's
+rev-branch cache where hg would trust it (``revbranch.py``), reading texts otherwise.
 """
 
 from __future__ import annotations
@@ -16,14 +22,16 @@ from __future__ import annotations
 import functools
 import os
 
+from ..format import walks
 from ..format.constants import NODE_SIZE, NULL_REV
-from ..payloads.changeset import parse_changeset
+from ..payloads.changeset import changeset_branch
 from ..store.discovery import read_optional
 from ..store.files import StoreFiles
 from . import bookmarks as names
 from .branches import BranchHeads, branch_map
 from .obsstore import Marker, read_markers
-from .phases import ARCHIVED, DRAFT, INTERNAL, PUBLIC, SECRET, PhaseRoots
+from .phases import ARCHIVED, DRAFT, INTERNAL, SECRET, PhaseRoots
+from .revbranch import Branches, branches, read_cache
 
 FILTERS = (None, "visible", "served")
 
@@ -71,10 +79,36 @@ class Queries(StoreFiles):
         return self._phase_roots.phase(rev, self.changelog.parents)
 
     @functools.cached_property
+    def _phases(self) -> bytearray:
+        """Every changeset's phase, a byte each (one more slot, the null revision's:
+        public): each root's phase raised along the parents from the lowest root up,
+        as hg's C index computes them."""
+        cl = self.changelog
+        values = bytearray(len(cl) + 1)
+        roots = self._phase_roots.roots
+        for phase in sorted(roots):  # a revision root of two phases keeps the higher
+            for rev in roots[phase]:
+                values[rev] = phase
+        lowest = min((min(revs) for phase, revs in roots.items() if phase and revs),
+                     default=len(cl))
+        walks.raise_to_parents(*cl.parent_columns(), values, lowest)
+        return values
+
+    @functools.cached_property
     def phase_map(self) -> list[int]:
         """The phase of every changeset, by revision."""
-        roots, parents = self._phase_roots, self.changelog.parents
-        return [roots.phase(rev, parents) for rev in range(len(self.changelog))]
+        return list(memoryview(self._phases)[:-1])
+
+    def _in_phases(self, *phases: int) -> list[int]:
+        """The changesets of ``phases`` (none public), ascending."""
+        values, count = self._phases, len(self._phases) - 1
+        found = []
+        for phase in phases:
+            at = values.find(phase, 0, count)
+            while at >= 0:
+                found.append(at)
+                at = values.find(phase, at + 1, count)
+        return sorted(found)
 
     # -- bookmarks and obsolescence --------------------------------------------------------
 
@@ -97,7 +131,7 @@ class Queries(StoreFiles):
 
     def obsolete(self) -> set[int]:
         """Draft and secret changesets some marker makes obsolete (hg's ``obsolete()``)."""
-        cl, phases = self.changelog, self.phase_map
+        cl, phases = self.changelog, self._phases
         gone = {m.predecessor for m in self._markers}
         return {cl.rev(node) for node in gone if len(node) == NODE_SIZE and cl.has_node(node)
                 and phases[cl.rev(node)] in (DRAFT, SECRET)}
@@ -113,18 +147,18 @@ class Queries(StoreFiles):
     @functools.cached_property
     def _filtered(self) -> dict[str | None, frozenset[int]]:
         hidden = self._hidden()
-        secret = frozenset(r for r, p in enumerate(self.phase_map) if p >= SECRET)
+        secret = frozenset(self._in_phases(SECRET, ARCHIVED, INTERNAL))
         return {None: frozenset(), "visible": hidden, "served": hidden | secret}
 
     def _hidden(self) -> frozenset[int]:
         """hg's ``computehidden``: hideable changesets but those pinned, and the
         ancestors of visible mutable changesets revealed."""
-        phases = self.phase_map
-        hidden = self.obsolete() | {r for r, p in enumerate(phases) if p in (ARCHIVED, INTERNAL)}
+        hidden = self.obsolete() | set(self._in_phases(ARCHIVED, INTERNAL))
         if not hidden:
             return frozenset()
         hidden -= self._pinned()
-        stack = [r for r, p in enumerate(phases) if p != PUBLIC and r not in hidden]
+        stack = [r for r in self._in_phases(DRAFT, SECRET, ARCHIVED, INTERNAL)
+                 if r not in hidden]
         parents = self.changelog.parents
         while stack:
             for p in parents(stack.pop()):
@@ -148,32 +182,52 @@ class Queries(StoreFiles):
     # -- heads -----------------------------------------------------------------------------
 
     def heads(self, filter_: str | None = "visible") -> list[int]:
-        """Changesets with no child the filter leaves, ascending (``heads(all())``)."""
+        """Changesets with no child the filter leaves, ascending (``heads(all())``).
+
+        Only what lies at or above the lowest visible parent of a filtered changeset
+        can have lost its children to the filter; below it the heads are the
+        changelog's own, so the walk covers the filtered region, not the history."""
+        cl = self.changelog
         out = self.filtered(filter_)
+        every = [r for r in cl.heads() if r != NULL_REV]
         if not out:
-            return [r for r in self.changelog.heads() if r != NULL_REV]
-        visible = [r for r in range(len(self.changelog)) if r not in out]
-        parents = self.changelog.parents
-        has_child = {p for r in visible for p in parents(r)}
-        return [r for r in visible if r not in has_child]
+            return every
+        p1, p2 = cl.parent_columns()
+        exposed = [p for r in out for p in (p1[r], p2[r]) if p != NULL_REV and p not in out]
+        low = min(exposed, default=min(out))
+        has_child = bytearray(len(cl) + 1)
+        for rev in range(low, len(cl)):
+            if rev not in out:
+                has_child[p1[rev]] = has_child[p2[rev]] = 1
+        return [r for r in every if r < low and r not in out] + [
+            r for r in range(low, len(cl)) if r not in out and not has_child[r]]
 
     def branch_map(self, filter_: str | None = "visible") -> dict[str, BranchHeads]:
         """Every named branch with its heads (hg's branchmap, which leaves obsolete
         changesets out), in order of first changeset."""
         cached = self._branch_maps.get(filter_)
         if cached is None:
-            out = self.filtered(filter_) | self.obsolete()
-            revs = (r for r in range(len(self.changelog)) if r not in out)
-            cached = self._branch_maps[filter_] = branch_map(self.changelog, revs, self._branch_of)
+            excluded = bytearray(len(self.changelog) + 1)
+            for rev in self.filtered(filter_) | self.obsolete():
+                excluded[rev] = 1
+            cached = self._branch_maps[filter_] = branch_map(self.changelog, excluded,
+                                                             self._branches)
         return cached
 
     @functools.cached_property
     def _branch_maps(self) -> dict[str | None, dict[str, BranchHeads]]:
         return {}
 
+    @functools.cached_property
+    def _branches(self) -> Branches:
+        """Every changeset's branch: hg's rev-branch cache where hg would trust it."""
+        base = self.store_dir if "store" not in self.requirements else os.path.dirname(
+            self.store_dir)
+        names_, records = read_cache(os.path.join(base, "cache"))
+        return branches(self.changelog, names_, records, self._branch_of)
+
     def _branch_of(self, rev: int) -> tuple[str, bool]:
-        entry = parse_changeset(self.changelog.revision(rev))
-        return entry.branch, "close" in entry.extra
+        return changeset_branch(self.changelog.revision(rev))
 
     def branch_heads(self, closed: bool = False, filter_: str | None = "visible") -> list[int]:
         """The heads ``hg heads`` lists: every branch's open heads (all with ``closed``),

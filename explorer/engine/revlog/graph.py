@@ -16,6 +16,7 @@ import heapq
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 
+from ..format import walks
 from ..format.constants import NULL_REV
 
 Column = Sequence[int]
@@ -42,11 +43,8 @@ def heads(p1: Column, p2: Column) -> list[int]:
     if not count:
         return [NULL_REV]
     parent = bytearray(count + 1)
+    walks.mark_parents(p1, p2, parent)
     parent[NULL_REV] = 1  # the null revision is never a head
-    for p in p1:
-        parent[p] = 1
-    for p in p2:
-        parent[p] = 1
     return _flagged(parent, 0, count)
 
 

@@ -27,10 +27,9 @@ from __future__ import annotations
 import os
 from array import array
 from collections.abc import Callable, Container
-from operator import sub
 
 from ..errors import CorruptionError
-from ..format import compression
+from ..format import compression, walks
 from ..format.constants import (
     COMP_MODE_DEFAULT,
     COMP_MODE_INLINE,
@@ -289,17 +288,11 @@ class InnerRevlog:
         return cached[2]
 
     def _check_parent_columns(self, p1: array, p2: array) -> None:
-        """Raise at the first revision whose parent is not an earlier one (checked at
-        C speed first: every p - rev negative, none below -1)."""
-        count = len(p1)
-        if not count:
-            return
-        revs = range(count)
-        if (min(p1) >= NULL_REV and min(p2) >= NULL_REV
-                and max(map(sub, p1, revs)) < 0 and max(map(sub, p2, revs)) < 0):
-            return
-        for rev in revs:
-            self.parents(rev)
+        """Raise at the first revision whose parent is not an earlier one (found by
+        one walk over the columns: ``format/walks.py``)."""
+        bad = walks.first_bad_parent(p1, p2)
+        if bad >= 0:
+            self.parents(bad)
 
     def flags(self, rev: int) -> int:
         return self.index.entry(rev).flags

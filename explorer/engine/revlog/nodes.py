@@ -45,6 +45,9 @@ def read_persisted(sidefile: Callable[[str], str], pending: bool = False
     return (docket, data) if len(data) >= docket.data_length else None
 
 
+SCANS = 256  # lookups answered by searching the index before the dict is built
+
+
 class NodeIndex:
     """Node lookups over ``index``; ``sidefile(suffix)`` names the nodemap files."""
 
@@ -56,6 +59,7 @@ class NodeIndex:
         self._sorted: list[bytes] | None = None
         self._persistent: PersistentNodemap | None | bool = None  # False: none usable
         self._persistent_tip = NULL_REV
+        self._scans = 0
 
     @property
     def built(self) -> bool:
@@ -75,7 +79,7 @@ class NodeIndex:
             return NULL_REV
         found = self._persistent_matches(node.hex(), lambda n: n == node)
         if found is None:
-            rev = self._node_dict().get(node)
+            rev = self._scan(node) if self._scanning() else self._node_dict().get(node)
             found = set() if rev is None else {rev}
         if not found:
             raise LookupError(f"{self._name}: no node {node.hex()}")
@@ -133,6 +137,18 @@ class NodeIndex:
         # revisions added after the nodemap was last written are not in it
         found.update(r for r in range(self._persistent_tip + 1, count) if accept(node(r)))
         return found
+
+    def _scanning(self) -> bool:
+        """Whether to search the index instead of building the dict: for the first
+        ``SCANS`` lookups (a repository's bookmarks, phase roots and markers on a million
+        changesets cost milliseconds instead of the seconds a dict of every node takes)."""
+        if self._nodes is not None or self._scans >= SCANS or not self._index.node_scannable:
+            return False
+        self._scans += 1
+        return True
+
+    def _scan(self, node: bytes) -> int | None:
+        return self._index.find_node(node) if len(node) == len(NULL_NODE) else None
 
     def _node_dict(self) -> dict[bytes, int]:
         if self._nodes is None:

@@ -258,6 +258,11 @@ class Revlog:
         p1, p2 = self._columns()
         return array("i", p1), array("i", p2)
 
+    def node_prefixes(self, width: int) -> bytes:
+        """The first ``width`` bytes of every revision's node, back to back (what
+        hg's rev-branch cache checks its records against)."""
+        return self._inner.index.node_prefixes(width)
+
     def _checked(self, revs: Iterable[int]) -> list[int]:
         """``revs`` as a list, each a revision of this revlog or the null revision."""
         revs = list(revs)

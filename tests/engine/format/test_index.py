@@ -9,6 +9,7 @@ import struct
 from explorer.engine import Revlog
 from explorer.engine.format.index import CL_V2_ENTRY, V0_ENTRY, V1_ENTRY, V2_ENTRY
 from explorer.engine.revlog.inner import InnerRevlog
+from explorer.engine.revlog.nodes import SCANS
 
 
 def test_entry_sizes_follow_the_spec():
@@ -38,7 +39,10 @@ def test_big_index_is_mapped_and_decoded_on_demand(tmp_path):
     assert (last.node, last.p1, last.base) == (nodes[-1], count - 2, count - 1)
     assert not inner.nodes.built  # lookups by rev need no node map
     assert rl.rev(nodes[12345]) == 12345
-    assert inner.nodes.built  # built on the first node lookup
+    assert not inner.nodes.built  # the first lookups search the index, as hg's C index does
+    sample = range(0, count, count // SCANS)
+    assert [rl.rev(nodes[r]) for r in sample] == list(sample)
+    assert inner.nodes.built  # built once lookups are many
     assert rl.lookup(nodes[777].hex()[:10]) == 777
     assert rl.revision(count - 1) == b""
     rl.close()
@@ -56,3 +60,29 @@ def test_missing_index_is_an_empty_revlog(tmp_path):
     with Revlog.open(tmp_path / "nothing.i") as rl:
         assert len(rl) == 0
         assert rl.revision(-1) == b""
+
+
+def test_node_scan_and_prefixes_agree_with_each_entry(hgrepos):
+    """``find_node`` (the index searched from its end) and ``node_prefixes`` (nodes read
+    as strided columns) give what decoding each entry gives, on an hg-written changelog."""
+    index = Revlog.open(hgrepos("zstd") / ".hg/store/00changelog.i")._inner.index
+    nodes = [index.node(rev) for rev in range(index.count)]
+    if index.node_scannable:
+        assert [index.find_node(n) for n in nodes] == list(range(index.count))
+        assert index.find_node(b"\xab" * 20) is None
+    assert index.node_prefixes(4) == b"".join(n[:4] for n in nodes)
+
+
+def test_node_scan_skips_a_match_across_entries(tmp_path):
+    """Bytes equal to a node may straddle fields: only a match at a node's place counts."""
+    node = bytes(range(1, 21))
+    entry = struct.pack(">Qiiiiii20s12x", 0, 0, 0, 0, 0, -1, -1, node)
+    fake = bytearray(entry * 2)
+    fake[0:4] = b"\0\0\0\x01"  # version 1, split index
+    decoy = bytearray(struct.pack(">Qiiiiii20s12x", 0, 0, 0, 0, 0, -1, -1, b"\0" * 20))
+    decoy[12:32] = node  # the node's bytes in the length and parent fields
+    path = tmp_path / "x.i"
+    path.write_bytes(bytes(fake[:64]) + bytes(decoy))
+    index = Revlog.open(path)._inner.index
+    assert index.count == 2 and index.node_scannable
+    assert index.find_node(node) == 0

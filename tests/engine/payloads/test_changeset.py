@@ -25,6 +25,7 @@ from explorer.engine.format.constants import NULL_NODE
 from explorer.engine.payloads.changeset import (
     ChangedFiles,
     ChangesetEntry,
+    changeset_branch,
     copies_extra,
     decode_changed_files,
     decode_extra,
@@ -593,3 +594,30 @@ def test_real_changed_files_sidedata(tmp_path: Path) -> None:
         seen.append(changes)
     assert seen[1].p1_copies == {"b": "a", "c": "a"}
     assert seen[1].removed == {"a", "gone"} and seen[1].added == {"b", "c"}
+
+
+def test_branch_alone_reads_as_the_full_parse(history_texts: list[bytes]) -> None:
+    """``changeset_branch`` (the date line's extra only) gives the full parse's branch and
+    closing flag on hg's texts."""
+    for text in [*history_texts, b""]:
+        entry = parse_changeset(text)
+        assert changeset_branch(text) == (entry.branch, "close" in entry.extra)
+
+
+@given(st.lists(st.tuples(st.integers(0, len(SAMPLE) - 1), st.sampled_from(b"\n\0:\\ 0a1x")),
+                min_size=1, max_size=3))
+def test_branch_alone_on_damaged_texts(edits: list[tuple[int, int]]) -> None:
+    """Where the full parse accepts a damaged text, the branch alone agrees; otherwise it
+    answers or raises CorruptionError, never anything else."""
+    text = bytearray(SAMPLE)
+    for at, byte in edits:
+        text[at] = byte
+    try:
+        entry = parse_changeset(bytes(text))
+    except CorruptionError:
+        try:
+            changeset_branch(bytes(text))
+        except CorruptionError:
+            pass
+        return
+    assert changeset_branch(bytes(text)) == (entry.branch, "close" in entry.extra)
