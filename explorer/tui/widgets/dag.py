@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 
 from explorer.tui.widgets.styles import StyleCache
 from explorer.tui.widgets.table import VirtualTable
-from explorer.views.dag_layout import Cancelled, DagLayout, Row, draw
+from explorer.views.dag_layout import CHECKPOINT, Cancelled, DagLayout, Row, draw
 from explorer.views.revlog_view import RevlogView
 
 
@@ -165,9 +165,9 @@ class DagView(Widget, can_focus=True):
 
     def _row(self, layout: DagLayout, rev: int) -> Row:
         row = self._rows.get(rev)
-        if row is None:
-            start = rev - rev % 64
-            for r in layout.rows(start, start + 64):
+        if row is None:  # a block between two checkpoints: nothing replayed twice
+            start = rev - rev % CHECKPOINT
+            for r in layout.rows(start, start + CHECKPOINT):
                 self._rows[r.rev] = r
             row = self._rows[rev]
         return row
