@@ -16,7 +16,7 @@ the ``revlog-explorer`` command calls.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -131,6 +131,8 @@ class ExplorerApp(App[None]):
         self.typed: int | None = None  # a revision number being typed (less-style go-to)
         self._after_open: tuple[str, str | int | None, tuple[str, int] | None] | None = None
         self._copies: tuple[Source, Found] | None = None  # the copies screen's, found once
+        self.first_frame_shown = False
+        self._held: list[Callable[[], object]] = []  # workers to start after it
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = False) -> None:
@@ -193,6 +195,22 @@ class ExplorerApp(App[None]):
         else:
             self._open_now()
 
+
+    def when_first_frame_shown(self, start: Callable[[], object]) -> None:
+        """Call ``start`` (it starts a pane's thread worker) once the first frame is on
+        screen: the first frame, with the index rows, is not slowed by threads
+        (``explorer.tui.widgets.loader.after_first_frame``)."""
+        if self.first_frame_shown:
+            start()
+        else:
+            self._held.append(start)
+
+    def on_ready(self) -> None:
+        """Textual's Ready: the first frame has been painted."""
+        self.first_frame_shown = True
+        held, self._held = self._held, []
+        for start in held:
+            start()
 
     # -- opening ---------------------------------------------------------------
 

@@ -12,8 +12,14 @@ async def settle(pilot: Pilot, rounds: int = 1000) -> None:
 
     A finished worker may start another (the panes fill after the index), so
     the wait repeats, up to ``rounds`` times, until none is pending or running.
+    The panes start their first workers once the first frame is shown: that
+    is waited for first.
     """
     app = pilot.app
+    for _ in range(rounds):
+        if getattr(app, "first_frame_shown", True):
+            break
+        await pilot.pause()
     for _ in range(rounds):
         busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
         if not busy:

@@ -101,6 +101,26 @@ def test_start_revision_from_the_command_line(repo):
     run(ExplorerApp(repo, rev=cl.node(7).hex()[:10]), test)
 
 
+class _WorkersAtFirstFrame(ExplorerApp):
+    """Notes the thread workers already started when the first frame is shown."""
+
+    def on_ready(self) -> None:
+        self.started_before = [w.description for w in self.workers]
+        super().on_ready()
+
+
+def test_the_first_frame_shows_the_index_before_any_thread_starts(repo):
+    """Threads hold the GIL: started before the first frame, they slowed the frame
+    that shows the index rows. They start after it, and every pane still fills."""
+    async def test(pilot):
+        app = pilot.app
+        assert app.started_before == []
+        assert app.index.row_count and app.query_one(DagView).layout_ is not None
+        assert_in_step(app, 0)
+
+    run(_WorkersAtFirstFrame(repo), test)
+
+
 def test_choosing_a_revlog_in_the_store_pane_opens_it(repo):
     paths = [p for _, p in Store.open(repo).revlog_paths()]
     row = paths.index("data/src/main.py.i")

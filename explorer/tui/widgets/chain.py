@@ -27,6 +27,8 @@ from explorer.views.sizes import DELTA, STORED, fit_bytes, human_size
 class ChainTable(VirtualTable):
     """The links of the selected revision's chain."""
 
+    TRAILING_GAP = False  # its scrollbar is always shown (app.tcss): the track ends the row
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.loader = RevisionLoader(self, self, group="chain")

@@ -20,9 +20,10 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
+from explorer.tui.widgets.loader import after_first_frame
 from explorer.tui.widgets.styles import StyleCache
 from explorer.tui.widgets.table import VirtualTable
-from explorer.views.dag_layout import Cancelled, DagLayout, Row, draw
+from explorer.views.dag_layout import CHECKPOINT, Cancelled, DagLayout, Row, draw
 from explorer.views.revlog_view import RevlogView
 
 
@@ -67,8 +68,9 @@ class DagView(Widget, can_focus=True):
         if view is None:
             return
         layout = DagLayout(len(view), lambda rev: _parents(view, rev))
-        self.run_worker(lambda: self._compute(view, layout), thread=True, exclusive=True,
-                        group="dag", exit_on_error=False, description="laying out the graph")
+        after_first_frame(self, lambda: self.run_worker(
+            lambda: self._compute(view, layout), thread=True, exclusive=True, group="dag",
+            exit_on_error=False, description="laying out the graph"))
 
     def _compute(self, view: RevlogView, layout: DagLayout) -> None:
         worker = get_current_worker()
@@ -165,9 +167,9 @@ class DagView(Widget, can_focus=True):
 
     def _row(self, layout: DagLayout, rev: int) -> Row:
         row = self._rows.get(rev)
-        if row is None:
-            start = rev - rev % 64
-            for r in layout.rows(start, start + 64):
+        if row is None:  # a block between two checkpoints: nothing replayed twice
+            start = rev - rev % CHECKPOINT
+            for r in layout.rows(start, start + CHECKPOINT):
                 self._rows[r.rev] = r
             row = self._rows[rev]
         return row

@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from explorer.engine import RevlogError
+from explorer.tui.widgets.loader import after_first_frame
 from explorer.tui.widgets.table import Cell, Column, VirtualTable
 from explorer.views.revlog_view import DAMAGED, NOT_SNAPSHOT, UNKNOWN, RevlogView
 from explorer.views.sizes import FULL, STORED
@@ -94,9 +95,10 @@ class IndexTable(VirtualTable):
         wanted = [r for r in range(rows.start, min(len(view), rows.stop + 8))
                   if view.chain_length[r] == UNKNOWN]
         if wanted:
-            self.run_worker(lambda: self._fill(view, wanted), thread=True, exclusive=True,
-                            group="index-facts", exit_on_error=False,
-                            description="chain lengths of the rows on screen")
+            after_first_frame(self, lambda: self.run_worker(
+                lambda: self._fill(view, wanted), thread=True, exclusive=True,
+                group="index-facts", exit_on_error=False,
+                description="chain lengths of the rows on screen"))
 
     def _fill(self, view: RevlogView, rows: list[int]) -> None:
         worker = get_current_worker()

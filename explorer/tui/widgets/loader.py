@@ -57,15 +57,30 @@ class Job(NamedTuple):
     build: Callable[[RevlogView, int], object]
 
 
+def after_first_frame(node: DOMNode, start: Callable[[], object]) -> None:
+    """Call ``start`` (it starts a thread worker) now, or once the app's first frame is
+    on screen if it is not yet (an app with ``when_first_frame_shown``, the explorer's).
+
+    A thread worker holds the GIL for much of its run: started before the first
+    frame, the DAG layout, the facts of the rows and the selected revision slowed
+    the frame that shows the index rows (measured: about 75 ms of the main
+    thread's time at start-up, benchmarks/RESULTS.md)."""
+    hold = getattr(node.app, "when_first_frame_shown", None)
+    if hold is None:
+        start()
+    else:
+        hold(start)
+
+
 def run_jobs(owner: DOMNode, jobs: list[Job], group: str) -> None:
     """Build ``jobs`` one after the other in one thread worker of ``owner``, then show
     every result at once: one frame for all the panes a cursor move changes. A newer
     run in the same group cancels this one."""
     if jobs:
         app = owner.app
-        owner.run_worker(lambda: _build_all(app, jobs), thread=True, exclusive=True,
-                         group=group, exit_on_error=False,
-                         description=f"{group} of rev {jobs[0].rev}")
+        after_first_frame(owner, lambda: owner.run_worker(
+            lambda: _build_all(app, jobs), thread=True, exclusive=True, group=group,
+            exit_on_error=False, description=f"{group} of rev {jobs[0].rev}"))
 
 
 def _build_all(app, jobs: list[Job]) -> None:

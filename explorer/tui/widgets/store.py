@@ -19,6 +19,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from explorer.engine import RevlogError
+from explorer.tui.widgets.loader import after_first_frame
 from explorer.tui.widgets.table import Cell, Column, VirtualTable
 from explorer.views.sizes import ON_DISK, human_size
 from explorer.views.source import RevlogRef, Source
@@ -177,9 +178,10 @@ class StorePane(VirtualTable):
                 min(self.row_count, self.first_visible + self.page_rows + 8))]
         rows = [r for r in rows if r not in self.facts]
         if rows:
-            self.run_worker(lambda: self._fill(source, rows), thread=True, exclusive=True,
-                            group="store-facts", exit_on_error=False,
-                            description="sizes of the revlogs on screen")
+            after_first_frame(self, lambda: self.run_worker(
+                lambda: self._fill(source, rows), thread=True, exclusive=True,
+                group="store-facts", exit_on_error=False,
+                description="sizes of the revlogs on screen"))
 
     def _fill(self, source: Source, rows: list[int]) -> None:
         worker = get_current_worker()

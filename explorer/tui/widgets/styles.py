@@ -60,9 +60,8 @@ def set_virtual_size(widget: ScrollView, size: Size, repaint: bool = True) -> No
     """
     if size == widget.virtual_size:
         return
-    room = widget.scrollable_content_region.size
     width = widget.styles.width
-    if (size.height > room.height, size.width > room.width) != (
+    if _scrollbars_wanted(widget, size) != (
             widget.show_vertical_scrollbar, widget.show_horizontal_scrollbar) or \
             (width is not None and width.is_auto):
         widget.virtual_size = size
@@ -79,6 +78,19 @@ def set_virtual_size(widget: ScrollView, size: Size, repaint: bool = True) -> No
                          min(widget.scroll_y, widget.max_scroll_y), animate=False)
     if repaint:
         widget.refresh()
+
+
+def _scrollbars_wanted(widget: ScrollView, size: Size) -> tuple[bool, bool]:
+    """The (vertical, horizontal) scrollbars a scrollable ``size`` calls for: always
+    with ``overflow: scroll`` (a pane whose length varies keeps its bar and never
+    needs a layout for it), never with ``hidden``, else when the content is larger."""
+    room = widget.scrollable_content_region.size
+    return (_wanted(widget.styles.overflow_y, size.height > room.height),
+            _wanted(widget.styles.overflow_x, size.width > room.width))
+
+
+def _wanted(overflow: str, larger: bool) -> bool:
+    return overflow == "scroll" or (overflow == "auto" and larger)
 
 
 def sync_scrollbars(widget: ScrollView) -> None:

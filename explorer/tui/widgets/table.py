@@ -64,6 +64,9 @@ class VirtualTable(ScrollView, can_focus=True):
     ]
 
     cursor: reactive[int] = reactive(0, repaint=False, init=False)
+    # A blank cell after the last column; a table whose vertical scrollbar is always
+    # there (app.tcss: overflow-y: scroll) lets the bar's track stand in for it.
+    TRAILING_GAP: ClassVar[bool] = True
 
     class CursorMoved(Message):
         """The cursor is on a new row. Replaces an unhandled older one: a held key
@@ -128,7 +131,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     @property
     def row_width(self) -> int:
-        return sum(c.width + 1 for c in self.columns) + 1
+        return sum(c.width + 1 for c in self.columns) + (1 if self.TRAILING_GAP else 0)
 
     def _fit_columns(self) -> None:
         """Give a fill column (width 0) the room the fixed ones leave."""
@@ -219,7 +222,7 @@ class VirtualTable(ScrollView, can_focus=True):
             style = (base + styles[name] if name else base) + top
             segments += [Segment(_fit(printable(text, keep_newlines=False), column), style),
                          gap]
-        return segments
+        return segments if self.TRAILING_GAP else segments[:-1]
 
     # -- cursor --------------------------------------------------------------
 

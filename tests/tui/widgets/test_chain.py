@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from explorer.tui.app import ExplorerApp
+from explorer.tui.headless import settle
 from explorer.tui.widgets.chain import ChainTable
 from tests.tui.conftest import open_at, press, run, wheel
 
@@ -46,5 +47,21 @@ def test_chain_and_index_give_the_same_bytes_the_same_name(long_chain, hgrepos):
             hg_bytes = str(revs[link.rev]["compressed_length"])
             assert cell(chain, row, "stored") == cell(index, link.rev, "stored") == hg_bytes
         assert cell(index, 1000, "full") == str(revs[1000]["uncompressed_length"])
+
+    run(ExplorerApp(long_chain), test)
+
+
+def test_a_short_and_a_long_chain_keep_the_scrollbar_and_need_no_layout(long_chain):
+    """The chain's length changes with every revision; its scrollbar showing and
+    hiding laid the whole screen out twice (a frame's work, twice, for a key)."""
+    async def test(pilot):
+        app = pilot.app
+        await open_at(pilot, "data/chain.txt.i", 0)
+        chain = app.query_one(ChainTable)
+        short = (chain.row_count, chain.show_vertical_scrollbar, chain.scrollable_content_region)
+        app.index.move_to(1000)
+        await settle(pilot)
+        assert short[0] < chain.page_rows < chain.row_count
+        assert short[1:] == (True, chain.scrollable_content_region)
 
     run(ExplorerApp(long_chain), test)
