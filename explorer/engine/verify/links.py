@@ -31,6 +31,7 @@ from ..payloads.filetext import renamed
 from ..revlog.revlog import Revlog
 from ..store.files import StoreFiles
 from ..store.layout import Layout
+from .copy_deltas import flagged
 from .problems import ERROR, WARNING, Collector, Problem, Severity
 from .revlog_check import RevlogCheck
 from .revlog_passes import check_revlog
@@ -78,6 +79,7 @@ class Links:
         self.file_nodes: dict[str, dict[bytes, Seen]] = {}
         self.dir_nodes: dict[str, dict[bytes, list[int]]] = {}
         self.filelog_nodes: dict[str, set[bytes]] = {}
+        self.copy_flagged: dict[str, list[int]] = {}  # filelog path -> revs flagged copy-delta
         self.renames: list[Rename] = []
         self.changes = 0
         self.files = 0
@@ -317,6 +319,7 @@ class Links:
             self._file_linkrevs(check, f, set(links), nodes)
             self.changes += len(rl)
             self.filelog_nodes[f] = set(check.nodes)
+            self.copy_flagged[path] = flagged(check.entries)
 
     def _file_revision(self, check: RevlogCheck, f: str, rev: int, text: bytes) -> None:
         e = check.entries[rev]
