@@ -211,7 +211,7 @@ class Links:
     def _manifest_entries(self, check: RevlogCheck, directory: str, rev: int, text: bytes) -> None:
         rl = check.rl
         try:
-            lines = _split(text) if rev in check.repaired else _new_lines(rl, rev, text)
+            lines = _split(text) if rev in check.repaired else _new_lines(check, rev, text)
             self._note_entries(check, directory, rev, lines)
         except (CorruptionError, PatchError) as err:
             self.lost_manifests += 1
@@ -436,20 +436,21 @@ def _normpath(f: str) -> str:
     return f
 
 
-def _new_lines(rl: Revlog, rev: int, text: bytes) -> list[bytes]:
+def _new_lines(check: RevlogCheck, rev: int, text: bytes) -> list[bytes]:
     """The lines of ``text`` that the revision's delta inserted (all, for a full text).
 
     Each hunk's bytes are widened to whole lines of the new text, so a delta
     that is not line-aligned still yields whole entries.
     """
-    e = rl.entry(rev)
+    e = check.entries[rev]
     if e.base in (rev, NULL_REV):
         return _split(text)
-    if rl.length(rev) == 0:
+    if e.compressed_length == 0:
         return []
+    chunk = check.rl.chunk(rev) if check.scan is None else check.scan.chunk(rev)
     lines: list[bytes] = []
     shift = done = 0
-    for start, end, _data, length in parse_hunks(rl.chunk(rev), _NO_LIMIT):
+    for start, end, _data, length in parse_hunks(chunk, _NO_LIMIT):
         lo = start + shift
         shift += length - (end - start)
         if not length:
