@@ -17,6 +17,7 @@ revision that first stores it.
 from __future__ import annotations
 
 import os
+import re
 from binascii import Error as BinasciiError
 from binascii import unhexlify
 from collections.abc import Iterable, Iterator
@@ -240,12 +241,16 @@ class Links:
         link = check.changeset_of(rev)
         first_seen = Seen(check.rl.data_path, check.rl.chunk_offset(rev), link, check.path, rev,
                           check.unreadable.get(rev))
+        file_nodes = self.file_nodes
         for name, node, flag in _entries(lines):
             full = directory + name
             if flag == b"t":
                 self.dir_nodes.setdefault(full + "/", {}).setdefault(node, []).append(link)
-            else:
-                self.file_nodes.setdefault(full, {}).setdefault(node, first_seen)
+                continue
+            nodes = file_nodes.get(full)
+            if nodes is None:
+                nodes = file_nodes[full] = {}
+            nodes.setdefault(node, first_seen)
 
     def _manifest_linkrevs(self, check: RevlogCheck, links: dict[bytes, list[int]]) -> None:
         """Each manifest revision is named by changesets, and links to one of them."""
@@ -473,8 +478,28 @@ def _split(text: bytes) -> list[bytes]:
     return lines
 
 
-def _entries(lines: Iterable[bytes]) -> Iterator[tuple[str, bytes, bytes]]:
-    """Decode manifest lines: (path, 20-byte node, flag)."""
+# A well-formed manifest line, as _entries_one_by_one reads it: a name up to the first NUL,
+# 40 hex digits, at most one flag byte.
+_ENTRY = re.compile(rb"^([^\0\n]+)\0([0-9a-fA-F]{40})([^\n]?)$", re.MULTILINE)
+
+
+def _entries(lines: list[bytes]) -> Iterable[tuple[str, bytes, bytes]]:
+    """Decode manifest lines: (path, 20-byte node, flag).
+
+    When every line is well formed (one regex match each, found in one pass
+    over the block: a line-by-line parse was a tenth of verify) they are
+    decoded at once; otherwise line by line, up to the first bad one, which
+    raises."""
+    found = _ENTRY.findall(b"\n".join(lines))
+    if len(found) != len(lines):
+        return _entries_one_by_one(lines)
+    return [(name.decode("utf-8", "surrogateescape"), unhexlify(node), flag)
+            for name, node, flag in found]
+
+
+def _entries_one_by_one(lines: Iterable[bytes]) -> Iterator[tuple[str, bytes, bytes]]:
+    """``_entries``, a line at a time: the entries before a bad line are noted before it
+    raises, and its error names it."""
     for line in lines:
         name, sep, rest = line.partition(b"\0")
         if not sep or not name:
