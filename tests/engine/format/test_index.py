@@ -6,9 +6,12 @@ import hashlib
 import mmap
 import struct
 
+import pytest
+
 from explorer.engine import Revlog
 from explorer.engine.format.index import CL_V2_ENTRY, V0_ENTRY, V1_ENTRY, V2_ENTRY
 from explorer.engine.revlog.inner import InnerRevlog
+from tests.engine.oracle_revlogs import revlogs
 
 
 def test_entry_sizes_follow_the_spec():
@@ -56,3 +59,18 @@ def test_missing_index_is_an_empty_revlog(tmp_path):
     with Revlog.open(tmp_path / "nothing.i") as rl:
         assert len(rl) == 0
         assert rl.revision(-1) == b""
+
+
+def test_all_entries_in_one_pass_are_entry_by_entry(tmp_path):
+    """``entries()`` (one pass for v1) decodes what ``entry(rev)`` decodes, rev 0's
+    header word included (its offset reads 0)."""
+    write_index(tmp_path / "few.i", 50)
+    rl = Revlog(InnerRevlog.open(tmp_path / "few.i"))
+    assert rl.entries() == [rl.entry(rev) for rev in range(len(rl))]
+    assert rl.entries()[0].offset == 0
+
+
+@pytest.mark.hgrepos(features={"inline", "v0", "docket", "changelogv2", "merge"})
+def test_all_entries_of_every_layout_are_entry_by_entry(hgoracle):
+    for path, _info, rl in revlogs(hgoracle):
+        assert rl.entries() == [rl.entry(rev) for rev in range(len(rl))], path
