@@ -46,10 +46,7 @@ class TextScan:
         self._next = 0  # the revisions before it were asked for, or passed over
         self._fields = _fields(inner)
         self._parents = _delta_parents(self._fields, inner.format.generaldelta)
-        self._uses = [0] * len(self._parents)  # later revisions that are deltas against each
-        for parent in self._parents:
-            if parent >= 0:
-                self._uses[parent] += 1
+        self._uses = _uses(self._parents)  # later revisions that are deltas against each
         self._copies = inner.kind == "filelog"  # a full text may be a light-weight copy
         self._delta: tuple[int, bytes] | None = None  # the last delta decompressed here
 
@@ -154,3 +151,12 @@ def _delta_parents(fields: list[tuple[int, int, int, int, int]], generaldelta: b
         else:
             parents.append(base if generaldelta else rev - 1)
     return parents
+
+
+def _uses(parents: list[int]) -> list[int]:
+    """How many revisions are deltas against each revision."""
+    uses = [0] * len(parents)
+    for parent in parents:
+        if parent >= 0:
+            uses[parent] += 1
+    return uses

@@ -330,8 +330,10 @@ class Links:
         e = check.entries[rev]
         if e.flags & REVIDX_EXTSTORED:
             return  # the text is a pointer to content kept elsewhere (lfs)
+        if e.p1 != NULL_REV:
+            return  # only a revision whose p1 is null is a copy (``renamed``): most are not
         try:
-            source = renamed(text, p1_is_null=e.p1 == NULL_REV, flags=e.flags,
+            source = renamed(text, p1_is_null=True, flags=e.flags,
                              filelog_meta=check.rl.filelog_meta)
         except CorruptionError as err:
             check.report("bad-copy", f"checking rename: {err.message}", rev=rev,
@@ -453,7 +455,7 @@ def _new_lines(check: RevlogCheck, rev: int, text: bytes) -> list[bytes]:
     if e.compressed_length == 0:
         return []
     chunk = check.rl.chunk(rev) if check.scan is None else check.scan.chunk(rev)
-    lines: list[bytes] = []
+    pieces: list[bytes] = []  # whole lines: all but the last end with a newline
     shift = done = 0
     for start, end, _data, length in parse_hunks(chunk, _NO_LIMIT):
         lo = start + shift
@@ -466,9 +468,9 @@ def _new_lines(check: RevlogCheck, rev: int, text: bytes) -> list[bytes]:
             nl = text.find(b"\n", hi)
             hi = len(text) if nl < 0 else nl + 1
         if hi > lo:
-            lines.extend(_split(text[lo:hi]))
+            pieces.append(text[lo:hi])
             done = hi
-    return lines
+    return _split(b"".join(pieces))
 
 
 def _split(text: bytes) -> list[bytes]:
