@@ -19,6 +19,7 @@ import os
 import struct
 import sys
 from array import array
+from itertools import repeat
 from typing import NamedTuple
 
 from ..errors import CorruptionError, LookupError
@@ -209,6 +210,13 @@ class Index:
             return self._positions[rev]
         return rev * self.entry_size
 
+    def entry_positions(self) -> range | array:
+        """Byte offset of every entry in the index file, by rev (for reading all of them
+        in one pass)."""
+        if self._positions is not None:
+            return self._positions
+        return range(0, self.count * self.entry_size, self.entry_size)
+
     def data_position(self, rev: int, offset: int) -> int:
         """Where the chunk whose logical start is ``offset`` lives in its file."""
         if self.inline:
@@ -260,6 +268,20 @@ class Index:
         p1 = self._v0_parent(rev, p1node, pos + 16)
         p2 = self._v0_parent(rev, p2node, pos + 36)
         return IndexEntry(rev, offset, 0, clen, None, base, link, p1, p2, node)
+
+    def entries(self) -> list[IndexEntry]:
+        """Every entry decoded, as ``entry`` decodes it: for v1 in one pass over the
+        index (a check of every entry pays no method call per entry); the other
+        versions entry by entry (v0 may raise, as ``entry`` does)."""
+        if self.version != REVLOG_V1:
+            return [self.entry(rev) for rev in range(self.count)]
+        unpack = self.struct.unpack_from
+        out = [IndexEntry(rev, word >> 16, word & 0xFFFF, clen, ulen, base, link, p1, p2, node)
+               for rev, (word, clen, ulen, base, link, p1, p2, node)
+               in enumerate(map(unpack, repeat(self.data), self.entry_positions()))]
+        if out and self.header_in_entry:
+            out[0] = out[0]._replace(offset=0)
+        return out
 
     def _offset(self, rev: int, word: int) -> int:
         if rev == 0 and self.header_in_entry:

@@ -629,14 +629,14 @@ class InnerRevlog:
                              self.index.entry_position(r))
         if len(links) == 1:  # the next revision of a scan: its chunk alone
             r, pos, clen, _, _ = links[0]
-            piece = self._read_span(pos, clen)
+            piece = self.read_span(pos, clen)
             if len(piece) != clen:
                 self._truncated(r, pos, clen, self.data_path, self.data_size())
             return [piece]
         out = []
         for a, b in self.slices(links, target):
             span_start = links[a][1]
-            span = self._read_span(span_start, links[b - 1][1] + links[b - 1][2] - span_start)
+            span = self.read_span(span_start, links[b - 1][1] + links[b - 1][2] - span_start)
             for r, pos, clen, _, _ in links[a:b]:
                 piece = span[pos - span_start : pos - span_start + clen]
                 if len(piece) != clen:
@@ -644,7 +644,7 @@ class InnerRevlog:
                 out.append(piece)
         return out
 
-    def _read_span(self, start: int, length: int) -> bytes:
+    def read_span(self, start: int, length: int) -> bytes:
         """One read: ``length`` bytes at ``start`` of the data file (of the ``.i`` when
         inline, held in memory), fewer if it ends first."""
         if self.data_file is None:

@@ -39,6 +39,7 @@ from .delta_search import DeltaConfig, DeltaInfo, Tracer
 from .inner import InnerRevlog
 from .nodes import read_persisted
 from .prefixes import shortest_prefix
+from .scan import TextScan
 from .slicing import ReadConfig, ReadSlice
 
 if TYPE_CHECKING:
@@ -206,6 +207,11 @@ class Revlog:
 
     def entry(self, rev: int) -> IndexEntry:
         return self._inner.index.entry(rev)
+
+    def entries(self) -> list[IndexEntry]:
+        """Every entry, ``entry(rev)`` for each rev, decoded in one pass where the format
+        allows (a check of all of them)."""
+        return self._inner.index.entries()
 
     def entry_bytes(self, rev: int) -> bytes:
         """The on-disk bytes of entry ``rev`` (rev 0 of v1 starts with the header)."""
@@ -496,6 +502,11 @@ class Revlog:
         ``(payload, declared size) -> text``, which reads the base in another filelog
         (the store sets it; a revlog opened alone cannot read them)."""
         self._inner.copy_base = resolver
+
+    def scan(self) -> TextScan:
+        """Texts to be asked for in ascending revision order, each rebuilt once (a check
+        of every revision); see ``scan.py``."""
+        return TextScan(self._inner)
 
     def clear_caches(self) -> None:
         """Forget the cached texts, chunks and read window (for cold reads, or after

@@ -86,10 +86,20 @@ class StoreFiles:
         A "." or ".." component is refused: some encodings keep it as is, and
         a hostile fncache or journal line would then name a file outside the store.
         """
+        known = self._fs_paths.get(store_path)
+        if known is not None:
+            return known
         if any(part in (".", "..") for part in store_path.split("/")):
             raise StoreError(f"invalid store path {store_path!r}: it would leave the store")
         encoded = encode_path(store_path, self.encoding)
-        return os.path.join(self.store_dir, *encoded.split("/"))
+        path = self._fs_paths[store_path] = os.path.join(self.store_dir, *encoded.split("/"))
+        return path
+
+    @functools.cached_property
+    def _fs_paths(self) -> dict[str, str]:
+        """The paths ``fs_path`` worked out already: verify asks for each revlog's twice
+        or more (listing checks, opening), and the encoding is a few regex passes."""
+        return {}
 
     def inside(self, path: str) -> str:
         """``path`` itself, when it resolves inside the store: a symlink may point elsewhere,

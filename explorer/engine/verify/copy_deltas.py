@@ -7,21 +7,40 @@ here each flagged revision is checked for what only the store can tell: that
 the store may hold it at all, that it is a chain base of a v1 filelog (in a
 changelog or manifest the flag is not acted on, and the hash check fails), and
 that its payload names a filelog and a node that exist.
+
+The flags are looked up in the entries the filelog passes decoded already
+(``flagged``): opening every filelog a second time only to read its flags
+was a tenth of verify's time on a real history.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from ..errors import RevlogError
 from ..format.constants import REVLOG_V1
 from ..format.copydelta import FLAG, REQUIREMENT, parse_payload
+from ..format.index import IndexEntry
 from ..revlog.revlog import Revlog
 from ..store.files import StoreFiles
 from .problems import ERROR, Collector, Problem
 
 
-def check_copy_deltas(store: StoreFiles, out: Collector) -> None:
-    """Report every flagged revision of ``store`` that its reader could not rebuild."""
+def flagged(entries: Sequence[IndexEntry | None]) -> list[int]:
+    """The revisions flagged copy-delta among a filelog's decoded entries (an entry
+    that could not be decoded is all zeros or v0: no flags)."""
+    return [e.rev for e in entries if e is not None and e.flags & FLAG]
+
+
+def check_copy_deltas(store: StoreFiles, out: Collector,
+                      scanned: Mapping[str, list[int]] | None = None) -> None:
+    """Report every flagged revision of ``store`` that its reader could not rebuild.
+
+    ``scanned``: filelog path -> its flagged revisions, for the filelogs whose
+    entries were decoded already; the others are opened and their flags read here.
+    """
     allowed = REQUIREMENT in store.requirements
+    scanned = scanned or {}
     try:
         paths = store.revlog_paths([])
     except RevlogError:
@@ -29,9 +48,12 @@ def check_copy_deltas(store: StoreFiles, out: Collector) -> None:
     for kind, path in paths:
         if kind != "filelog":
             continue  # elsewhere the flag is not acted on: the hash check fails instead
+        revs = scanned.get(path)
+        if revs == []:
+            continue
         try:
             with store.open_revlog(path, kind) as rl:
-                for rev in range(len(rl)):
+                for rev in range(len(rl)) if revs is None else revs:
                     if rl.flags(rev) & FLAG:
                         _check_one(store, rl, rev, allowed, out)
         except RevlogError:

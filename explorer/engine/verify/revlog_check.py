@@ -21,6 +21,7 @@ from typing import NamedTuple
 from ..format.fields import field as index_field
 from ..format.index import IndexEntry
 from ..revlog.revlog import Revlog
+from ..revlog.scan import TextScan
 from .problems import ERROR, Collector, Problem, Severity
 
 
@@ -61,6 +62,9 @@ class RevlogCheck:
 
     What the content pass found (read by ``links``):
 
+    * ``scan``: the texts as it reads them, in revision order (``scan.chunk(rev)``
+      is the delta just applied: the manifest check reads its lines);
+
     * ``unreadable``: revisions whose text is lost, and the problem why;
     * ``repaired``: revisions whose text was rebuilt around a damaged field, and
       the problem naming that field (the engine's reader cannot read them);
@@ -78,6 +82,7 @@ class RevlogCheck:
     bad_bases: dict[int, Problem] = field(default_factory=dict, init=False)
     bad_offsets: dict[int, BadOffset] = field(default_factory=dict, init=False)
     nodes: dict[bytes, int] = field(default_factory=dict, init=False)
+    scan: TextScan | None = field(default=None, init=False)
     unreadable: dict[int, Problem] = field(default_factory=dict, init=False)
     repaired: dict[int, Problem] = field(default_factory=dict, init=False)
     true_nodes: dict[int, bytes] = field(default_factory=dict, init=False)

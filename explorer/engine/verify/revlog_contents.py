@@ -77,6 +77,7 @@ class ContentPass:
         self._linear = LinearChains(rl) if check.bad_bases and not rl.generaldelta else None
         self._corrected: dict[int, bytes] = {}  # rev -> its text with a flipped bit undone
         self._search_budget = SEARCH_BUDGET
+        check.scan = rl.scan()  # every text in revision order, each rebuilt once
 
     def run(self, visit: Visitor | None = None, vouch: Vouch | None = None,
             salvage: Visitor | None = None) -> None:
@@ -117,7 +118,7 @@ class ContentPass:
             check.unreadable[rev] = check.skipped[rev]
             return None
         try:
-            text = check.rl.revision(rev) if self._linear is None else self._linear.text(rev)
+            text = check.scan.text(rev) if self._linear is None else self._linear.text(rev)
         except CorruptionError as err:
             self._unreadable(rev, err)
             return self._undo_flip(rev)

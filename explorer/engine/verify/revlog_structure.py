@@ -16,7 +16,14 @@ from __future__ import annotations
 import os
 
 from ..errors import CorruptionError
-from ..format.constants import CHANGELOG_V2, KNOWN_REVISION_FLAGS, NULL_NODE, NULL_REV, REVLOG_V1
+from ..format.constants import (
+    CHANGELOG_V2,
+    KNOWN_REVISION_FLAGS,
+    NULL_NODE,
+    NULL_REV,
+    REVLOG_V0,
+    REVLOG_V1,
+)
 from ..format.fields import has_field
 from ..format.index import IndexEntry
 from .problems import WARNING
@@ -24,15 +31,19 @@ from .revlog_check import BadOffset, RevlogCheck
 
 
 def check_structure(check: RevlogCheck) -> None:
-    """Decode every entry of ``check.rl`` and check it, its chunk's place and the file sizes."""
-    check.entries = [_entry(check, rev) for rev in range(len(check.rl))]
-    chain_base = NULL_REV
-    for e in check.entries:
-        if e is None:
-            continue
+    """Decode every entry of ``check.rl`` and check it, its chunk's place and the file sizes.
+
+    Most entries pass every check: one loop finds the few that may not
+    (``_suspects``), and only those go through the checks one by one, in
+    revision order, so the problems come out as if every entry had.
+    """
+    check.entries = _entries(check)
+    check.nodes = _first_revs(check.entries)
+    for rev, chain_base in _suspects(check).items():
+        e = check.entries[rev]
         _check_flags(check, e)
         _check_size(check, e)
-        chain_base = _check_base(check, e, chain_base)
+        _check_base(check, e, chain_base)
         _check_parents(check, e)
         _check_link(check, e)
         _check_node(check, e)
@@ -40,15 +51,63 @@ def check_structure(check: RevlogCheck) -> None:
     _check_sizes(check)
 
 
-def _entry(check: RevlogCheck, rev: int) -> IndexEntry | None:
-    """The decoded entry, or None (reported) when it cannot be trusted at all.
+def _entries(check: RevlogCheck) -> list[IndexEntry | None]:
+    """Every decoded entry, None (reported) where one cannot be trusted at all."""
+    rl = check.rl
+    if rl.version == REVLOG_V0:  # parents stored as nodes: decoding may fail
+        return [_entry(check, rev) for rev in range(len(rl))]
+    return [None if e.node == NULL_NODE and _zeroed(check, e.rev) else e
+            for e in rl.entries()]
 
-    An entry whose node is not null holds a non-zero byte: only the others are
-    looked at byte by byte (decoding first keeps the common case to one call)."""
+
+def _first_revs(entries: list[IndexEntry | None]) -> dict[bytes, int]:
+    """node -> the first revision that has it (the null node left out: it is reported,
+    not looked up). Built from the last revision back, so the first one written wins."""
+    return {e.node: e.rev for e in reversed(entries)
+            if e is not None and e.node != NULL_NODE}
+
+
+def _suspects(check: RevlogCheck) -> dict[int, int]:
+    """The revisions one of the per-entry checks may report on, in order, each with the
+    chain base a non-generaldelta revision must name there (``_check_base``).
+
+    Every check's condition is tested inline, in one loop without a call per
+    entry: this loop is what every revision of a verify pays.
+    """
+    rl, nodes = check.rl, check.nodes
+    gd, changelog = rl.generaldelta, rl.kind == "changelog"
+    linked = has_field(rl.version, "link_rev")
+    limit = (1 << 62) if check.changelog_size is None else check.changelog_size
+    unknown = ~KNOWN_REVISION_FLAGS
+    found: dict[int, int] = {}
+    chain_base = NULL_REV
+    for e in check.entries:
+        if e is None:
+            continue
+        rev, base, link, ulen = e.rev, e.base, e.link_rev, e.uncompressed_length
+        full = base == rev or base == NULL_REV
+        if (e.flags & unknown or (ulen is not None and ulen < 0)
+                or not NULL_REV <= base <= rev
+                or (not gd and not full and base != chain_base and rev > 0)
+                or not NULL_REV <= e.p1 < rev or not NULL_REV <= e.p2 < rev
+                or ((link != rev and linked) if changelog else not 0 <= link < limit)
+                or nodes.get(e.node) != rev):
+            found[rev] = chain_base
+        if full:
+            chain_base = rev
+    return found
+
+
+def _entry(check: RevlogCheck, rev: int) -> IndexEntry | None:
+    """The decoded entry of a v0 revlog, or None (reported) when it cannot be trusted.
+
+    v0 stores parents as nodes, resolved on decode: one missing from the
+    revlog is reported as a bad parent. An entry whose node is not null holds
+    a non-zero byte: only the others are looked at byte by byte."""
     rl = check.rl
     try:
         e = rl.entry(rev)
-    except CorruptionError as err:  # v0 stores parents as nodes, resolved on decode
+    except CorruptionError as err:
         if _zeroed(check, rev):
             return None
         check.skipped[rev] = check.report(
@@ -87,9 +146,9 @@ def _check_size(check: RevlogCheck, e: IndexEntry) -> None:
             f"the text size {e.uncompressed_length} is negative")
 
 
-def _check_base(check: RevlogCheck, e: IndexEntry, chain_base: int) -> int:
-    """Check the delta base; return the chain base a following non-generaldelta
-    revision must name.
+def _check_base(check: RevlogCheck, e: IndexEntry, chain_base: int) -> None:
+    """Check the delta base (``chain_base``: the chain base a non-generaldelta revision
+    must name, the last full text before it).
 
     A base that is no earlier revision goes into ``bad_bases``. In a
     generaldelta revlog the revision is also not read; without generaldelta
@@ -98,7 +157,7 @@ def _check_base(check: RevlogCheck, e: IndexEntry, chain_base: int) -> int:
     """
     rl, rev, base = check.rl, e.rev, e.base
     if rl.version == CHANGELOG_V2:
-        return rev
+        return
     if not NULL_REV <= base <= rev:
         where = "past the revision" if base > rev else "not a revision"
         check.bad_bases[rev] = check.report_field(
@@ -106,16 +165,15 @@ def _check_base(check: RevlogCheck, e: IndexEntry, chain_base: int) -> int:
             hint="the delta chain cannot be followed from here")
         if rl.generaldelta:
             check.skipped[rev] = check.bad_bases[rev]
-        return chain_base
+        return
     if base in (rev, NULL_REV):
-        return rev
+        return
     if not rl.generaldelta and base != chain_base and rev > 0:
         check.report_field("bad-base", rev, "base",
                            f"delta base {base} is not where its chain starts "
                            f"(rev {chain_base})", severity=WARNING,
                            hint="non-generaldelta chains run back to the last full text; "
                                 "Mercurial ignores this field there but other readers do not")
-    return chain_base
 
 
 def _check_parents(check: RevlogCheck, e: IndexEntry) -> None:
@@ -164,10 +222,11 @@ def _check_offsets(check: RevlogCheck) -> None:
         _data_unreadable(check, err)
     expected = 0
     esize = rl.entry_size if rl.inline else 0
+    end = (1 << 62) if size is None else size  # None: the file is not read
     for rev, e in enumerate(check.entries):
         if e is None:
             continue
-        start, clen = rl.start(rev), e.compressed_length
+        start, clen = e.offset, e.compressed_length
         pos = start + (rev + 1) * esize  # where the chunk sits in its file
         if clen < 0:
             check.skipped[rev] = check.report_field("bad-length", rev, "compressed_length",
@@ -176,10 +235,12 @@ def _check_offsets(check: RevlogCheck) -> None:
         if start != expected and not (rev == 0 and rl.version == REVLOG_V1):
             if _misplaced(check, rev, start, expected) == "offset":
                 expected += clen  # where the next chunk starts if only this offset is wrong
-                _check_inside(check, rev, pos, clen, size)
+                if pos + clen > end:
+                    _outside(check, rev, pos, clen, end)
                 continue
         expected = start + clen
-        _check_inside(check, rev, pos, clen, size)
+        if pos + clen > end:
+            _outside(check, rev, pos, clen, end)
 
 
 def _data_unreadable(check: RevlogCheck, err: CorruptionError) -> None:
@@ -230,12 +291,9 @@ def _misplaced(check: RevlogCheck, rev: int, start: int, expected: int) -> str:
     return "offset"
 
 
-def _check_inside(check: RevlogCheck, rev: int, pos: int, clen: int, size: int | None
-                  ) -> None:
-    """The chunk, at ``pos`` in its file, lies inside it (``size`` bytes; None: the file
-    is not read)."""
-    if size is None or pos + clen <= size:
-        return
+def _outside(check: RevlogCheck, rev: int, pos: int, clen: int, size: int) -> None:
+    """The chunk, at ``pos`` in its file, runs past its end (``size`` bytes): it is not
+    read."""
     rl = check.rl
     name = os.path.basename(rl.data_path)
     check.skipped[rev] = check.report(

@@ -100,7 +100,7 @@ def _verify_locked(store: StoreFiles, progress: Progress | None) -> Report:
     links.crosscheck()
     links.filelogs()
     links.orphans()
-    check_copy_deltas(store, out)
+    check_copy_deltas(store, out, links.copy_flagged)
     return Report(out.problems, links.changelog_size, links.changes, links.files)
 
 

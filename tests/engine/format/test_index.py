@@ -6,10 +6,13 @@ import hashlib
 import mmap
 import struct
 
+import pytest
+
 from explorer.engine import Revlog
 from explorer.engine.format.index import CL_V2_ENTRY, V0_ENTRY, V1_ENTRY, V2_ENTRY
 from explorer.engine.revlog.inner import InnerRevlog
 from explorer.engine.revlog.nodes import SCANS
+from tests.engine.oracle_revlogs import revlogs
 
 
 def test_entry_sizes_follow_the_spec():
@@ -86,3 +89,18 @@ def test_node_scan_skips_a_match_across_entries(tmp_path):
     index = Revlog.open(path)._inner.index
     assert index.count == 2 and index.node_scannable
     assert index.find_node(node) == 0
+
+
+def test_all_entries_in_one_pass_are_entry_by_entry(tmp_path):
+    """``entries()`` (one pass for v1) decodes what ``entry(rev)`` decodes, rev 0's
+    header word included (its offset reads 0)."""
+    write_index(tmp_path / "few.i", 50)
+    rl = Revlog(InnerRevlog.open(tmp_path / "few.i"))
+    assert rl.entries() == [rl.entry(rev) for rev in range(len(rl))]
+    assert rl.entries()[0].offset == 0
+
+
+@pytest.mark.hgrepos(features={"inline", "v0", "docket", "changelogv2", "merge"})
+def test_all_entries_of_every_layout_are_entry_by_entry(hgoracle):
+    for path, _info, rl in revlogs(hgoracle):
+        assert rl.entries() == [rl.entry(rev) for rev in range(len(rl))], path

@@ -98,13 +98,13 @@ def test_a_chain_is_read_one_read_per_slice(hgrepos, monkeypatch):
     """Read cold, each chain costs one read per slice, at the slice's offset and of its
     size (an inline revlog: of the ``.i`` held in memory)."""
     reads: list[tuple[int, int]] = []
-    original = InnerRevlog._read_span
+    original = InnerRevlog.read_span
 
     def read_span(self, start, length):
         reads.append((start, length))
         return original(self, start, length)
 
-    monkeypatch.setattr(InnerRevlog, "_read_span", read_span)
+    monkeypatch.setattr(InnerRevlog, "read_span", read_span)
     rl = Store.open(hgrepos("long-chain-sparse")).filelog("chain.txt")
     several = 0
     for rev in range(0, len(rl), 7):
