@@ -195,7 +195,6 @@ class ExplorerApp(App[None]):
         else:
             self._open_now()
 
-
     def when_first_frame_shown(self, start: Callable[[], object]) -> None:
         """Call ``start`` (it starts a pane's thread worker) once the first frame is on
         screen: the first frame, with the index rows, is not slowed by threads

@@ -20,9 +20,11 @@ async def settle(pilot: Pilot, rounds: int = 1000) -> None:
         if getattr(app, "first_frame_shown", True):
             break
         await pilot.pause()
+    idle = 0
     for _ in range(rounds):
         busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
-        if not busy:
+        idle = 0 if busy else idle + 1
+        if idle == 2:  # twice: a result handled in between may have started another
             break
         for worker in busy:
             try:
