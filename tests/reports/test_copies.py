@@ -12,7 +12,6 @@ and the light-weight size is a payload that rebuilds the copy's text.
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
@@ -22,7 +21,7 @@ from explorer.engine.format.copydelta import parse_payload
 from explorer.engine.format.mpatch import apply_delta
 from explorer.engine.repo import lightcopies
 from explorer.reports.copies import copy_costs
-from tests.engine.repo.renames import CHANGESET_ONLY, build_renames
+from tests.engine.repo.renames import CHANGESET_ONLY, build_renames, damaged_copy
 from tests.hgrepos import hg
 from tests.reports.runner import ours
 
@@ -139,13 +138,7 @@ def test_outside_a_repository(tmp_path):
 
 
 def test_damage_hides_only_what_it_touches(renames, tmp_path):
-    damaged = tmp_path / "damaged"
-    shutil.copytree(renames, damaged, symlinks=True)
-    with Store.open(damaged) as store, store.filelog("a.txt") as rl:
-        at, index = rl.chunk_offset(0) + 20, rl.index_file
-    with open(index, "r+b") as f:  # the middle of a.txt's only chunk
-        f.seek(at)
-        f.write(b"\xff" * 50)
+    damaged = damaged_copy(renames, tmp_path / "damaged")
     out = ours(damaged, "copies")
     assert out.status == 1
     assert out.err.endswith(b"2 of the rows above could not be read (damage)\n")

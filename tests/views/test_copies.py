@@ -8,8 +8,6 @@ heard for every filelog hg wrote, and a damaged copy listed with why.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from explorer.engine import Store
@@ -25,7 +23,7 @@ from explorer.views.copies import (
     describe,
     source_label,
 )
-from tests.engine.repo.renames import build_renames
+from tests.engine.repo.renames import build_renames, damaged_copy
 from tests.hgrepos import hg
 
 
@@ -116,13 +114,7 @@ def test_a_progress_that_raises_stops_the_search(renames):
 
 
 def test_damage_is_a_row_saying_why(renames, tmp_path):
-    damaged = tmp_path / "damaged"
-    shutil.copytree(renames, damaged, symlinks=True)
-    with Store.open(damaged) as store, store.filelog("a.txt") as rl:
-        at, index = rl.chunk_offset(0) + 20, rl.index_file
-    with open(index, "r+b") as f:  # the middle of a.txt's only chunk
-        f.seek(at)
-        f.write(b"\xff" * 50)
+    damaged = damaged_copy(renames, tmp_path / "damaged")
     table = table_of(damaged)
     assert table.errors == 2
     first, second = table.costs[:2]  # the unreadable come first

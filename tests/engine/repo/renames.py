@@ -4,8 +4,10 @@ and a copy of a copy's source that is itself a copy (a chain of copies)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+from explorer.engine import Store
 from tests.hgrepos import hg, text_lines
 
 #: An hgrc making hg record copies in the changesets' extras only, not in filelogs.
@@ -46,4 +48,16 @@ def build_renames(dest: Path, hgrc: str = "") -> Path:
     write("a4.txt", (dest / "a4.txt").read_bytes() + b"edited\n")
     run("cp", "b2.txt", "b5.txt")
     run("commit", "-m", "rename the copy; copy a copy", "-d", "5 0")
+    return dest
+
+
+def damaged_copy(renames: Path, dest: Path) -> Path:
+    """A copy of the renames repository at ``dest`` with 50 bytes overwritten in the
+    middle of ``a.txt``'s only chunk (the source of copies)."""
+    shutil.copytree(renames, dest, symlinks=True)
+    with Store.open(dest) as store, store.filelog("a.txt") as rl:
+        at, index = rl.chunk_offset(0) + 20, rl.index_file
+    with open(index, "r+b") as f:
+        f.seek(at)
+        f.write(b"\xff" * 50)
     return dest

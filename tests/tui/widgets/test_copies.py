@@ -8,8 +8,6 @@ copy's file node in ``hg manifest --debug`` at its changeset, the source's node 
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from explorer.engine import Repo, Store
@@ -19,7 +17,7 @@ from explorer.tui.headless import settle
 from explorer.tui.widgets.copies import CopiesScreen, CopiesTable, columns, widest_cells
 from explorer.tui.widgets.dialogs import HelpScreen
 from explorer.views.copies import CopyTable, cells, copy_costs
-from tests.engine.repo.renames import build_renames
+from tests.engine.repo.renames import build_renames, damaged_copy
 from tests.hgrepos import hg
 from tests.tui.conftest import open_at, press, run, shown
 
@@ -136,13 +134,7 @@ def test_o_changes_the_order_and_the_cursor_stays_on_its_copy(renames):
 
 
 def test_damaged_rows_say_why_and_the_rest_is_listed(renames, tmp_path):
-    damaged = tmp_path / "damaged"
-    shutil.copytree(renames, damaged, symlinks=True)
-    with Store.open(damaged) as store, store.filelog("a.txt") as rl:
-        at_byte, index = rl.chunk_offset(0) + 20, rl.index_file
-    with open(index, "r+b") as f:  # the middle of a.txt's only chunk
-        f.seek(at_byte)
-        f.write(b"\xff" * 50)
+    damaged = damaged_copy(renames, tmp_path / "damaged")
 
     async def test(pilot):
         app = pilot.app

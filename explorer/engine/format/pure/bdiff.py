@@ -100,10 +100,10 @@ def replace_delta(old_length: int, new: bytes) -> bytes:
 
 def _aligned_prefix(a: bytes, b: bytes) -> int:
     """Length of the common prefix, cut back to a line start."""
-    return a.rfind(b"\n", 0, _common_prefix(a, b)) + 1
+    return a.rfind(b"\n", 0, common_prefix(a, b)) + 1
 
 
-def _common_prefix(a: bytes, b: bytes) -> int:
+def common_prefix(a: bytes, b: bytes) -> int:
     """Length of the common prefix of ``a`` and ``b`` (slices compared in C)."""
     limit = min(len(a), len(b))
     pos = 0

@@ -33,6 +33,8 @@ import struct
 from bisect import bisect_left
 from itertools import accumulate
 
+from .bdiff import common_prefix
+
 _HUNK = struct.Struct(">lll")
 # Regions longer than this in a are searched in their last this many lines only.
 _WINDOW = 30_000
@@ -73,21 +75,8 @@ def _diff(a: bytes, b: bytes, prune_suffix: bool) -> bytes:
 
 def _prefix(a: bytes, b: bytes) -> int:
     """The common prefix up to and including its last newline."""
-    same = _common_prefix(a, b)
+    same = common_prefix(a, b)
     return a.rfind(b"\n", 0, same) + 1
-
-
-def _common_prefix(a: bytes, b: bytes) -> int:
-    lo, hi = 0, min(len(a), len(b))
-    if a[:hi] == b[:hi]:
-        return hi
-    while lo < hi:  # a[:lo] == b[:lo] and a[:hi + 1] != b[:hi + 1]
-        mid = (lo + hi + 1) // 2
-        if a[lo:mid] == b[lo:mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
 
 
 def _suffix(a: bytes, b: bytes, limit: int) -> int:
