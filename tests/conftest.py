@@ -234,6 +234,17 @@ def repo_copy(repo, tmp_path) -> Path:
     return Path(shutil.copytree(repo, tmp_path / "repo", symlinks=True))
 
 
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory) -> Path:
+    """Where the browser tests save what they saw: a temporary directory, unless
+    REVLOG_EXPLORER_SCREENSHOTS names one (``screenshots`` to refresh the README's
+    pictures): a test run does not change the checkout unasked."""
+    named = os.environ.get("REVLOG_EXPLORER_SCREENSHOTS")
+    path = Path(named) if named else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 @pytest.fixture
 def read_only(monkeypatch):
     """Make the file systems of the given directories read-only, as ``statvfs`` says it

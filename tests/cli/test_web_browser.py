@@ -13,12 +13,10 @@ import re
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="no /usr/bin/chromium")
 
@@ -78,7 +76,7 @@ def _wait_for_screen(page, pattern: str) -> str:
     return page.evaluate(SCREEN)
 
 
-def test_a_key_pressed_in_the_page_moves_the_cursor(served):
+def test_a_key_pressed_in_the_page_moves_the_cursor(served, screenshots):
     sync_api = pytest.importorskip("playwright.sync_api")
     url, server = served
     with sync_api.sync_playwright() as pw:
@@ -93,8 +91,7 @@ def test_a_key_pressed_in_the_page_moves_the_cursor(served):
             page.keyboard.press("ArrowDown")
             after = _wait_for_screen(page, r"rev 1 +\d+ bytes  node")
             assert not re.search(r"rev 0 +\d+ bytes  node", after)
-            SCREENSHOTS.mkdir(exist_ok=True)
-            page.screenshot(path=SCREENSHOTS / "web.png")
+            page.screenshot(path=screenshots / "web.png")
             apps = _descendants(server.pid)
             assert apps  # the session's app runs below the server
             server.send_signal(signal.SIGINT)  # Ctrl+C, the page still open

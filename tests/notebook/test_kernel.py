@@ -4,7 +4,7 @@ The notebook is what a user writes: load the extension, open an hg-made
 store, display it, a revision's text, its hex, verify's problems, a
 graph and the copies. The outputs a kernel sends are checked as a front end receives
 them; the page they make is shot in Chromium (when installed) for
-``screenshots/notebook-static.png``.
+``notebook-static.png`` in the ``screenshots`` fixture's directory.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import os
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
@@ -21,7 +20,6 @@ nbclient = pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
 
 CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 CELLS = [
     "%load_ext explorer.notebook\n"
@@ -96,7 +94,7 @@ def test_the_copies_are_the_reports(executed):
     assert _data(nb, 6)["text/plain"].startswith(expected.summary())
 
 
-def test_the_page_in_chromium(executed):
+def test_the_page_in_chromium(executed, screenshots):
     if not os.path.exists(CHROMIUM):
         pytest.skip("no /usr/bin/chromium")
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -114,7 +112,6 @@ def test_the_page_in_chromium(executed):
             page = browser.new_page(viewport={"width": 1300, "height": 1400})
             page.set_content(page_html)
             assert page.locator("table").count() >= 3
-            SCREENSHOTS.mkdir(exist_ok=True)
-            page.screenshot(path=SCREENSHOTS / "notebook-static.png")
+            page.screenshot(path=screenshots / "notebook-static.png")
         finally:
             browser.close()

@@ -6,7 +6,8 @@ bridged to an ipykernel over the Jupyter protocol (``widget_host.js``): every
 state change and window request goes to the kernel's widget and back.
 Clicking an index row must change the delta-chain graph and the text;
 clicking a node of the graph must select that revision. Nothing may be
-fetched from the network. The screenshot goes to screenshots/ for the README.
+fetched from the network. The screenshots go to the ``screenshots`` fixture's directory
+(the README's ``screenshots/`` with REVLOG_EXPLORER_SCREENSHOTS=screenshots).
 """
 
 from __future__ import annotations
@@ -24,8 +25,6 @@ CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "explorer" / "notebook" / "widget" / "static"
 HOST = Path(__file__).with_name("widget_host.js")
-SCREENSHOT = ROOT / "screenshots" / "notebook-widget.png"
-HEX_SCREENSHOT = ROOT / "screenshots" / "notebook-widget-hex.png"
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
                                 reason=f"{CHROMIUM} is not installed")
@@ -86,7 +85,7 @@ def text_of(page) -> str:
     return page.inner_text(".rx-text-list")
 
 
-def test_clicking_a_row_changes_the_chain_and_the_text(kernel, page, hgrepos):
+def test_clicking_a_row_changes_the_chain_and_the_text(kernel, page, hgrepos, screenshots):
     path = hgrepos("long-chain-sparse")
     comm_id, fetched = open_widget(kernel, page, path,
                              "w.revlog = 'data/chain.txt.i'\nw.rev = 1003")
@@ -133,12 +132,12 @@ def test_clicking_a_row_changes_the_chain_and_the_text(kernel, page, hgrepos):
     assert page.get_attribute(".rx-entry.rx-selected", "data-rev") == "1999"
     assert page.get_attribute(".rx-tnode.rx-selected", "data-rev") == "1999"
     assert "… 990 links" in page.text_content(".rx-chain-svg")
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.locator("#widget").screenshot(path=str(SCREENSHOT))
+    page.locator("#widget").screenshot(path=str(screenshots / "notebook-widget.png"))
     assert fetched == []
 
 
-def test_hex_names_every_field_and_the_picker_switches_revlog(kernel, page, hgrepos):
+def test_hex_names_every_field_and_the_picker_switches_revlog(kernel, page, hgrepos,
+                                                             screenshots):
     path = hgrepos("long-chain-sparse")
     _, fetched = open_widget(kernel, page, path, "w.revlog = 'data/chain.txt.i'\nw.rev = 1001")
     settled(page)
@@ -148,8 +147,7 @@ def test_hex_names_every_field_and_the_picker_switches_revlog(kernel, page, hgre
                      "link rev", "p1", "p2", "node", "padding"]
     page.locator(".rx-hex-grid .rx-b[data-field='8']").first.hover()
     assert page.inner_text(".rx-hex-note").startswith("node")
-    HEX_SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.locator("#widget").screenshot(path=str(HEX_SCREENSHOT))
+    page.locator("#widget").screenshot(path=str(screenshots / "notebook-widget-hex.png"))
 
     page.fill(".rx-filter", "OTHER")
     page.wait_for_function("document.querySelectorAll('.rx-revlog').length === 1")
