@@ -36,7 +36,6 @@ from explorer.tui.navigation import Navigator
 from explorer.tui.widgets.chain import ChainPane, ChainTable
 from explorer.tui.widgets.commandline import CommandLine
 from explorer.tui.widgets.dag import DagView
-from explorer.tui.widgets.dialogs import CannotOpenScreen, HelpScreen
 from explorer.tui.widgets.hex import HexPane, HexView
 from explorer.tui.widgets.index import IndexTable
 from explorer.tui.widgets.loader import Failed, run_jobs
@@ -54,6 +53,13 @@ from explorer.views.source import Source, SourceError, open_source
 if TYPE_CHECKING:
     from explorer.tui.store_actions import StoreActions
     from explorer.tui.widgets.copies import Found
+
+
+class MainScreen(Screen):
+    """The panes' screen."""
+
+    # Focused as the screen is composed: focusing it later restyles the panes again.
+    AUTO_FOCUS = "#index"
 
 
 class ExplorerApp(App[None]):
@@ -152,6 +158,14 @@ class ExplorerApp(App[None]):
 
     # -- layout ----------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen:
+        """The main screen, with its width class (``HORIZONTAL_BREAKPOINTS``) already
+        set: Textual sets it on the first resize, and a class that changes then
+        restyles every widget once more before the first frame."""
+        width = self.size.width
+        name = [name for least, name in self.HORIZONTAL_BREAKPOINTS if width >= least][-1]
+        return MainScreen(id="_default", classes=name)
+
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
         with Horizontal(id="main"):
@@ -189,7 +203,6 @@ class ExplorerApp(App[None]):
                                 ("#index", "index"), ("#dag", "DAG"),
                                 ("#chain", "delta chain"), ("#detail", "text")):
             self.query_one(selector).border_title = title
-        self.index.focus()
         if self.path is None:
             self._open_source()  # the demo store may have to be built first: not here
         else:
@@ -233,6 +246,8 @@ class ExplorerApp(App[None]):
         self.call_from_thread(self._opened, source)
 
     def _cannot_open(self, reason: str) -> None:
+        from explorer.tui.widgets.dialogs import CannotOpenScreen  # not at start-up
+
         self.push_screen(CannotOpenScreen(self.path, reason))
 
     def _opened(self, source: Source) -> None:
@@ -504,6 +519,8 @@ class ExplorerApp(App[None]):
             screen.maximize(screen.focused)
 
     def action_help(self) -> None:
+        from explorer.tui.widgets.dialogs import HelpScreen  # not at start-up
+
         self.push_screen(HelpScreen(self.key_help()))
 
     def key_help(self) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -34,8 +34,7 @@ from ..format.docket import Docket
 from ..format.index import IndexEntry
 from ..format.nodeid import hash_revision
 from ..format.nodemap import NodemapDocket
-from . import delta_search, graph
-from .delta_search import DeltaConfig, DeltaInfo, Tracer
+from . import graph
 from .inner import InnerRevlog
 from .nodes import read_persisted
 from .prefixes import shortest_prefix
@@ -43,6 +42,7 @@ from .scan import TextScan
 from .slicing import ReadConfig, ReadSlice
 
 if TYPE_CHECKING:
+    from .delta_search import DeltaConfig, DeltaInfo, Tracer
     from .writer import RevlogWriter, WriteConfig
 
 
@@ -418,6 +418,8 @@ class Revlog:
                             source: int = NULL_REV, trace: Tracer | None = None) -> DeltaInfo:
         """Choose again what stored ``rev`` would be stored as, as ``hg debug-delta-find``
         does (``delta_search.replay``): ``trace`` hears every step."""
+        from . import delta_search  # loaded when used: not for readers
+
         return delta_search.replay(self._inner, cfg, rev, parents, compress, source=source,
                                    trace=trace)
 
