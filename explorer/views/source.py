@@ -20,16 +20,57 @@ class SourceError(Exception):
     """The path cannot be explored; the message says why, for the user."""
 
 
-@dataclass(frozen=True)
 class RevlogRef:
     """One revlog of a source: its kind, its unencoded store path (or file name),
-    and the filesystem paths of its index and data files."""
+    and the filesystem paths of its index and data files.
 
-    kind: str
-    path: str
-    index_file: str
-    data_file: str
-    pending: bool = False  # an index a transaction has not committed (``.i.a``)
+    A revlog the store lists (``RevlogRef.listed``) has its file names encoded
+    when they are first asked for: a store may list a great many revlogs and a
+    screen shows a few, and a hostile name (one that would leave the store) then
+    fails alone, as ``StoreError``, instead of the whole listing.
+    """
+
+    __slots__ = ("kind", "path", "pending", "_files", "_store")
+
+    def __init__(self, kind: str, path: str, index_file: str, data_file: str,
+                 pending: bool = False) -> None:
+        self.kind, self.path, self.pending = kind, path, pending
+        self._files: tuple[str, str] | None = (index_file, data_file)
+        self._store: Store | None = None
+
+    @classmethod
+    def listed(cls, store: Store, kind: str, path: str) -> RevlogRef:
+        """The revlog ``path`` that ``store`` lists."""
+        ref = cls.__new__(cls)
+        ref.kind, ref.path, ref.pending = kind, path, False
+        ref._files, ref._store = None, store
+        return ref
+
+    @property
+    def index_file(self) -> str:
+        return self._paths()[0]
+
+    @property
+    def data_file(self) -> str:
+        return self._paths()[1]
+
+    def _paths(self) -> tuple[str, str]:
+        if self._files is None:
+            store = self._store
+            self._files = (store.fs_path(self.path), store.fs_path(self.path[:-2] + ".d"))
+        return self._files
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RevlogRef):
+            return NotImplemented
+        return (self.kind, self.path, self.pending, self.index_file, self.data_file) == \
+            (other.kind, other.path, other.pending, other.index_file, other.data_file)
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.path, self.pending))
+
+    def __repr__(self) -> str:
+        return f"RevlogRef({self.kind!r}, {self.path!r}, pending={self.pending})"
 
 
 @dataclass
@@ -123,11 +164,7 @@ def _open_store(path: str, label: str) -> Source:
         listed = [(kind, name) for kind, name in (("changelog", "00changelog.i"),
                                                   ("manifest", "00manifest.i"))
                   if os.path.isfile(store.fs_path(name))]
-    refs = [
-        RevlogRef(kind, store_path, store.fs_path(store_path),
-                  store.fs_path(store_path[:-2] + ".d"))
-        for kind, store_path in listed
-    ]
+    refs = [RevlogRef.listed(store, kind, store_path) for kind, store_path in listed]
     refs[1:1] = _pending_changelog(store)
     return Source(label=label, refs=refs, store=store, undecodable=undecodable,
                   listing_error=listing_error,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from explorer.engine import Store
+from explorer.engine import Store, StoreError
 from explorer.views.source import SourceError, open_source
 
 
@@ -76,3 +76,19 @@ def test_a_pending_changelog_is_listed_and_opens_labelled_pending(hgrepos, tmp_p
     assert len(source.open(pending[0])) == committed + 1
     alone = open_source(snapshot / ".hg" / "store" / "00changelog.i.a")
     assert alone.label.endswith("(pending)") and len(alone.open(alone.refs[0])) == committed + 1
+
+
+def test_a_hostile_listed_name_fails_alone_when_its_files_are_asked_for(hgrepos, tmp_path):
+    """Each listed revlog's file names are encoded when first used (a store may list
+    a great many): a name that would leave the store raises then, for that revlog."""
+    repo = hgrepos.copy("zstd", tmp_path / "repo")
+    with open(repo / ".hg" / "store" / "fncache", "ab") as f:
+        f.write(b"data/../../../../etc/passwd.i\n")
+    source = open_source(repo)
+    hostile = next(r for r in source.refs if "passwd" in r.path)
+    with pytest.raises(StoreError, match="leave the store"):
+        _ = hostile.index_file
+    with pytest.raises(StoreError, match="leave the store"):
+        source.open(hostile)
+    others = [r for r in source.refs if r is not hostile]
+    assert all(len(source.open(r)) > 0 for r in others)

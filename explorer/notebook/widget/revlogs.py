@@ -59,8 +59,9 @@ class RevlogList:
 
     def _facts_of(self, ref: RevlogRef) -> Facts:
         if ref.path not in self._facts:
-            size = sum(_size(path) for path in {ref.index_file, ref.data_file})
+            size = 0
             try:
+                size = sum(_size(path) for path in {ref.index_file, ref.data_file})
                 if ref.path in self.opened:
                     count = len(self.opened[ref.path])
                 else:

@@ -36,10 +36,11 @@ class RevlogFacts(NamedTuple):
 
 
 def revlog_facts(source: Source, ref: RevlogRef) -> RevlogFacts:
-    """Open ``ref`` and describe it; a damaged revlog is described, not raised."""
-    index_size = _size(ref.index_file)
-    data_size = _size(ref.data_file)
+    """Open ``ref`` and describe it; a damaged revlog, or a listed name that would
+    leave the store, is described, not raised."""
+    index_size = data_size = 0
     try:
+        index_size, data_size = _size(ref.index_file), _size(ref.data_file)
         with source.open(ref) as rl:
             return RevlogFacts(len(rl), index_size, data_size, rl.format_description())
     except RevlogError as err:

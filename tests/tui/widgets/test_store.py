@@ -45,3 +45,25 @@ def test_slash_filters_the_revlogs_by_path_and_enter_opens_the_one_kept():
         assert store.cursor == paths.index(kept[-1])  # still on the open one
 
     run(ExplorerApp(), test)
+
+
+def test_a_listed_name_that_would_leave_the_store_fails_alone(hgrepos, tmp_path):
+    """One hostile fncache line used to stop the store from opening at all (a
+    ``StoreError`` out of the listing): now the store opens, its other revlogs read,
+    and the hostile one's row says why it cannot be opened."""
+    repo = hgrepos.copy("zstd", tmp_path / "repo")
+    with open(repo / ".hg" / "store" / "fncache", "ab") as f:
+        f.write(b"data/../../../../etc/passwd.i\n")
+
+    async def test(pilot):
+        app = pilot.app
+        store = app.query_one(StorePane)
+        row = next(i for i, r in enumerate(app.source.refs) if "passwd" in r.path)
+        store.focus()
+        await press(pilot, *["down"] * row)
+        assert "leave the store" in store.describe(row)
+        await press(pilot, "enter")
+        problems = pilot.app.problems_pane.table.problems
+        assert any("leave the store" in p.message for p in problems)
+
+    run(ExplorerApp(repo), test)
