@@ -27,7 +27,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.widgets import ContentSwitcher, Footer, Static
 from textual.worker import get_current_worker
 
 from explorer.engine import CorruptionError, RevlogError
@@ -44,6 +44,7 @@ from explorer.tui.widgets.problems import ProblemsPane, ProblemsTable
 from explorer.tui.widgets.store import StoreBox, StorePane
 from explorer.tui.widgets.table import VirtualTable
 from explorer.tui.widgets.text import TextPane
+from explorer.tui.widgets.titlebar import TitleBar
 from explorer.views.links import Position
 from explorer.views.printable import printable
 from explorer.views.problem_groups import changeset_of
@@ -167,7 +168,7 @@ class ExplorerApp(App[None]):
         return MainScreen(id="_default", classes=name)
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="")
+        yield TitleBar(id="title")
         with Horizontal(id="main"):
             with Vertical(id="left"):
                 yield StoreBox(id="store-box", classes="pane")
