@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 from array import array
 from collections.abc import Callable, Container
+from typing import TYPE_CHECKING
 
 from ..errors import CorruptionError
 from ..format import compression, walks
@@ -39,7 +40,6 @@ from ..format.constants import (
     REVIDX_DELTA_IS_SNAPSHOT,
     REVLOG_V0,
 )
-from ..format.docket import Docket, parse_docket
 from ..format.header import RevlogFormat
 from ..format.index import V1_LINK, Index, IndexEntry, load_bytes
 from ..format.mpatch import PatchError, TextSizeError, apply_delta, apply_deltas
@@ -47,6 +47,9 @@ from .datafile import DataFile
 from .nodes import NodeIndex
 from .slicing import TARGET_FACTOR, ReadConfig, ReadSlice, plan
 from .textcache import TextCache
+
+if TYPE_CHECKING:
+    from ..format.docket import Docket
 
 # Deltas decompressed at once: four times the text's size and this much more.
 BATCH_SLACK = 1 << 20
@@ -172,6 +175,8 @@ class InnerRevlog:
         self.docket: Docket | None = None
         self.sidedata_file: DataFile | None = None
         if fmt.has_docket:
+            from ..format.docket import parse_docket  # v2 only: not for the common stores
+
             self.docket = parse_docket(bytes(raw), self.index_file)
             idx_path = self.sidefile(self.docket.index_suffix())
             self.index = Index(load_bytes(idx_path, self.docket.index_end), fmt, idx_path)

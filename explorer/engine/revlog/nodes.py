@@ -13,11 +13,14 @@ from __future__ import annotations
 import os
 from bisect import bisect_left
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..errors import CorruptionError, LookupError, RevlogError
 from ..format.constants import NULL_NODE, NULL_REV
 from ..format.index import Index, load_bytes
-from ..format.nodemap import NodemapDocket, PersistentNodemap, parse_nodemap_docket
+
+if TYPE_CHECKING:
+    from ..format.nodemap import NodemapDocket, PersistentNodemap
 
 
 def _common_digits(a: bytes, b: bytes) -> int:
@@ -32,6 +35,8 @@ def read_persisted(sidefile: Callable[[str], str], pending: bool = False
     ``persisted_data`` reads them: unchecked against the index (``debugnodemap``
     shows what is on disk); None for no docket, a version hg does not know, a
     missing or short data file. ``pending``: a transaction's ``.n.a`` first."""
+    from ..format.nodemap import parse_nodemap_docket  # a store with no nodemap skips it
+
     docket_path = sidefile(".n")
     if pending and os.path.exists(sidefile(".n.a")):
         docket_path = sidefile(".n.a")
@@ -172,6 +177,8 @@ class NodeIndex:
         return self._persistent or None
 
     def _load_persistent(self) -> PersistentNodemap | None:
+        from ..format.nodemap import PersistentNodemap, parse_nodemap_docket  # as above
+
         docket_path = self._sidefile(".n")
         raw = load_bytes(docket_path)
         docket = parse_nodemap_docket(bytes(raw), docket_path)

@@ -30,10 +30,8 @@ from ..format.constants import (
     REVIDX_EXTSTORED,
     REVIDX_ISCENSORED,
 )
-from ..format.docket import Docket
 from ..format.index import IndexEntry
 from ..format.nodeid import hash_revision
-from ..format.nodemap import NodemapDocket
 from . import graph
 from .inner import InnerRevlog
 from .nodes import read_persisted
@@ -42,6 +40,8 @@ from .scan import TextScan
 from .slicing import ReadConfig, ReadSlice
 
 if TYPE_CHECKING:
+    from ..format.docket import Docket
+    from ..format.nodemap import NodemapDocket
     from .delta_search import DeltaConfig, DeltaInfo, Tracer
     from .writer import RevlogWriter, WriteConfig
 
