@@ -23,7 +23,6 @@ from typing import NamedTuple
 
 from explorer.engine import CorruptionError, Revlog, RevlogError
 from explorer.engine.format.constants import REVIDX_ISCENSORED
-from explorer.engine.payloads.changeset import parse_changeset
 from explorer.engine.payloads.filetext import renamed
 from explorer.engine.payloads.manifest import Manifest, ManifestEntry, parse_manifest
 from explorer.views.source import Source
@@ -113,6 +112,8 @@ def links_of(kind: str, path: str, rl: Revlog, rev: int) -> list[Link]:
     in the order the text pane shows them. Reads the revision's text."""
     entry = rl.entry(rev)
     if kind == "changelog":
+        from explorer.engine.payloads.changeset import parse_changeset  # not at start-up
+
         cs = parse_changeset(rl.revision(rev))
         links = [] if cs.manifest == NULL_NODE else [manifest_link(cs.manifest)]
         return links + [changed_file_link(f, cs.manifest) for f in cs.files]

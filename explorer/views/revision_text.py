@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from explorer.engine import CorruptionError, Revlog
 from explorer.engine.format.constants import REVIDX_ISCENSORED
 from explorer.engine.format.mpatch import HUNK_HEADER_SIZE, PatchError, parse_hunks
-from explorer.engine.payloads.changeset import parse_changeset
 from explorer.engine.payloads.filetext import copy_source, parse_meta, renamed
 from explorer.engine.payloads.manifest import parse_manifest
 from explorer.views.document import Block, Document, Line, message, ready, styled
@@ -88,6 +87,8 @@ def _hash_lines(rev: int, node: str, size: int, status: str) -> list[Line]:
 
 
 def changeset_blocks(text: bytes) -> list[Block]:
+    from explorer.engine.payloads.changeset import parse_changeset  # not at start-up
+
     cs = parse_changeset(text)
     rows = [
         _field("manifest", cs.manifest.hex(), None if cs.manifest == NULL_NODE

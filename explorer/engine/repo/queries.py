@@ -21,17 +21,20 @@ from __future__ import annotations
 
 import functools
 import os
+from typing import TYPE_CHECKING
 
-from ..format import walks
 from ..format.constants import NODE_SIZE, NULL_REV
-from ..payloads.changeset import changeset_branch
 from ..store.discovery import read_optional
 from ..store.files import StoreFiles
-from . import bookmarks as names
-from .branches import BranchHeads, branch_map
-from .obsstore import Marker, read_markers
-from .phases import ARCHIVED, DRAFT, INTERNAL, SECRET, PhaseRoots
-from .revbranch import Branches, branches, read_cache
+
+if TYPE_CHECKING:
+    from .branches import BranchHeads
+    from .obsstore import Marker
+    from .phases import PhaseRoots
+    from .revbranch import Branches
+
+# The modules each query needs load with its first use: every Store is a Queries,
+# and most open one only to read revlogs.
 
 FILTERS = (None, "visible", "served")
 
@@ -67,6 +70,8 @@ class Queries(StoreFiles):
 
     @functools.cached_property
     def _phase_roots(self) -> PhaseRoots:
+        from .phases import PhaseRoots
+
         cl = self.changelog
         return PhaseRoots.parse(self._read_pending(self.store_dir, "phaseroots"),
                                 lambda node: cl.rev(node) if cl.has_node(node) else None,
@@ -83,6 +88,8 @@ class Queries(StoreFiles):
         """Every changeset's phase, a byte each (one more slot, the null revision's:
         public): each root's phase raised along the parents from the lowest root up,
         as hg's C index computes them."""
+        from ..format import walks
+
         cl = self.changelog
         values = bytearray(len(cl) + 1)
         roots = self._phase_roots.roots
@@ -114,6 +121,8 @@ class Queries(StoreFiles):
 
     def bookmarks(self) -> dict[str, bytes]:
         """Bookmark name -> node, sorted by name as ``hg bookmarks`` lists them."""
+        from . import bookmarks as names
+
         in_store = names.REQUIREMENT in self.requirements
         data = self._read_pending(self.store_dir if in_store else self.root, "bookmarks")
         marks = names.read_named_nodes(data, self._known)
@@ -122,6 +131,8 @@ class Queries(StoreFiles):
 
     @functools.cached_property
     def _markers(self) -> list[Marker]:
+        from .obsstore import read_markers
+
         return read_markers(read_optional(self.inside(os.path.join(self.store_dir, "obsstore"))),
                             self.fs_path("obsstore"))
 
@@ -131,6 +142,8 @@ class Queries(StoreFiles):
 
     def obsolete(self) -> set[int]:
         """Draft and secret changesets some marker makes obsolete (hg's ``obsolete()``)."""
+        from .phases import DRAFT, SECRET
+
         cl, phases = self.changelog, self._phases
         gone = {m.predecessor for m in self._markers}
         return {cl.rev(node) for node in gone if len(node) == NODE_SIZE and cl.has_node(node)
@@ -146,6 +159,8 @@ class Queries(StoreFiles):
 
     @functools.cached_property
     def _filtered(self) -> dict[str | None, frozenset[int]]:
+        from .phases import ARCHIVED, INTERNAL, SECRET
+
         hidden = self._hidden()
         secret = frozenset(self._in_phases(SECRET, ARCHIVED, INTERNAL))
         return {None: frozenset(), "visible": hidden, "served": hidden | secret}
@@ -153,6 +168,8 @@ class Queries(StoreFiles):
     def _hidden(self) -> frozenset[int]:
         """hg's ``computehidden``: hideable changesets but those pinned, and the
         ancestors of visible mutable changesets revealed."""
+        from .phases import ARCHIVED, DRAFT, INTERNAL, SECRET
+
         hidden = self.obsolete() | set(self._in_phases(ARCHIVED, INTERNAL))
         if not hidden:
             return frozenset()
@@ -170,6 +187,8 @@ class Queries(StoreFiles):
     def _pinned(self) -> set[int]:
         """What keeps a changeset visible (hg's ``pinnedrevs``): the working copy's
         parents, bookmarks, local tags and both sides of an unresolved merge."""
+        from . import bookmarks as names
+
         cl = self.changelog
         nodes = set(names.dirstate_parents(read_optional(os.path.join(self.root, "dirstate"))))
         nodes.update(self.bookmarks().values())
@@ -205,6 +224,8 @@ class Queries(StoreFiles):
     def branch_map(self, filter_: str | None = "visible") -> dict[str, BranchHeads]:
         """Every named branch with its heads (hg's branchmap, which leaves obsolete
         changesets out), in order of first changeset."""
+        from .branches import branch_map
+
         cached = self._branch_maps.get(filter_)
         if cached is None:
             excluded = bytearray(len(self.changelog) + 1)
@@ -221,12 +242,16 @@ class Queries(StoreFiles):
     @functools.cached_property
     def _branches(self) -> Branches:
         """Every changeset's branch: hg's rev-branch cache where hg would trust it."""
+        from .revbranch import branches, read_cache
+
         base = self.store_dir if "store" not in self.requirements else os.path.dirname(
             self.store_dir)
         names_, records = read_cache(os.path.join(base, "cache"))
         return branches(self.changelog, names_, records, self._branch_of)
 
     def _branch_of(self, rev: int) -> tuple[str, bool]:
+        from ..payloads.changeset import changeset_branch
+
         return changeset_branch(self.changelog.revision(rev))
 
     def branch_heads(self, closed: bool = False, filter_: str | None = "visible") -> list[int]:
