@@ -9,6 +9,7 @@ on its byte.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -19,7 +20,9 @@ from explorer.engine import Problem
 from explorer.tui.widgets.plain import plain
 from explorer.tui.widgets.table import Cell, Column, VirtualTable
 from explorer.views.problem_groups import Group, first_damaged_changeset, group_problems, merge
-from explorer.views.verify_progress import Tick
+
+if TYPE_CHECKING:
+    from explorer.views.verify_progress import Tick  # verify's, loaded when it runs
 
 _COLUMNS = [
     Column("", 1),
