@@ -57,3 +57,23 @@ def test_zoom_gives_the_dag_or_the_chain_the_whole_width(pane, size):
         assert app.screen.maximized is None
 
     run(ExplorerApp(), test, size=size)
+
+
+@pytest.mark.parametrize("size, width_class", [((80, 24), "-narrow"), ((160, 45), "-wide")])
+def test_the_first_frame_has_its_width_class_and_the_index_focused(size, width_class):
+    """Both used to arrive after the screen was composed (the class with the first
+    resize, the focus from on_mount), each restyling every pane once more before the
+    first frame; the screen is now composed with them."""
+    seen = []
+
+    class FirstFrame(ExplorerApp):
+        def _display(self, screen, renderable):
+            if not seen:
+                seen.append((screen.has_class(width_class), self.focused is self.index,
+                             [name for name in ("-narrow", "-wide") if screen.has_class(name)]))
+            super()._display(screen, renderable)
+
+    async def test(pilot):
+        assert seen[0] == (True, True, [width_class])
+
+    run(FirstFrame(), test, size=size)
