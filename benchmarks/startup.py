@@ -8,9 +8,16 @@ explorer, index row 0; for the trivial app, its one line of text. The polling
 costs both the same, so the difference between the medians is the explorer's
 own start-up (imports, opening the store, the first index rows).
 
-    python benchmarks/startup.py [--real PATH] [--starts 9]
+    python benchmarks/startup.py [--real PATH] [--starts 9] [--instructions]
 
 Without ``--real`` the explorer opens its built-in demo store.
+
+Milliseconds on a shared machine move with its load. ``--instructions`` adds a
+count that does not: each app runs headless under valgrind (callgrind, hash seed
+fixed) until its first frame is written, and the instructions executed are
+counted, interpreter start and imports included. The explorer's extra
+instructions over the trivial app's, set beside the milliseconds of the same
+change, tell whether a change moved the start-up at all.
 """
 
 from __future__ import annotations
@@ -76,6 +83,50 @@ def time_to_screen(command: list[str], seen: Callable[[str], bool]) -> float:
             subprocess.run([*base, "kill-server"], capture_output=True)
 
 
+# Headless, each app to its first written frame: what ``--instructions`` counts.
+FIRST_FRAME = """
+import sys
+from textual.app import App
+{app}
+class FirstFrame(Base):
+    shown = False
+    def _display(self, screen, renderable):
+        super()._display(screen, renderable)
+        if not self.shown:
+            self.shown = True
+            self.exit()
+FirstFrame(*sys.argv[1:]).run(headless=True, size=({width}, {height}))
+"""
+TRIVIAL_BASE = """
+from textual.widgets import Static
+class Base(App):
+    def compose(self):
+        yield Static("trivial app ready")
+"""
+EXPLORER_BASE = "from explorer.tui.app import ExplorerApp as Base"
+
+
+def instructions(code: str, args: list[str]) -> int:
+    """Instructions a fresh interpreter executes running ``code`` (callgrind's count)."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind")
+    env = {**ENV, "PYTHONHASHSEED": "0"}
+    out = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                          sys.executable, "-c", code, *args],
+                         capture_output=True, text=True, env=env, check=True).stderr
+    return int(re.search(r"Collected : (\d+)", out).group(1))
+
+
+def first_frame_instructions(path: Path | None) -> tuple[int, int]:
+    """Instructions to the first frame: the trivial app's, the explorer's."""
+    def code(base: str) -> str:
+        return FIRST_FRAME.format(app=base, width=WIDTH, height=HEIGHT)
+
+    trivial = instructions(code(TRIVIAL_BASE), [])
+    ours = instructions(code(EXPLORER_BASE), [str(path)] if path else [])
+    return trivial, ours
+
+
 def explorer_command(path: Path | None) -> list[str]:
     command = Path(sys.executable).with_name("revlog-explorer")
     if not command.exists():
@@ -87,6 +138,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real", type=Path, help="a repository to open (default: the demo)")
     parser.add_argument("--starts", type=int, default=9)
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count instructions to the first frame (valgrind)")
     args = parser.parse_args()
     trivial = [sys.executable, "-c", TRIVIAL_APP]
     ours = explorer_command(args.real)
@@ -101,7 +154,8 @@ def main() -> None:
     gap = ours_s - trivial_s
     print(f"machine: {host()}; load {os.getloadavg()[0]:.1f}")
     print(f"command: python benchmarks/startup.py"
-          f"{f' --real {args.real}' if args.real else ''} --starts {args.starts}\n")
+          f"{f' --real {args.real}' if args.real else ''} --starts {args.starts}"
+          f"{' --instructions' if args.instructions else ''}\n")
     print("| what | median start → on screen | runs |")
     print("|---|---|---|")
     print(f"| trivial Textual app (one Static) | {trivial_s * 1000:.0f} ms | {args.starts} |")
@@ -109,6 +163,15 @@ def main() -> None:
           f"| {ours_s * 1000:.0f} ms | {args.starts} |")
     print(f"| difference | {gap * 1000:.0f} ms (target ≤ {TARGET_S * 1000:.0f} ms "
           f"{'✓' if gap <= TARGET_S else '✗'}) | |")
+
+    if args.instructions:
+        trivial_i, ours_i = first_frame_instructions(args.real)
+        print("\n| instructions to the first frame (headless, valgrind) | count |")
+        print("|---|---|")
+        print(f"| trivial Textual app | {trivial_i / 1e6:,.0f} M |")
+        print(f"| revlog-explorer | {ours_i / 1e6:,.0f} M |")
+        print(f"| difference | {(ours_i - trivial_i) / 1e6:,.0f} M "
+              f"({ours_i / trivial_i:.2f}× the trivial app's) |")
 
 
 if __name__ == "__main__":
