@@ -19,6 +19,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from typing import NamedTuple, Protocol
 
+from textual.app import ScreenStackError
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.widget import Widget
@@ -116,14 +117,15 @@ class FrameHold:
         loop, then for the screen's queue to empty. Measured on a million
         revisions: from 3 turns on, one frame a key; released at once, the chain
         pane's title and explanation came in a second frame."""
-        screen = self.app.screen
         loop = asyncio.get_running_loop()
 
-        def later(rounds: int) -> None:
-            if rounds:
-                loop.call_soon(later, rounds - 1)
+        def later(turns: int) -> None:
+            if turns:
+                loop.call_soon(later, turns - 1)
+            elif self.app.screen_stack:
+                self.app.screen.call_after_refresh(self.release)
             else:
-                screen.call_after_refresh(self.release)
+                self.release()
         later(TURNS)
 
     def release(self) -> None:
@@ -133,7 +135,11 @@ class FrameHold:
             return
         self._timer.stop()
         batch.close()
-        self.app.screen.check_idle()  # its update timer waits for an idle screen
+        try:
+            screen = self.app.screen
+        except ScreenStackError:  # the app is closing: nothing to paint
+            return
+        screen.check_idle()  # its update timer waits for an idle screen
 
 
 def run_jobs(owner: DOMNode, jobs: list[Job], group: str,

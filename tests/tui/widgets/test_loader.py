@@ -64,3 +64,13 @@ def test_a_move_that_loads_nothing_lets_the_frame_go_at_once(repo):
         assert not app.frame_hold.holding
 
     run(ExplorerApp(repo), test)
+
+
+def test_a_hold_let_go_as_the_app_closes_raises_nothing(repo):
+    """Its limit may come when the screens are gone (the app quitting)."""
+    async def test(pilot):
+        app = pilot.app
+        app.frame_hold = FrameHold(app, limit=0.001)
+        app.frame_hold.hold()  # its limit comes as the app closes
+
+    run(ExplorerApp(repo), test)
