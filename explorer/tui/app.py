@@ -38,7 +38,7 @@ from explorer.tui.widgets.commandline import CommandLine
 from explorer.tui.widgets.dag import DagView
 from explorer.tui.widgets.hex import HexPane, HexView
 from explorer.tui.widgets.index import IndexTable
-from explorer.tui.widgets.loader import Failed, run_jobs
+from explorer.tui.widgets.loader import Failed, FrameHold, run_jobs
 from explorer.tui.widgets.plain import plain
 from explorer.tui.widgets.problems import ProblemsPane, ProblemsTable
 from explorer.tui.widgets.store import StoreBox, StorePane
@@ -140,6 +140,8 @@ class ExplorerApp(App[None]):
         self._copies: tuple[Source, Found] | None = None  # the copies screen's, found once
         self.first_frame_shown = False
         self._held: list[Callable[[], object]] = []  # workers to start after it
+        self.frame_hold = FrameHold(self)  # a cursor move's frame waits for its panes
+        self._selected: tuple[RevlogView | None, int] | None = None
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = False) -> None:
@@ -198,6 +200,7 @@ class ExplorerApp(App[None]):
         self.hexview = self.query_one(HexView)
         self.detail = self.query_one(ContentSwitcher)
         self.index.followers.append(self.dag.follow)
+        self.index.followers.append(self._hold_frame)
         self.dag.leader = self.index
         self.navigator = Navigator(self, self._where, self._show_position)
         for selector, title in (("#store-box", "store"), ("#problems", "problems"),
@@ -347,8 +350,19 @@ class ExplorerApp(App[None]):
         """Every pane follows the index cursor to ``rev`` (the visible ones in one worker;
         the DAG already moved with the index)."""
         view = self.view
+        self._selected = (view, rev)
         jobs = [pane.loader.want(view, rev) for pane in (self.chain, self.text, self.hexview)]
-        run_jobs(self, [job for job in jobs if job is not None], "detail")
+        jobs = [job for job in jobs if job is not None]
+        if jobs:
+            run_jobs(self, jobs, "detail", self.frame_hold)
+        else:
+            self.frame_hold.release()
+
+    def _hold_frame(self, top: int, cursor: int) -> None:
+        """The index cursor moved (the index tells its followers at once, before its
+        rows are painted): hold that frame for the panes' results (``FrameHold``)."""
+        if self.view is not None and len(self.view) and (self.view, cursor) != self._selected:
+            self.frame_hold.hold()
 
     def on_virtual_table_chosen(self, event: VirtualTable.Chosen) -> None:
         if event.table is self.index:

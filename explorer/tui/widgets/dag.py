@@ -56,7 +56,10 @@ class DagView(Widget, can_focus=True):
         self.cursor = 0
         self.progress = 0.0
         self._rows: LRUCache[int, Row] = LRUCache(4096)
-        self._generation = 0
+        # drawn lines, by (rev, is the cursor's, width): a row scrolled by one
+        # is drawn again at another y, not made again (cleared when what draws
+        # a line changes: the layout, ascii/unicode, the styles)
+        self._lines: LRUCache[tuple[int, bool, int], Strip] = LRUCache(1024)
 
     def show(self, view: RevlogView | None) -> None:
         """Lay out the graph of ``view`` (in a worker)."""
@@ -64,6 +67,7 @@ class DagView(Widget, can_focus=True):
         self.layout_ = None
         self.progress = 0.0
         self._rows.clear()
+        self._lines.clear()
         self.refresh()
         if view is None:
             return
@@ -96,6 +100,7 @@ class DagView(Widget, can_focus=True):
         if view is self.view:
             self.layout_ = layout
             self._rows.clear()
+            self._lines.clear()
             self.refresh()
 
     def follow(self, top: int, cursor: int) -> None:
@@ -133,6 +138,7 @@ class DagView(Widget, can_focus=True):
 
     def toggle_ascii(self) -> None:
         self.style_name = "ascii" if self.style_name == "unicode" else "unicode"
+        self._lines.clear()
         self.refresh()
 
     # -- drawing -------------------------------------------------------------
@@ -148,8 +154,11 @@ class DagView(Widget, can_focus=True):
             return Strip.blank(width, base)
         if layout is None:
             return self._progress_line(y, width) if y == 1 else Strip.blank(width, base)
-        row = self._row(layout, rev)
-        return self._draw_row(row, rev == self.cursor, width)
+        key = (rev, rev == self.cursor, width)
+        line = self._lines.get(key)
+        if line is None:
+            line = self._lines[key] = self._draw_row(self._row(layout, rev), key[1], width)
+        return line
 
     def _title(self) -> str:
         if self.layout_ is not None:
@@ -192,6 +201,7 @@ class DagView(Widget, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self.styles_cache.clear()
+        self._lines.clear()
 
 
 def _parents(view: RevlogView, rev: int) -> tuple[int, int]:

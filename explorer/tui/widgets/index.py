@@ -92,7 +92,14 @@ class IndexTable(VirtualTable):
         if view is None or not len(view):
             return
         rows = self.visible_rows()
-        wanted = [r for r in range(rows.start, min(len(view), rows.stop + 8))
+        near = range(rows.start, min(len(view), rows.stop + 8))
+        if all(view.chain_length[r] != UNKNOWN for r in near):
+            return
+        # a page either side too: a row scrolled in one at a time finds its facts
+        # there, rather than each key starting a worker (and its messages) for one row
+        page = len(rows)
+        wanted = [r for r in (*near, *range(near.stop, min(len(view), near.stop + page)),
+                              *range(max(0, rows.start - page), rows.start))
                   if view.chain_length[r] == UNKNOWN]
         if wanted:
             after_first_frame(self, lambda: self.run_worker(

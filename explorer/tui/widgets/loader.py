@@ -13,10 +13,13 @@ build and how to show it (``Shows``), the loader when.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Callable
+from contextlib import ExitStack
 from typing import NamedTuple, Protocol
 
+from textual.app import ScreenStackError
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.widget import Widget
@@ -72,18 +75,89 @@ def after_first_frame(node: DOMNode, start: Callable[[], object]) -> None:
         hold(start)
 
 
-def run_jobs(owner: DOMNode, jobs: list[Job], group: str) -> None:
+TURNS = 4
+
+
+class FrameHold:
+    """Holds the screen's next frame while a cursor move's panes are built, for at
+    most ``limit`` seconds (a frame's interval at 60 frames a second).
+
+    A cursor move made two frames: the index and DAG rows at once, then the
+    chain and text panes when the worker's results came, about 13 ms later on a
+    million revisions (benchmarks/RESULTS.md). Each frame composes the screen
+    again (the containers, header, footer, every pane a dirty line crosses);
+    results that come within a frame's interval now show in the frame that
+    moves the cursor. Slower results (a long chain) do not hold the cursor
+    back: the frame is let go after ``limit`` and they come in a frame of
+    their own, as before. Holding a held frame does not extend it: a held key
+    still paints at least once per interval.
+    """
+
+    def __init__(self, app, limit: float = 1 / 60) -> None:
+        self.app = app
+        self.limit = limit
+        self._batch: ExitStack | None = None
+        self._timer = None
+
+    @property
+    def holding(self) -> bool:
+        return self._batch is not None
+
+    def hold(self) -> None:
+        if self._batch is None and self.app.first_frame_shown:
+            self._batch = ExitStack()
+            self._batch.enter_context(self.app.batch_update())
+            self._timer = self.app.set_timer(self.limit, self.release, name="frame hold")
+
+    def release_after_results(self) -> None:
+        """Release once the panes just given their results have asked to be painted:
+        a release now would paint before they do. They ask through message queues,
+        some a few hops away (the chain table tells its pane, which writes its
+        title and explanation): the release waits ``TURNS`` turns of the event
+        loop, then for the screen's queue to empty. Measured on a million
+        revisions: from 3 turns on, one frame a key; released at once, the chain
+        pane's title and explanation came in a second frame."""
+        loop = asyncio.get_running_loop()
+
+        def later(turns: int) -> None:
+            if turns:
+                loop.call_soon(later, turns - 1)
+            elif self.app.screen_stack:
+                self.app.screen.call_after_refresh(self.release)
+            else:
+                self.release()
+        later(TURNS)
+
+    def release(self) -> None:
+        """Let the held frame be painted (with whatever has changed by now)."""
+        batch, self._batch = self._batch, None
+        if batch is None:
+            return
+        self._timer.stop()
+        batch.close()
+        try:
+            screen = self.app.screen
+        except ScreenStackError:  # the app is closing: nothing to paint
+            return
+        screen.check_idle()  # its update timer waits for an idle screen
+
+
+def run_jobs(owner: DOMNode, jobs: list[Job], group: str,
+             hold: FrameHold | None = None) -> None:
     """Build ``jobs`` one after the other in one thread worker of ``owner``, then show
     every result at once: one frame for all the panes a cursor move changes. A newer
-    run in the same group cancels this one."""
+    run in the same group cancels this one. With ``hold``, the frame being made
+    waits for the results (for at most its limit)."""
     if jobs:
         app = owner.app
+        if hold is not None:
+            hold.hold()
         after_first_frame(owner, lambda: owner.run_worker(
-            lambda: _build_all(app, jobs), thread=True, exclusive=True, group=group,
+            lambda: _build_all(app, jobs, hold), thread=True, exclusive=True, group=group,
             exit_on_error=False, description=f"{group} of rev {jobs[0].rev}"))
 
 
-def _build_all(app, jobs: list[Job]) -> None:
+def _build_all(app, jobs: list[Job], hold: FrameHold | None = None) -> None:
     worker = get_current_worker()
     results = []
     for job in jobs:
@@ -94,14 +168,16 @@ def _build_all(app, jobs: list[Job]) -> None:
         except (RevlogError, PatchError) as err:
             results.append((job, err))
     if not worker.is_cancelled:
-        app.call_from_thread(_show_all, results)
+        app.call_from_thread(_show_all, results, hold)
 
 
-def _show_all(results: list[tuple[Job, object]]) -> None:
+def _show_all(results: list[tuple[Job, object]], hold: FrameHold | None = None) -> None:
     for job, result in results:
         if isinstance(result, Exception):
             job.loader.pane.post_message(Failed(job.view, job.rev, result))
         job.loader.arrived(job.key, result)
+    if hold is not None and results:
+        hold.release_after_results()
 
 
 class Shows(Protocol):

@@ -44,3 +44,34 @@ def test_the_wheel_and_clicks_over_the_graph_go_to_the_index():
         assert index.cursor == top + 2
 
     run(ExplorerApp(), test)
+
+
+def test_lines_kept_from_frame_to_frame_follow_scrolls_the_cursor_and_the_theme(repo):
+    """Drawn lines are kept by revision: after scrolling a row at a time, moving the
+    cursor and changing the theme, every line is what drawing it afresh gives."""
+    async def test(pilot):
+        app = pilot.app
+        dag = app.query_one(DagView)
+
+        def fresh(y: int):
+            rev = dag.top + y - 1
+            row = dag.layout_.rows(rev, rev + 1)[0]
+            return list(dag._draw_row(row, rev == dag.cursor, dag.size.width))
+
+        def check() -> None:
+            for y in range(1, min(dag.size.height, len(app.view) - dag.top + 1)):
+                assert list(dag.render_line(y)) == fresh(y), y
+
+        page = app.index.page_rows
+        await press(pilot, *["down"] * (page + 2))  # the last ones scroll a row each
+        assert dag.top == 3
+        check()
+        await press(pilot, "up", "up")
+        check()
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await settle(pilot)
+        check()
+        await press(pilot, "u")
+        check()
+
+    run(ExplorerApp(repo), test)

@@ -73,3 +73,25 @@ def test_the_wheel_scrolls_the_rows_and_the_graph_with_them():
         assert index.first_visible == 0
 
     run(ExplorerApp(), test)
+
+
+def test_rows_scrolled_in_one_at_a_time_have_their_facts_without_a_worker_each(long_chain):
+    """The facts of a page either side are filled with those on screen: a row that
+    scrolls in has them already (a worker per key was most of a key's messages)."""
+    rl = Store.open(long_chain).filelog("chain.txt")
+
+    async def test(pilot):
+        app = pilot.app
+        await open_at(pilot, "data/chain.txt.i", 0)
+        index = app.index
+        started = []
+        run_worker = index.run_worker
+        index.run_worker = lambda *a, **k: started.append(1) or run_worker(*a, **k)
+        page = index.page_rows
+        await press(pilot, *["down"] * (page + 12))  # the last dozen each scroll a row
+        assert index.first_visible == 13
+        assert len(started) <= 1
+        for rev in index.visible_rows():
+            assert index.row_cells(rev)[10][0] == str(len(rl.delta_chain(rev)))
+
+    run(ExplorerApp(long_chain), test)
