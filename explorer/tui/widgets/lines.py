@@ -15,8 +15,10 @@ from rich.text import Text
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
+from explorer.tui.widgets.scrollbars import horizontal_bar, vertical_bar
 from explorer.tui.widgets.styles import (
     StyleCache,
     cut_to_width,
@@ -48,6 +50,14 @@ class LinesView(ScrollView, can_focus=True):
         self.document = Document([])
         self._rows = _Rows(0, lambda i: Text(""))
         self._strips: LRUCache[int, Strip] = LRUCache(512)
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        return vertical_bar(self)
+
+    @property
+    def horizontal_scrollbar(self) -> ScrollBar:
+        return horizontal_bar(self)
 
     def show(self, document: Document) -> None:
         self.document = document
