@@ -65,3 +65,24 @@ def test_the_chain_scrollbar_shows_what_a_repaint_would(long_chain):
         assert bar.look() == drawn and not bar._repaint_required
 
     run(ExplorerApp(long_chain), test)
+
+
+def test_the_chain_scrollbar_follows_the_theme_and_the_pointer(long_chain):
+    """Colours are not part of the thumb's place: a theme change and the pointer over the
+    bar still repaint it as Textual does."""
+    async def test(pilot):
+        app = pilot.app
+        await open_at(pilot, "data/chain.txt.i", 1000)
+        bar = app.query_one(ChainTable).vertical_scrollbar
+        await pilot.pause()
+        dark = _lines(bar)
+        app.theme = "textual-light"
+        await pilot.pause()
+        light = _lines(bar)
+        assert light != dark
+        bar.refresh()
+        assert _lines(bar) == light
+        bar.mouse_over = True
+        assert _lines(bar) != light
+
+    run(ExplorerApp(long_chain), test)
