@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from textual.geometry import Region
+
 from explorer.tui.app import ExplorerApp
 from explorer.tui.headless import settle
-from explorer.tui.widgets.chain import ChainTable
+from explorer.tui.widgets.chain import ChainPane, ChainTable
+from explorer.tui.widgets.styles import set_border_subtitle
 from tests.tui.conftest import open_at, press, run, wheel
 
 
@@ -63,5 +66,36 @@ def test_a_short_and_a_long_chain_keep_the_scrollbar_and_need_no_layout(long_cha
         await settle(pilot)
         assert short[0] < chain.page_rows < chain.row_count
         assert short[1:] == (True, chain.scrollable_content_region)
+
+    run(ExplorerApp(long_chain), test)
+
+
+def test_the_chain_summary_repaints_the_pane_s_last_row_only(long_chain):
+    """The summary under the chain changes with the revision: only the pane's last row
+    is repainted for it, and the pane then looks as a full repaint draws it."""
+    async def test(pilot):
+        app = pilot.app
+        await open_at(pilot, "data/chain.txt.i", 1000)
+        pane = app.query_one(ChainPane)
+        whole = Region(0, 0, *pane.outer_size)
+
+        def drawn() -> list:
+            return [list(strip) for strip in pane.render_lines(whole)]
+
+        for rev in (999, 0, 1000):
+            app.index.move_to(rev)
+            await settle(pilot)
+            summary = pane.table.summary()
+            assert summary.startswith(f"rev {rev}:") and pane.border_subtitle == summary
+            shown = drawn()
+            assert summary[:20] in "".join(segment.text for segment in shown[-1])
+            pane.refresh()
+            assert drawn() == shown
+        await pilot.pause()
+        set_border_subtitle(pane, pane.table.summary())
+        assert not pane._repaint_required  # the same summary: nothing to repaint
+        set_border_subtitle(pane, "another summary")
+        assert pane._styles_cache._dirty_lines == {pane.outer_size.height - 1}
+        assert "another summary" in "".join(segment.text for segment in drawn()[-1])
 
     run(ExplorerApp(long_chain), test)
