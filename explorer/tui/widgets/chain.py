@@ -13,12 +13,10 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.scrollbar import ScrollBar
 from textual.widgets import Static
 
 from explorer.tui.widgets.loader import Failed, RevisionLoader, describe_error
 from explorer.tui.widgets.plain import plain
-from explorer.tui.widgets.scrollbars import horizontal_bar, vertical_bar
 from explorer.tui.widgets.styles import set_border_subtitle
 from explorer.tui.widgets.table import Cell, Column, VirtualTable
 from explorer.views.chain_damage import UNREADABLE, DamagedChain, chain_or_break, explain_break
@@ -38,14 +36,6 @@ class ChainTable(VirtualTable):
         self.links: list[Link] = []
         self.error = ""
         self.damaged: DamagedChain | None = None  # a chain that breaks, and where
-
-    @property
-    def vertical_scrollbar(self) -> ScrollBar:
-        return vertical_bar(self)
-
-    @property
-    def horizontal_scrollbar(self) -> ScrollBar:
-        return horizontal_bar(self)
 
     def on_show(self) -> None:
         self.loader.start_loading()

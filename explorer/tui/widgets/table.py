@@ -22,8 +22,10 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
+from explorer.tui.widgets.scrollbars import horizontal_bar, vertical_bar
 from explorer.tui.widgets.styles import StyleCache, set_virtual_size, sync_scrollbars
 from explorer.views.printable import printable
 
@@ -67,6 +69,14 @@ class VirtualTable(ScrollView, can_focus=True):
     # A blank cell after the last column; a table whose vertical scrollbar is always
     # there (app.tcss: overflow-y: scroll) lets the bar's track stand in for it.
     TRAILING_GAP: ClassVar[bool] = True
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        return vertical_bar(self)  # repainted only when its thumb moves
+
+    @property
+    def horizontal_scrollbar(self) -> ScrollBar:
+        return horizontal_bar(self)
 
     class CursorMoved(Message):
         """The cursor is on a new row. Replaces an unhandled older one: a held key

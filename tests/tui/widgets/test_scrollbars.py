@@ -86,3 +86,21 @@ def test_the_chain_scrollbar_follows_the_theme_and_the_pointer(long_chain):
         assert _lines(bar) != light
 
     run(ExplorerApp(long_chain), test)
+
+
+def test_the_index_scrollbar_shows_what_a_repaint_would(long_chain):
+    """The index's bar (every table's) is a quiet one too: a cursor move that scrolls
+    the index by a row draws the same bar a full repaint would."""
+    async def test(pilot):
+        app = pilot.app
+        await open_at(pilot, "data/chain.txt.i", 0)
+        bar = app.index.vertical_scrollbar
+        assert isinstance(bar, QuietScrollBar) and bar.look() is not None
+        app.index.focus()
+        for step in ("end", "up", "pageup", "home", "down", "pagedown"):
+            await press(pilot, step)
+            shown = _lines(bar)
+            bar.refresh()
+            assert _lines(bar) == shown, step
+
+    run(ExplorerApp(long_chain), test)
