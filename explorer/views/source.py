@@ -60,15 +60,6 @@ class RevlogRef:
             self._files = (store.fs_path(self.path), store.fs_path(self.path[:-2] + ".d"))
         return self._files
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, RevlogRef):
-            return NotImplemented
-        return (self.kind, self.path, self.pending, self.index_file, self.data_file) == \
-            (other.kind, other.path, other.pending, other.index_file, other.data_file)
-
-    def __hash__(self) -> int:
-        return hash((self.kind, self.path, self.pending))
-
     def __repr__(self) -> str:
         return f"RevlogRef({self.kind!r}, {self.path!r}, pending={self.pending})"
 
