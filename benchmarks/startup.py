@@ -86,7 +86,6 @@ def time_to_screen(command: list[str], seen: Callable[[str], bool]) -> float:
 # Headless, each app to its first written frame: what ``--instructions`` counts.
 FIRST_FRAME = """
 import sys
-from textual.app import App
 {app}
 class FirstFrame(Base):
     shown = False
@@ -98,12 +97,18 @@ class FirstFrame(Base):
 FirstFrame(*sys.argv[1:]).run(headless=True, size=({width}, {height}))
 """
 TRIVIAL_BASE = """
+from textual.app import App
 from textual.widgets import Static
 class Base(App):
     def compose(self):
         yield Static("trivial app ready")
 """
-EXPLORER_BASE = "from explorer.tui.app import ExplorerApp as Base"
+# As the command starts it: explorer.cli pauses the collector before importing the TUI.
+EXPLORER_BASE = """
+from explorer.tui import gcpause
+gcpause.pause()
+from explorer.tui.app import ExplorerApp as Base
+"""
 
 
 def instructions(code: str, args: list[str]) -> int:

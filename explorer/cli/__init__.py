@@ -164,6 +164,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return fail("--port serves the explorer with --web: add --web", ABORT)
         return web.serve(request.path, request.rev, request.port, request.edit)
     if request is not None and (sys.stdout.isatty() or web.wants_tui()):
+        from explorer.tui import gcpause
+
+        gcpause.pause()  # the imports too: explorer.tui.gcpause says why
         from explorer.tui.app import run  # only here: the reports must not pay for Textual
 
         return run(request.path, request.rev, request.edit)

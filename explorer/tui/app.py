@@ -32,6 +32,7 @@ from textual.worker import get_current_worker
 
 from explorer.engine import CorruptionError, RevlogError
 from explorer.engine.verify import ERROR, WARNING, Problem
+from explorer.tui import gcpause
 from explorer.tui.navigation import Navigator
 from explorer.tui.widgets.chain import ChainPane, ChainTable
 from explorer.tui.widgets.commandline import CommandLine
@@ -221,12 +222,22 @@ class ExplorerApp(App[None]):
         else:
             self._held.append(start)
 
+    def on_load(self) -> None:
+        """The app starts: no collections until its first frame (or its end)."""
+        gcpause.pause()
+
     def on_ready(self) -> None:
         """Textual's Ready: the first frame has been painted."""
+        gcpause.resume()
         self.first_frame_shown = True
         held, self._held = self._held, []
         for start in held:
             start()
+
+    def on_unmount(self) -> None:
+        """The app ends, maybe before its first frame: the collector runs again, over
+        everything."""
+        gcpause.release()
 
     # -- opening ---------------------------------------------------------------
 
