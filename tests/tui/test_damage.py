@@ -296,3 +296,31 @@ def test_verify_shows_counts_while_it_runs(hgrepos, monkeypatch):
         assert f"({total}/{total} revisions)" in ticks[-1].line()
 
     run(ExplorerApp(hgrepos("zstd")), test)
+
+
+def test_the_progress_bar_is_mounted_by_verify_and_hidden_after_it(hgrepos):
+    """No bar at start-up (its widgets cost the first frame); verify mounts it, shows it
+    while it runs, hides it when done, and the next verify shows the same bar again."""
+    from textual.widgets import ProgressBar
+
+    shown: list[bool] = []
+    original = ProblemsPane.progress
+
+    def record(self, tick):
+        original(self, tick)
+        shown.extend(bar.display for bar in self.query(ProgressBar))
+
+    async def test(pilot):
+        app = pilot.app
+        assert not app.query(ProgressBar)
+        ProblemsPane.progress = record
+        try:
+            await verify(pilot)
+            await verify(pilot)
+        finally:
+            ProblemsPane.progress = original
+        assert True in shown
+        assert len(app.query(ProgressBar)) == 1
+        assert not app.query_one(ProgressBar).display
+
+    run(ExplorerApp(hgrepos("zstd")), test)

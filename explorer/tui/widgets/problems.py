@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import ProgressBar, Static
+from textual.widgets import Static
 
 from explorer.engine import Problem
 from explorer.tui.widgets.plain import plain
@@ -143,7 +143,6 @@ class ProblemsPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("none met so far", id="problems-status", classes="explain")
-        yield ProgressBar(id="verify-progress", show_eta=False)
         yield ProblemsTable(id="problems-table")
 
     @property
@@ -177,9 +176,20 @@ class ProblemsPane(Vertical):
         self.border_subtitle = "" if first is None else f"damage starts at changeset {first}"
 
     def progress(self, tick: Tick | None) -> None:
-        """Show verify's progress: a bar, and counts with the time left (None hides it)."""
-        bar = self.query_one(ProgressBar)
-        bar.display = tick is not None
-        if tick is not None:
-            bar.update(total=max(tick.total, 1), progress=tick.done)
-            self.status(tick.line())
+        """Show verify's progress: a bar, and counts with the time left (None hides it).
+        The bar is mounted by the first verify: at start-up its four widgets were ~20 M
+        instructions of the first frame."""
+        from textual.widgets import ProgressBar
+
+        bars = self.query(ProgressBar)
+        if tick is None:
+            bars.set(display=False)
+            return
+        if bars:
+            bar = bars.first()
+            bar.display = True
+        else:
+            bar = ProgressBar(id="verify-progress", show_eta=False)
+            self.mount(bar, before=self.table)
+        bar.update(total=max(tick.total, 1), progress=tick.done)
+        self.status(tick.line())
