@@ -62,6 +62,15 @@ class MainScreen(Screen):
 
     # Focused as the screen is composed: focusing it later restyles the panes again.
     AUTO_FOCUS = "#index"
+    _resumed = False
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first time, the screen's widgets were styled as they were mounted, and
+        every change since restyled what it changed: Textual's restyling of the whole
+        screen again (for a screen coming back from under another) is left out."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
 
 class ExplorerApp(App[None]):

@@ -177,8 +177,8 @@ class ProblemsPane(Vertical):
 
     def progress(self, tick: Tick | None) -> None:
         """Show verify's progress: a bar, and counts with the time left (None hides it).
-        The bar is mounted by the first verify: at start-up its four widgets were ~20 M
-        instructions of the first frame."""
+        The bar is mounted by the first verify: at start-up its four widgets and their
+        import were ~40 M instructions of the first frame."""
         from textual.widgets import ProgressBar
 
         bars = self.query(ProgressBar)
