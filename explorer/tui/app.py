@@ -27,7 +27,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Static
 from textual.worker import get_current_worker
 
 from explorer.engine import CorruptionError, RevlogError
@@ -39,6 +39,7 @@ from explorer.tui.widgets.commandline import CommandLine
 from explorer.tui.widgets.dag import DagView
 from explorer.tui.widgets.hex import HexPane, HexView
 from explorer.tui.widgets.index import IndexTable
+from explorer.tui.widgets.keyhints import KeyHints
 from explorer.tui.widgets.loader import Failed, FrameHold, run_jobs
 from explorer.tui.widgets.plain import plain
 from explorer.tui.widgets.problems import ProblemsPane, ProblemsTable
@@ -80,6 +81,7 @@ class ExplorerApp(App[None]):
     # The screen's class by terminal width: below 140 columns the layout is narrow (app.tcss)
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (140, "-wide")]
     TITLE = "revlog-explorer"
+    ALLOW_IN_MAXIMIZED_VIEW = "KeyHints"  # z: the key hints stay, as Footer did
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", tooltip="Leave the explorer"),
         Binding("question_mark", "help", "Help", key_display="?",
@@ -194,7 +196,7 @@ class ExplorerApp(App[None]):
                     with ContentSwitcher(id="detail", initial="text", classes="pane"):
                         yield TextPane(id="text")
                         yield HexPane(id="hex")
-        yield Footer(compact=True)
+        yield KeyHints()
         yield self.command_line
 
     def on_mount(self) -> None:

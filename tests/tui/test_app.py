@@ -18,6 +18,7 @@ from explorer.tui.widgets.chain import ChainTable
 from explorer.tui.widgets.dag import DagView
 from explorer.tui.widgets.dialogs import LEGEND, CannotOpenScreen, HelpScreen
 from explorer.tui.widgets.hex import HexView
+from explorer.tui.widgets.keyhints import KeyHints
 from explorer.tui.widgets.problems import ProblemsTable
 from explorer.tui.widgets.store import StorePane
 from explorer.tui.widgets.text import TextPane
@@ -239,7 +240,7 @@ def test_t_leaves_the_delta_view_and_brackets_walk_hex_fields_from_the_index(rep
 def test_the_footer_names_zoom_tab_and_escape(repo):
     async def test(pilot):
         footer = " ".join(f"{k.key_display} {k.description}"
-                          for k in pilot.app.query("FooterKey").results())
+                          for k in pilot.app.query_one(KeyHints).hints)
         for shown in ("z Zoom", "Tab Pane", "Esc Index"):
             assert shown in footer, footer
 
