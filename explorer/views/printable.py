@@ -23,6 +23,8 @@ def printable(value: object, *, keep_newlines: bool = True) -> str:
     reorder the text around them (bidi overrides) ``\\uNNNN``, so a name shows
     what it is. ``keep_newlines=False`` escapes newlines too, for one-line places
     (a table cell, a title)."""
+    if isinstance(value, str) and value.isascii() and value.isprintable():
+        return value  # the common case, nothing to escape (a table cell per call)
     if isinstance(value, bytes):
         text = value.decode("utf-8", "backslashreplace")
     else:

@@ -24,9 +24,11 @@ class StyleCache:
     """``base`` and ``part(name)`` of one widget, kept until ``clear()``: the widget
     calls it from ``notify_style_update`` (theme, focus, CSS changed)."""
 
-    def __init__(self, widget: Widget) -> None:
+    def __init__(self, widget: Widget, prefix: str = "") -> None:
         self._widget = widget
+        self._prefix = prefix  # of the component classes ``layered`` names
         self._styles: dict[str, Style] = {}
+        self._layers: dict[tuple[str, ...], Style] = {}
 
     @property
     def base(self) -> Style:
@@ -43,8 +45,21 @@ class StyleCache:
             style = self._styles[name] = self._widget.get_component_rich_style(name)
         return style
 
+    def layered(self, *names: str) -> Style:
+        """The widget's style with the named component classes laid over it in
+        order (empty names skipped), composed once."""
+        style = self._layers.get(names)
+        if style is None:
+            style = self.base
+            for name in names:
+                if name:
+                    style += self.part(f"{self._prefix}{name}")
+            self._layers[names] = style
+        return style
+
     def clear(self) -> None:
         self._styles.clear()
+        self._layers.clear()
 
 
 def set_virtual_size(widget: ScrollView, size: Size, repaint: bool = True) -> None:

@@ -108,12 +108,13 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.styles_cache = StyleCache(self)
+        self.styles_cache = StyleCache(self, prefix="vtable--")
         self.column_specs: list[Column] = []
         self.columns: list[Column] = []
         self.row_count = 0
         self._generation = 0
-        self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
+        # drawn lines: (start, width) they were cut to, and the strip
+        self._lines: LRUCache[tuple, tuple[tuple[int, int], Strip]] = LRUCache(1024)
         self._center_pending = False
         self._centered: tuple[int, int] | None = None  # (cursor, top) of the last centring
 
@@ -184,10 +185,13 @@ class VirtualTable(ScrollView, can_focus=True):
     # -- drawing -------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        scroll_x = round(self.scroll_x)
+        """Line ``y``: the header, a row, or blank below the last row. A drawn line is
+        kept (by row, cursor state and what it was drawn for): a cursor move or a
+        scroll by a row draws one or two new lines, not the page."""
+        start = round(self.scroll_x)
         width = self.scrollable_content_region.width
         if y == 0:
-            strip = self._cached(("header",), self._header_strip)
+            key: tuple = ("header",)
         else:
             row = self.first_visible + y - 1
             if row >= self.row_count:
@@ -195,44 +199,42 @@ class VirtualTable(ScrollView, can_focus=True):
             state = "cursor" if row == self.cursor else ""
             if state and not self.has_focus:
                 state = "cursor-blurred"
-            strip = self._cached((row, state), lambda: self._row_strip(row, state))
-        return strip.crop_extend(scroll_x, scroll_x + width, self.styles_cache.base)
-
-    def _cached(self, key: tuple, make) -> Strip:
+            key = (row, state)
         key = (*key, self._generation)
-        strip = self._lines.get(key)
-        if strip is None:
-            strip = self._lines[key] = make()
-        return strip
+        drawn = self._lines.get(key)
+        if drawn is None or drawn[0] != (start, width):
+            strip = self._header(start, width) if y == 0 else self._row(row, state, start, width)
+            drawn = self._lines[key] = ((start, width), strip)
+        return drawn[1]
 
-    def _header_strip(self) -> Strip:
-        cells = [(c.title, "") for c in self.columns]
-        style = self.styles_cache.base + self.styles_cache.part("vtable--header")
-        return Strip(self._segments(cells, style, {}), self.row_width)
+    def _header(self, start: int, width: int) -> Strip:
+        return self._window([(c.title, "") for c in self.columns], "header", "", start, width)
 
-    def _row_strip(self, row: int, state: str) -> Strip:
-        part = self.styles_cache.part
-        base = self.styles_cache.base
-        extra = self.row_style(row)
-        if extra:
-            base += part(f"vtable--{extra}")
-        top = part(f"vtable--{state}") if state else Style()
-        cells = self.row_cells(row)
-        styles = {name: part(f"vtable--{name}")
-                  for name in {name for _, name in cells} if name}
-        return Strip(self._segments(cells, base, styles, top), self.row_width)
+    def _row(self, row: int, state: str, start: int, width: int) -> Strip:
+        return self._window(self.row_cells(row), self.row_style(row), state, start, width)
 
-    def _segments(self, cells: list[Cell], base: Style, styles: dict[str, Style],
-                  top: Style | None = None) -> list[Segment]:
-        """One segment per cell (its style over the row's, the cursor's over both)."""
-        top = top or Style()
-        gap = Segment(" ", base + top)
-        segments = [gap]
+    def _window(self, cells: list[Cell], kind: str, state: str, start: int,
+                width: int) -> Strip:
+        """The cells in their columns (a gap before each), cut to the ``width`` cells
+        from ``start``: only what shows is made into segments. Styles are laid
+        over the widget's: the row's ``kind``, a cell's own, the cursor ``state``."""
+        style = self.styles_cache.layered
+        gap = style(kind, state)
+        end = start + width
+        segments: list[Segment] = []
+        at = 0
         for column, (text, name) in zip(self.columns, cells):
-            style = (base + styles[name] if name else base) + top
-            segments += [Segment(_fit(printable(text, keep_newlines=False), column), style),
-                         gap]
-        return segments if self.TRAILING_GAP else segments[:-1]
+            if at + 1 + column.width > start:
+                cell = " " + _fit(printable(text, keep_newlines=False), column)
+                own = style(kind, name, state) if name else gap
+                segments += _cut(cell, at, start, end, gap, own)
+            at += 1 + column.width
+            if at >= end:
+                break
+        row_end = at + (1 if self.TRAILING_GAP else 0)
+        segments += _blank(at, row_end, start, end, gap)  # the trailing gap
+        segments += _blank(row_end, end, start, end, self.styles_cache.base)  # past the row
+        return Strip(segments, width)
 
     # -- cursor --------------------------------------------------------------
 
@@ -349,6 +351,24 @@ class VirtualTable(ScrollView, can_focus=True):
         super().notify_style_update()
         self.styles_cache.clear()
         self._generation += 1  # drawn rows carry the old styles
+
+
+def _cut(cell: str, at: int, start: int, end: int, gap: Style, style: Style
+         ) -> list[Segment]:
+    """A cell (its leading gap, then its text) placed at ``at``, as far as it falls
+    between ``start`` and ``end``."""
+    first, last = max(0, start - at), min(len(cell), end - at)
+    if first == 0:
+        return [Segment(" ", gap), Segment(cell[1:last], style)] if last > 1 else [
+            Segment(" ", gap)]
+    return [Segment(cell[first:last], style)]
+
+
+def _blank(first: int, last: int, start: int, end: int, style: Style) -> list[Segment]:
+    """Blank cells from ``first`` to ``last``, as far as they fall between ``start``
+    and ``end``."""
+    count = min(last, end) - max(first, start)
+    return [Segment(" " * count, style)] if count > 0 else []
 
 
 def _fit(text: str, column: Column) -> str:

@@ -104,3 +104,37 @@ def test_the_index_scrollbar_shows_what_a_repaint_would(long_chain):
             assert _lines(bar) == shown, step
 
     run(ExplorerApp(long_chain), test)
+
+
+def _textual_lines(bar: QuietScrollBar) -> list[list[Segment]]:
+    """The bar as Textual's own ScrollBar draws it (through Rich and its line styling)."""
+    region = Region(0, 0, *bar.size)
+    return [list(strip) for strip in super(QuietScrollBar, bar).render_lines(region)]
+
+
+def test_a_quiet_bar_draws_what_textual_draws(long_chain):
+    """A quiet bar makes its lines from the bar's segments itself: cell for cell, style
+    for style (colours, the mouse actions a click on it runs), they are Textual's own,
+    vertical and horizontal, at every thumb place, under the pointer and grabbed."""
+    async def test(pilot):
+        app = pilot.app
+        await pilot.resize_terminal(100, 30)  # the index is cut: it has a horizontal bar
+        await open_at(pilot, "data/chain.txt.i", 1000)
+        bars = [app.index.vertical_scrollbar, app.query_one(ChainTable).vertical_scrollbar]
+        app.index.focus()
+        checked = set()
+        for step in ("home", "pagedown", "end", "up", "pageup", "home"):
+            await press(pilot, step)
+            for bar in bars + [app.index.horizontal_scrollbar]:
+                if bar.size.area:
+                    for state in ("", "mouse_over", "grabbed"):
+                        if state:
+                            setattr(bar, state, True)
+                        assert _lines(bar) == _textual_lines(bar), (step, bar, state)
+                        checked.add((bar.vertical, bar.look()))
+                        bar.mouse_over = False
+                        bar.grabbed = None
+        assert {vertical for vertical, _ in checked} == {True, False}
+        assert len(checked) >= 6
+
+    run(ExplorerApp(long_chain), test)

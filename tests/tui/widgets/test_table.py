@@ -6,7 +6,7 @@ import asyncio
 
 from textual.app import App, ComposeResult
 
-from explorer.tui.widgets.table import Column, VirtualTable
+from explorer.tui.widgets.table import Column, VirtualTable, _fit
 
 ROWS = 1_000_000
 
@@ -87,5 +87,27 @@ def test_the_fill_column_takes_the_width_left():
         widths = [c.width for c in table.columns]
         assert widths[:2] == [7, 13]
         assert table.row_width == table.scrollable_content_region.width
+
+    run(test)
+
+
+def chars(strip) -> list[tuple[str, object]]:
+    return [(ch, segment.style) for segment in strip for ch in segment.text]
+
+
+def test_a_row_scrolled_sideways_shows_the_cells_from_the_scroll_offset():
+    """A row is cut to the cells on screen; whatever the offset, each cell shows the
+    character and style the uncut row has there (a cell's own style on its text, the
+    cursor's up to the row's end, the widget's past it)."""
+    async def test(pilot, table):
+        cells = table.row_cells(12345)
+        whole = table._window(cells, "", "cursor", 0, table.row_width + 10)
+        assert whole.cell_length == table.row_width + 10
+        assert whole.text.rstrip() == " " + " ".join(
+            _fit(text, column) for (text, _), column in zip(cells, table.columns)).rstrip()
+        for start in range(table.row_width):
+            cut = table._window(cells, "", "cursor", start, 10)
+            assert cut.cell_length == 10
+            assert chars(cut) == chars(whole)[start:start + 10], start
 
     run(test)
