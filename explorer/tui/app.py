@@ -35,7 +35,6 @@ from explorer.engine.verify import ERROR, WARNING, Problem
 from explorer.tui import gcpause
 from explorer.tui.navigation import Navigator
 from explorer.tui.widgets.chain import ChainPane, ChainTable
-from explorer.tui.widgets.commandline import CommandLine
 from explorer.tui.widgets.dag import DagView
 from explorer.tui.widgets.hex import HexPane, HexView
 from explorer.tui.widgets.index import IndexTable
@@ -141,7 +140,8 @@ class ExplorerApp(App[None]):
         super().__init__()
         self.path = None if path is None else os.fspath(path)
         self.edit = edit  # a, s and the fault key change the store only when True
-        self.command_line = CommandLine(id="command-line")
+        self.key_hints = KeyHints()
+        self.command_line = self.key_hints.command_line
         self.start_rev = rev
         self.source: Source | None = None
         self.view: RevlogView | None = None
@@ -196,8 +196,7 @@ class ExplorerApp(App[None]):
                     with ContentSwitcher(id="detail", initial="text", classes="pane"):
                         yield TextPane(id="text")
                         yield HexPane(id="hex")
-        yield KeyHints()
-        yield self.command_line
+        yield self.key_hints
 
     def on_mount(self) -> None:
         # The panes, looked up once: handlers may still run while the app shuts down.

@@ -1,27 +1,30 @@
-"""A one-line prompt over the footer, as a pager asks for a line number.
+"""A one-line prompt in place of the key hints, as a pager asks for a line number.
 
-Go-to and find ask here rather than in a dialog, and keep the focus where it
-is: the app hands this line the keys while it asks. A dialog (or an input
-taking the focus) restyles every pane twice, losing and regaining focus,
-which measured four times the work of the jump itself; this line sits on a
-layer of its own over the footer and is only made visible or hidden.
+Go-to, find and the store's filter ask here rather than in a dialog, and keep
+the focus where it is: the app hands the line the keys while it asks. A dialog
+(or an input taking the focus) restyles every pane twice, losing and regaining
+focus, which measured four times the work of the jump itself. The prompt is
+drawn by the key hints line (``KeyHints``) instead of its hints: a widget of its
+own shown and hidden over that line changed the screen's layout each time,
+which laid out and repainted every pane (10-20 ms on the key that answers).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.widgets import Static
 
 
-class CommandLine(Static):
+class CommandLine:
     """``ask`` shows a prompt; typed keys come through ``key`` until Enter answers
-    (with the text, None when empty) or Escape drops the question (None)."""
+    (with the text, None when empty) or Escape drops the question (None).
+    ``redraw`` repaints the line that shows it."""
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, redraw: Callable[[], None]) -> None:
+        self._redraw = redraw
         self._answer: Callable[[str | None], None] | None = None
         self.prompt = self.hint = self.typed = ""
 
@@ -32,8 +35,7 @@ class CommandLine(Static):
     def ask(self, prompt: str, hint: str, answer: Callable[[str | None], None]) -> None:
         self._answer = answer
         self.prompt, self.hint, self.typed = prompt, hint, ""
-        self.styles.visibility = "visible"
-        self._draw()
+        self._redraw()
 
     def key(self, event: events.Key) -> None:
         """One key typed while asking (the app stops it going anywhere else)."""
@@ -43,17 +45,21 @@ class CommandLine(Static):
             self._finish(self.typed.strip() or None)
         elif event.key == "backspace":
             self.typed = self.typed[:-1]
-            self._draw()
+            self._redraw()
         elif event.is_printable and event.character:
             self.typed += event.character
-            self._draw()
+            self._redraw()
 
-    def _draw(self) -> None:
-        self.update(Text.assemble((f" {self.prompt} ", "bold"), self.typed, ("▏", "bold"),
-                                  ("" if self.typed else self.hint, "dim")), layout=False)
+    def text(self, width: int, style: Style) -> Text:
+        """The prompt, what was typed and a cursor (or the hint), ``width`` cells wide."""
+        line = Text.assemble((f" {self.prompt} ", "bold"), self.typed, ("▏", "bold"),
+                             ("" if self.typed else self.hint, "dim"),
+                             style=style, no_wrap=True, overflow="crop", end="")
+        line.truncate(width, pad=True)
+        return line
 
     def _finish(self, value: str | None) -> None:
         answer, self._answer = self._answer, None
-        self.styles.visibility = "hidden"
+        self._redraw()
         if answer is not None:
             answer(value)

@@ -20,6 +20,8 @@ from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 
+from explorer.tui.widgets.commandline import CommandLine
+
 
 class Hint(NamedTuple):
     """One key's hint, and the columns it covers on the line (``end`` excluded)."""
@@ -34,12 +36,13 @@ class Hint(NamedTuple):
 
 
 class KeyHints(Widget, can_focus=False):
-    """The focused pane's keys on one line, the palette's key at its right end."""
+    """The focused pane's keys on one line, the palette's key at its right end; while
+    its ``command_line`` asks, the question instead."""
 
     ALLOW_SELECT = False
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "keyhints--item", "keyhints--key", "keyhints--description", "keyhints--hover",
-        "keyhints--palette-edge",
+        "keyhints--palette-edge", "keyhints--prompt",
     }
     PALETTE_EDGE = "▏"  # Footer's palette key: a border-left of vkey
 
@@ -47,6 +50,7 @@ class KeyHints(Widget, can_focus=False):
         super().__init__(id=id)
         self.hints: list[Hint] = []
         self.hovered: Hint | None = None
+        self.command_line = CommandLine(self.refresh)
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -97,6 +101,10 @@ class KeyHints(Widget, can_focus=False):
         return text
 
     def render(self) -> Text:
+        if self.command_line.asking:
+            self.hints = []
+            return self.command_line.text(self.size.width,
+                                          self.get_component_rich_style("keyhints--prompt"))
         hints, palette = self._layout_hints()
         self.hints = hints + ([palette] if palette else [])
         width = self.size.width
