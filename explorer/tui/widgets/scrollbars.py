@@ -52,6 +52,7 @@ class QuietScrollBar(ScrollBar):
                  thickness: int = 1) -> None:
         super().__init__(vertical, name, thickness=thickness)
         self._drawn: object = ()  # the look last rendered (() : none yet)
+        self._made: tuple[tuple, list[Strip]] | None = None  # the lines, and what for
 
     def look(self) -> tuple[int, int] | None:
         """The thumb as ``render`` would draw it now (see ``thumb``)."""
@@ -66,13 +67,21 @@ class QuietScrollBar(ScrollBar):
         return super().render()
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        """The bar's lines made from its segments directly. Through Rich's console
-        and Textual's line styling a bar cost ~0.5 ms each time its thumb moved:
-        every segment carries a fresh style (with the mouse actions), so nothing
-        downstream was ever cached. A bar has at most four different lines."""
+        """The bar's lines, made from its segments directly and kept until the bar
+        looks otherwise. Through Rich's console and Textual's line styling a bar
+        cost ~0.5 ms each time its thumb moved: every segment carries a fresh
+        style (with the mouse actions), so nothing downstream was ever cached."""
         bar = self.render()
         if not isinstance(bar, ScrollBarRender):
             return super().render_lines(crop)
+        key = (self.size, bar.style, self._drawn)
+        if self._made is None or self._made[0] != key:
+            self._made = (key, self._lines(bar))
+        lines = self._made[1][crop.y:crop.bottom]
+        return [strip.crop(crop.x, crop.right) for strip in lines]
+
+    def _lines(self, bar: ScrollBarRender) -> list[Strip]:
+        """Every line of the bar (a bar has at most four different ones)."""
         width, height = self.size
         length, thickness = (height, width) if self.vertical else (width, height)
         segments = bar.render_bar(
@@ -96,10 +105,12 @@ class QuietScrollBar(ScrollBar):
             return strip
 
         if self.vertical:
-            lines = [line([segment]) for segment in segments[crop.y:crop.bottom]]
-        else:
-            lines = [line(segments)] * crop.height
-        return [strip.crop(crop.x, crop.right) for strip in lines]
+            return [line([segment]) for segment in segments]
+        return [line(segments)] * height
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._made = None  # the theme, or the widget's colours under the bar
 
     def _moved(self) -> None:
         if self.look() != self._drawn:
