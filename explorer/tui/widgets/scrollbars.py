@@ -41,6 +41,10 @@ def thumb(size: int, virtual_size: float, window_size: float, position: float,
     return start, start + ceil(thumb_size * bars)
 
 
+# render_bar's own defaults, for a style without colours
+DEFAULT_BACK, DEFAULT_BAR = Color.parse("#555555"), Color.parse("bright_magenta")
+
+
 class QuietScrollBar(ScrollBar):
     """A scrollbar whose moves repaint it only if its thumb is drawn elsewhere."""
 
@@ -124,9 +128,6 @@ class QuietScrollBar(ScrollBar):
 
     def watch_position(self) -> None:
         self._moved()
-
-
-DEFAULT_BACK, DEFAULT_BAR = Color.parse("#555555"), Color.parse("bright_magenta")  # Textual's
 
 
 def vertical_bar(widget: Widget) -> ScrollBar:
