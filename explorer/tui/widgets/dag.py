@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from textual import events
 from textual.binding import Binding, BindingType
@@ -20,6 +21,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
+from explorer.tui.widgets.framing import Framer
 from explorer.tui.widgets.loader import after_first_frame
 from explorer.tui.widgets.styles import StyleCache
 from explorer.tui.widgets.table import VirtualTable
@@ -48,6 +50,7 @@ class DagView(Widget, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.styles_cache = StyleCache(self)
+        self.framer = Framer(self)
         self.leader: VirtualTable | None = None  # the index, set by the app
         self.view: RevlogView | None = None
         self.layout_: DagLayout | None = None
@@ -60,6 +63,7 @@ class DagView(Widget, can_focus=True):
         # is drawn again at another y, not made again (cleared when what draws
         # a line changes: the layout, ascii/unicode, the styles)
         self._lines: LRUCache[tuple[int, bool, int], Strip] = LRUCache(1024)
+        self._header: tuple[tuple[str, int], Strip] | None = None  # (title, width), line
 
     def show(self, view: RevlogView | None) -> None:
         """Lay out the graph of ``view`` (in a worker)."""
@@ -143,17 +147,27 @@ class DagView(Widget, can_focus=True):
 
     # -- drawing -------------------------------------------------------------
 
-    def render_line(self, y: int) -> Strip:
+    def render_lines(self, crop: Region) -> list[Strip]:
         width = self.size.width
-        base = self.styles_cache.base
+        return self.framer.render_lines(crop, super().render_lines,
+                                        lambda y: self._line(y, width))
+
+    def render_line(self, y: int) -> Strip:
+        return self._line(y, self.size.width)
+
+    def _line(self, y: int, width: int) -> Strip:
+        """Line ``y`` of a graph ``width`` cells wide."""
         if y == 0:
-            return self._text(self._title(), "dag--header", width)
+            title = self._title()
+            if self._header is None or self._header[0] != (title, width):
+                self._header = ((title, width), self._text(title, "dag--header", width))
+            return self._header[1]
         layout = self.layout_
         rev = self.top + y - 1
         if self.view is None or rev >= len(self.view):
-            return Strip.blank(width, base)
+            return self.styles_cache.blank(width)
         if layout is None:
-            return self._progress_line(y, width) if y == 1 else Strip.blank(width, base)
+            return self._progress_line(y, width) if y == 1 else self.styles_cache.blank(width)
         key = (rev, rev == self.cursor, width)
         line = self._lines.get(key)
         if line is None:
@@ -195,13 +209,17 @@ class DagView(Widget, can_focus=True):
         segments = [Segment(" ", base), Segment(text[:at], line)]
         if at < len(text):
             segments += [Segment(text[at], node), Segment(text[at + 1:], line)]
-        return Strip(segments).extend_cell_length(width, base).crop(0, width)
+        length = sum(cell_len(segment.text) for segment in segments)
+        if length >= width:
+            return Strip(segments).crop(0, width)
+        return Strip([*segments, Segment(" " * (width - length), base)], width)
 
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self.styles_cache.clear()
         self._lines.clear()
+        self._header = None
 
 
 def _parents(view: RevlogView, rev: int) -> tuple[int, int]:

@@ -20,13 +20,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.containers import Vertical
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
 
+from explorer.tui.widgets.framing import Framer
 from explorer.tui.widgets.loader import RevisionLoader, describe_error
 from explorer.tui.widgets.plain import plain
 from explorer.tui.widgets.styles import (
@@ -78,6 +79,7 @@ class HexView(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.loader = RevisionLoader(self, self, group="hex")
         self.styles_cache = StyleCache(self)
+        self.framer = Framer(self)
         self.sections: list[Section] = []
         self.error = ""
         self.lines: list[Line] = []
@@ -151,6 +153,9 @@ class HexView(ScrollView, can_focus=True):
 
     # -- drawing -------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        return self.framer.render_lines(crop, super().render_lines)
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
@@ -158,7 +163,7 @@ class HexView(ScrollView, can_focus=True):
         if self.error and index == 0:
             strip = Strip([Segment(self.error, Style(color="red", bold=True))])
         elif index >= len(self.lines):
-            return Strip.blank(width, self.styles_cache.base)
+            return self.styles_cache.blank(width)
         else:
             line = self.lines[index]
             at_cursor = self.cursor[0] == line.section and \

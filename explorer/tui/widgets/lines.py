@@ -16,11 +16,12 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Offset, Region, Size
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
+from explorer.tui.widgets.framing import Framer
 from explorer.tui.widgets.scrollbars import horizontal_bar, vertical_bar
 from explorer.tui.widgets.styles import (
     StyleCache,
@@ -105,6 +106,7 @@ class LinesView(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.styles_cache = StyleCache(self)
+        self.framer = Framer(self)
         self.document = Document([])
         self._rows = _Rows(0, lambda i: [Segment("")])
         self._run_styles: RunStyles | None = None  # made with the app's console, on show
@@ -158,16 +160,24 @@ class LinesView(ScrollView, can_focus=True):
         if self.document.prose:
             self.show(self.document)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        offset, width = self.scroll_offset, self.scrollable_content_region.width
+        return self.framer.render_lines(crop, super().render_lines,
+                                        lambda y: self._line(y, offset, width))
+
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
+        return self._line(y, self.scroll_offset, self.scrollable_content_region.width)
+
+    def _line(self, y: int, offset: Offset, width: int) -> Strip:
+        """Line ``y`` of a view ``width`` cells wide, scrolled to ``offset``."""
+        scroll_x, scroll_y = offset
         index = scroll_y + y
-        width = self.scrollable_content_region.width
         base = self.styles_cache.base
         if index >= self._rows.count:
-            return Strip.blank(width, base)
+            return self.styles_cache.blank(width)
         strip = self._strips.get(index)
         if strip is None:
-            strip = Strip(self._rows.segments(index)).apply_style(base)
+            strip = Strip(Segment.apply_style(self._rows.segments(index), base))
             self._strips[index] = strip
             if strip.cell_length > self.virtual_size.width:
                 set_virtual_size(self, Size(strip.cell_length, self._rows.count),

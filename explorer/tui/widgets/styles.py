@@ -29,6 +29,7 @@ class StyleCache:
         self._prefix = prefix  # of the component classes ``layered`` names
         self._styles: dict[str, Style] = {}
         self._layers: dict[tuple[str, ...], Style] = {}
+        self._blanks: dict[int, Strip] = {}
 
     @property
     def base(self) -> Style:
@@ -57,9 +58,18 @@ class StyleCache:
             self._layers[names] = style
         return style
 
+    def blank(self, width: int) -> Strip:
+        """An empty line ``width`` cells wide in the widget's style: the same strip each
+        time, so a pane's framed copy of it is kept too (``explorer.tui.widgets.framing``)."""
+        strip = self._blanks.get(width)
+        if strip is None:
+            strip = self._blanks[width] = Strip.blank(width, self.base)
+        return strip
+
     def clear(self) -> None:
         self._styles.clear()
         self._layers.clear()
+        self._blanks.clear()
 
 
 def set_virtual_size(widget: ScrollView, size: Size, repaint: bool = True) -> None:

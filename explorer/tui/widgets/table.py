@@ -25,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
+from explorer.tui.widgets.framing import Framer
 from explorer.tui.widgets.scrollbars import horizontal_bar, vertical_bar
 from explorer.tui.widgets.styles import StyleCache, set_virtual_size, sync_scrollbars
 from explorer.views.printable import printable
@@ -109,6 +110,7 @@ class VirtualTable(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.styles_cache = StyleCache(self, prefix="vtable--")
+        self.framer = Framer(self)
         self.column_specs: list[Column] = []
         self.columns: list[Column] = []
         self.row_count = 0
@@ -162,11 +164,12 @@ class VirtualTable(ScrollView, can_focus=True):
         only that part of the screen is composed again, not the whole table."""
         x = 1 + sum(c.width + 1 for c in self.columns[:first_column]) - round(self.scroll_x)
         width = self.row_width - x
+        first, page = self.first_visible, self.page_rows
         for row in rows:
             for state in ("", "cursor", "cursor-blurred"):
                 self._lines.discard((row, state, self._generation))
-            y = row - self.first_visible + 1
-            if 0 < y <= self.page_rows and width > 0:
+            y = row - first + 1
+            if 0 < y <= page and width > 0:
                 self.refresh(Region(max(0, x), y, width, 1))
 
     @property
@@ -184,18 +187,25 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # -- drawing -------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        start, width = round(self.scroll_x), self.scrollable_content_region.width
+        return self.framer.render_lines(crop, super().render_lines,
+                                        lambda y: self._line(y, start, width))
+
     def render_line(self, y: int) -> Strip:
-        """Line ``y``: the header, a row, or blank below the last row. A drawn line is
-        kept (by row, cursor state and what it was drawn for): a cursor move or a
-        scroll by a row draws one or two new lines, not the page."""
-        start = round(self.scroll_x)
-        width = self.scrollable_content_region.width
+        return self._line(y, round(self.scroll_x), self.scrollable_content_region.width)
+
+    def _line(self, y: int, start: int, width: int) -> Strip:
+        """Line ``y``: the header, a row, or blank below the last row, for a view
+        ``width`` cells wide from ``start``. A drawn line is kept (by row, cursor
+        state and what it was drawn for): a cursor move or a scroll by a row draws
+        one or two new lines, not the page."""
         if y == 0:
             key: tuple = ("header",)
         else:
             row = self.first_visible + y - 1
             if row >= self.row_count:
-                return Strip.blank(width, self.styles_cache.base)
+                return self.styles_cache.blank(width)
             state = "cursor" if row == self.cursor else ""
             if state and not self.has_focus:
                 state = "cursor-blurred"
@@ -204,7 +214,9 @@ class VirtualTable(ScrollView, can_focus=True):
         drawn = self._lines.get(key)
         if drawn is None or drawn[0] != (start, width):
             strip = self._header(start, width) if y == 0 else self._row(row, state, start, width)
-            drawn = self._lines[key] = ((start, width), strip)
+            drawn = ((start, width), strip)
+            self._lines.discard(key)  # Textual's LRUCache keeps a key's first value
+            self._lines[key] = drawn
         return drawn[1]
 
     def _header(self, start: int, width: int) -> Strip:
@@ -234,7 +246,7 @@ class VirtualTable(ScrollView, can_focus=True):
         row_end = at + (1 if self.TRAILING_GAP else 0)
         segments += _blank(at, row_end, start, end, gap)  # the trailing gap
         segments += _blank(row_end, end, start, end, self.styles_cache.base)  # past the row
-        return Strip(segments, width)
+        return Strip(_merged(segments), width)
 
     # -- cursor --------------------------------------------------------------
 
@@ -362,6 +374,18 @@ def _cut(cell: str, at: int, start: int, end: int, gap: Style, style: Style
         return [Segment(" ", gap), Segment(cell[1:last], style)] if last > 1 else [
             Segment(" ", gap)]
     return [Segment(cell[first:last], style)]
+
+
+def _merged(segments: list[Segment]) -> list[Segment]:
+    """Neighbouring segments of one style as one: a row of plain cells is a segment,
+    not two a cell (Textual divides, filters and copies a line segment by segment)."""
+    merged: list[Segment] = []
+    for segment in segments:
+        if merged and merged[-1].style is segment.style:
+            merged[-1] = Segment(merged[-1].text + segment.text, segment.style)
+        else:
+            merged.append(segment)
+    return merged
 
 
 def _blank(first: int, last: int, start: int, end: int, style: Style) -> list[Segment]:

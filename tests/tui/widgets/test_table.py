@@ -111,3 +111,32 @@ def test_a_row_scrolled_sideways_shows_the_cells_from_the_scroll_offset():
             assert chars(cut) == chars(whole)[start:start + 10], start
 
     run(test)
+
+
+def test_a_row_drawn_at_a_new_offset_is_kept_there():
+    """A row drawn again for another sideways offset (or width) replaces the one kept:
+    it is not drawn anew on every frame. (Textual's LRUCache keeps the first value
+    given for a key: the redrawn row was never kept.)"""
+    async def test(pilot, table):
+        width = table.scrollable_content_region.width
+        table.render_line(1)  # kept as drawn from offset 0
+        table.drawn.clear()
+        first = table._line(1, 3, width)
+        assert table.drawn == {table.first_visible}
+        table.drawn.clear()
+        assert table._line(1, 3, width) is first
+        assert table.drawn == set()
+
+    run(test)
+
+
+def test_neighbouring_cells_of_one_style_are_one_segment():
+    """Plain cells and the gaps between them are one segment (Textual divides and
+    filters a line segment by segment); a styled cell is a segment of its own."""
+    async def test(pilot, table):
+        segments = list(table._window([("1", ""), ("2", ""), ("3", "")], "", "", 0, 60))
+        assert len(segments) == 1
+        styled = list(table._window([("1", ""), ("4", "dim"), ("5", "")], "", "", 0, 60))
+        assert [s.text.strip() for s in styled] == ["1", "4", "5"]
+
+    run(test)
