@@ -40,7 +40,7 @@ class Framer:
         self._left: Segment | None = None
         self._right: Segment | None = None
         # by id of the content line: (that line, it framed); the line is held, so
-        # its id cannot be reused while the entry is here
+        # its id is not another line's while the entry is here
         self._framed: LRUCache[int, tuple[Strip, Strip]] = LRUCache(KEPT)
 
     def render_lines(self, crop: Region, textual: Callable[[Region], list[Strip]],
@@ -78,7 +78,7 @@ class Framer:
         for y in range(start, inside.stop):
             line = draw(y - first)
             entry = framed.get(id(line))
-            if entry is None or entry[0] is not line:
+            if entry is None:
                 entry = framed[id(line)] = (
                     line, self._frame(line, width, content_width, inner, filters, background))
             strip = entry[1]
