@@ -18,6 +18,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widget import Widget
 
 from explorer.tui.widgets.commandline import CommandLine
@@ -33,6 +34,9 @@ class Hint(NamedTuple):
     tooltip: str
     start: int
     end: int
+
+
+KEPT_LOOKS = 16  # the hints of a few focused panes, with and without a hover
 
 
 class KeyHints(Widget, can_focus=False):
@@ -51,6 +55,7 @@ class KeyHints(Widget, can_focus=False):
         self.hints: list[Hint] = []
         self.hovered: Hint | None = None
         self.command_line = CommandLine(self.refresh)
+        self._drawn: dict[tuple, Strip] = {}  # lines by what they show (``_look``)
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -92,12 +97,13 @@ class KeyHints(Widget, can_focus=False):
 
     def _hint_text(self, hint: Hint) -> Text:
         item = self.get_component_rich_style("keyhints--item")
-        if hint == self.hovered:
-            item += self.get_component_rich_style("keyhints--hover")
         text = Text.assemble((hint.key_display, self.get_component_rich_style("keyhints--key")),
                              (" " + hint.description,
                               self.get_component_rich_style("keyhints--description")))
         text.stylize_before(item + (Style(dim=True) if not hint.enabled else Style()))
+        if hint == self.hovered:  # Footer's hover: the item's background, over its parts'
+            hover = self.get_component_rich_style("keyhints--hover")
+            text.stylize(Style(bgcolor=hover.bgcolor))
         return text
 
     def render(self) -> Text:
@@ -119,6 +125,34 @@ class KeyHints(Widget, can_focus=False):
             line.append_text(self._hint_text(palette))
         line.truncate(width)
         return line
+
+    def _look(self) -> tuple[tuple, list[Hint]]:
+        """All the line's look depends on besides its styles (the question while asking,
+        else the hints and the one under the mouse; the width), and the hints it shows."""
+        width = self.size.width
+        line = self.command_line
+        if line.asking:
+            return ("asking", line.prompt, line.hint, line.typed, width), []
+        hints, palette = self._layout_hints()
+        shown = hints + ([palette] if palette else [])
+        return (tuple(shown), self.hovered, width), shown
+
+    def render_line(self, y: int) -> Strip:
+        """The line as last drawn for the same look: a prompt answered brings back the
+        hints it hid without building them again (Textual's content rendering of the
+        line cost about a tenth of the key that answers a go-to, measured). Whatever
+        changes the look repaints the line, so Textual draws a new one afresh."""
+        look, self.hints = self._look()
+        line = self._drawn.get(look)
+        if line is None:
+            if len(self._drawn) >= KEPT_LOOKS:
+                self._drawn.clear()
+            line = self._drawn[look] = super().render_line(y)
+        return line
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._drawn.clear()
 
     def hint_at(self, x: int) -> Hint | None:
         """The hint drawn at column ``x``, if any."""
