@@ -8,10 +8,11 @@ more than most changes are worth; only interleaved rounds tell changes of
 main thread only, ``--separate-threads``): from one run to the next they
 agree within about 2%.
 
-Callgrind counts nothing until the keys start (``callgrind_control -i on``
-from inside the run) and stops after them. Each key is posted as the
-terminal driver posts it, then the run waits for the panes to settle; the
-waiting's own cost, measured the same way with no key, is subtracted.
+Callgrind counts nothing but the measured keys: ``callgrind_control -i on``
+from inside the run before each, ``off`` once the panes have settled after
+it (what sets a key up, the number typed before a go-to, is not counted).
+Each key is posted as the terminal driver posts it; the waiting's own cost,
+measured the same way with no key, is subtracted.
 Under valgrind the explorer runs about 50 times slower: a cursor move's
 frame is held for its panes for up to a second instead of a frame's
 interval (``FrameHold``), as a native run's panes come within that interval.
@@ -34,7 +35,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYS = ("goto", "pagedown", "down")
+KEYS = ("goto", "enter", "pagedown", "down")
 
 
 def _toggle(state: str) -> None:
@@ -57,16 +58,24 @@ async def _press(store: Path, key: str, presses: int) -> None:
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
         targets = [((i + 1) * 7919 + 13) % len(app.view) or 1 for i in range(presses)]
-        _toggle("on")
         for target in targets:
-            if key == "goto":
-                app.typed = target
-                app.post_message(events.Key("g", "g"))
-            elif key != "none":
-                app.post_message(events.Key(key, None))
+            last = events.Key(key, None)
+            if key == "goto":  # a number typed, then g
+                await pilot.press(*str(target))
+                last = events.Key("g", "g")
+            elif key == "enter":  # g, a number on the prompt, then Enter
+                await pilot.press("g", *str(target))
+                last = events.Key("enter", "\r")
             await settle(pilot)
             await asyncio.sleep(0.05)
-        _toggle("off")
+            _toggle("on")
+            if key != "none":
+                app.post_message(last)
+            await settle(pilot)
+            await asyncio.sleep(0.05)
+            _toggle("off")
+            if key in ("goto", "enter"):
+                assert app.index.cursor == target, (key, target, app.index.cursor)
 
 
 def count(tree: Path, store: Path, key: str, presses: int) -> int:
