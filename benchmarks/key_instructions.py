@@ -17,7 +17,7 @@ Under valgrind the explorer runs about 50 times slower: a cursor move's
 frame is held for its panes for up to a second instead of a frame's
 interval (``FrameHold``), as a native run's panes come within that interval.
 
-    python benchmarks/key_instructions.py [--tree DIR] [--keys goto pagedown down] [--presses 10]
+    python benchmarks/key_instructions.py [--tree DIR] [--keys goto enter pagedown down] [--presses 10]
 
 ``--tree`` chooses the explorer's source tree (default: this one), so two
 checkouts are compared on the same million-revision store
